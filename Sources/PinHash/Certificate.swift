@@ -1,0 +1,116 @@
+/// What pinhash reads from a certificate or CSR without decoding its key: where the stored
+/// SubjectPublicKeyInfo is, and the names and flags that place it in a chain.
+struct SignedObjectSummary {
+    var spki: Range<Int>
+    var subject: Range<Int>
+    var issuer: Range<Int>?
+    var notAfter: Range<Int>?
+    var isCA = false
+    var hasBasicConstraints = false
+    var version = 1
+}
+
+/// basicConstraints, 2.5.29.19.
+private let basicConstraintsOID: [UInt8] = [0x55, 0x1D, 0x13]
+
+/// Walks `Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signature }` to the stored SPKI.
+///
+/// `allowTrailingAux` accepts the X509_CERT_AUX SEQUENCE that OpenSSL's `TRUSTED CERTIFICATE` appends.
+func summarizeCertificate(_ der: UnsafeBufferPointer<UInt8>, allowTrailingAux: Bool = false)
+    throws(PinHashError) -> SignedObjectSummary
+{
+    var top = DERCursor(der)
+    let certificate = try top.next(DERTag.sequence, "the certificate")
+    if allowTrailingAux, !top.isAtEnd {
+        _ = try top.next(DERTag.sequence, "the trust settings after the certificate")
+    }
+    if !top.isAtEnd { throw .malformed("\(der.count - top.position) bytes of trailing data after the certificate") }
+
+    var outer = DERCursor(contentOf: certificate, in: der)
+    let tbs = try outer.next(DERTag.sequence, "the certificate's signed part (tbsCertificate)")
+    _ = try outer.next(DERTag.sequence, "the certificate's signature algorithm")
+    _ = try outer.next(DERTag.bitString, "the certificate's signature")
+    try outer.expectEnd("the certificate")
+
+    var fields = DERCursor(contentOf: tbs, in: der)
+    var version = 1
+    if let explicitVersion = try fields.nextIf(DERTag.contextSpecific(0)) {
+        var inner = DERCursor(contentOf: explicitVersion, in: der)
+        let number = try inner.next(DERTag.integer, "the certificate's version")
+        if number.contentRange.count == 1 { version = Int(der[number.contentStart]) + 1 }
+    }
+    _ = try fields.next(DERTag.integer, "the certificate's serial number")
+    _ = try fields.next(DERTag.sequence, "the certificate's signature algorithm")
+    let issuer = try fields.next(DERTag.sequence, "the certificate's issuer")
+    let validity = try fields.next(DERTag.sequence, "the certificate's validity")
+    let subject = try fields.next(DERTag.sequence, "the certificate's subject")
+    guard fields.peekTag() == DERTag.sequence else {
+        throw .malformed("the certificate's public key is missing")
+    }
+    let spki = try fields.next()
+    try validateSubjectPublicKeyInfo(spki, in: der)
+
+    var summary = SignedObjectSummary(spki: spki.range, subject: subject.range, issuer: issuer.range)
+    summary.version = version
+    var times = DERCursor(contentOf: validity, in: der)
+    _ = try times.next()
+    let notAfter = try times.next()
+    summary.notAfter = notAfter.range
+
+    _ = try fields.nextIf(DERTag.contextSpecific(1, constructed: false))
+    _ = try fields.nextIf(DERTag.contextSpecific(2, constructed: false))
+    if let extensions = try fields.nextIf(DERTag.contextSpecific(3)) {
+        try readBasicConstraints(extensions, in: der, into: &summary)
+    }
+    try fields.expectEnd("the certificate's signed part")
+    return summary
+}
+
+private func readBasicConstraints(
+    _ wrapper: DERElement, in der: UnsafeBufferPointer<UInt8>, into summary: inout SignedObjectSummary
+) throws(PinHashError) {
+    var outer = DERCursor(contentOf: wrapper, in: der)
+    let list = try outer.next(DERTag.sequence, "the certificate's extensions")
+    var extensions = DERCursor(contentOf: list, in: der)
+    while !extensions.isAtEnd {
+        let item = try extensions.next(DERTag.sequence, "a certificate extension")
+        var parts = DERCursor(contentOf: item, in: der)
+        let oid = try parts.next(DERTag.objectIdentifier, "a certificate extension's identifier")
+        guard der.slice(oid.contentRange).elementsEqual(basicConstraintsOID) else { continue }
+        _ = try parts.nextIf(DERTag.boolean)
+        let value = try parts.next(DERTag.octetString, "the basicConstraints value")
+        var inner = DERCursor(contentOf: value, in: der)
+        let constraints = try inner.next(DERTag.sequence, "the basicConstraints value")
+        var flags = DERCursor(contentOf: constraints, in: der)
+        summary.hasBasicConstraints = true
+        if let flag = try flags.nextIf(DERTag.boolean), flag.contentRange.count == 1 {
+            summary.isCA = der[flag.contentStart] != 0
+        }
+    }
+}
+
+/// Walks `CertificationRequest ::= SEQUENCE { certificationRequestInfo, signatureAlgorithm, signature }`.
+func summarizeCertificationRequest(_ der: UnsafeBufferPointer<UInt8>) throws(PinHashError)
+    -> SignedObjectSummary
+{
+    var top = DERCursor(der)
+    let request = try top.next(DERTag.sequence, "the certificate request")
+    if !top.isAtEnd {
+        throw .malformed("\(der.count - top.position) bytes of trailing data after the certificate request")
+    }
+    var outer = DERCursor(contentOf: request, in: der)
+    let info = try outer.next(DERTag.sequence, "the request's signed part")
+    _ = try outer.next(DERTag.sequence, "the request's signature algorithm")
+    _ = try outer.next(DERTag.bitString, "the request's signature")
+    try outer.expectEnd("the certificate request")
+
+    var fields = DERCursor(contentOf: info, in: der)
+    _ = try fields.next(DERTag.integer, "the request's version")
+    let subject = try fields.next(DERTag.sequence, "the request's subject")
+    let spki = try fields.next(DERTag.sequence, "the request's public key")
+    try validateSubjectPublicKeyInfo(spki, in: der)
+    // DER requires the attributes, but some tools leave out an empty set.
+    _ = try fields.nextIf(DERTag.contextSpecific(0))
+    try fields.expectEnd("the request's signed part")
+    return SignedObjectSummary(spki: spki.range, subject: subject.range, issuer: nil)
+}

@@ -1,0 +1,171 @@
+internal import CPinhashOpenSSL
+
+/// Formats a DER Name as RFC 4514 text the way `openssl x509 -nameopt RFC2253,-esc_msb` does:
+/// most specific attribute first, OpenSSL's short names, UTF-8 kept as it is.
+///
+/// Attribute names come from OpenSSL's object table and are cached, so a bundle of thousands of
+/// certificates asks OpenSSL once per attribute type.
+final class NameFormatter {
+    private var attributeNames: [[UInt8]: String?] = [:]
+
+    func format(_ der: UnsafeBufferPointer<UInt8>) -> String {
+        var out = [UInt8]()
+        out.reserveCapacity(der.count)
+        append(der, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends the formatted name; an unparseable name is shown as `#` and its hex, as OpenSSL dumps.
+    func append(_ der: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        var attributes: [(set: Int, type: Range<Int>, value: DERElement)] = []
+        do {
+            var top = DERCursor(der)
+            let name = try top.next(DERTag.sequence, "the name")
+            var sets = DERCursor(contentOf: name, in: der)
+            var setIndex = 0
+            while !sets.isAtEnd {
+                let rdn = try sets.next(DERTag.set, "a relative distinguished name")
+                var members = DERCursor(contentOf: rdn, in: der)
+                while !members.isAtEnd {
+                    let pair = try members.next(DERTag.sequence, "an attribute")
+                    var fields = DERCursor(contentOf: pair, in: der)
+                    let type = try fields.next(DERTag.objectIdentifier, "an attribute type")
+                    let value = try fields.next()
+                    attributes.append((setIndex, type.contentRange, value))
+                }
+                setIndex += 1
+            }
+        } catch {
+            out.append(UInt8(ascii: "#"))
+            appendHex(der, to: &out)
+            return
+        }
+        var previousSet: Int?
+        for attribute in attributes.reversed() {
+            if let previousSet {
+                out.append(previousSet == attribute.set ? UInt8(ascii: "+") : UInt8(ascii: ","))
+            }
+            previousSet = attribute.set
+            if let name = shortName(der.slice(attribute.type)) {
+                out.append(contentsOf: name.utf8)
+                out.append(UInt8(ascii: "="))
+                appendValue(attribute.value, in: der, to: &out)
+            } else {
+                out.append(contentsOf: dottedOID(der.slice(attribute.type)).utf8)
+                out.append(contentsOf: "=#".utf8)
+                appendHex(der.slice(attribute.value.range), to: &out)
+            }
+        }
+    }
+
+    private func shortName(_ oid: UnsafeBufferPointer<UInt8>) -> String? {
+        let key = Array(oid)
+        if let cached = attributeNames[key] { return cached }
+        var name: String?
+        if let object = asn1Object(oid) {
+            defer { ASN1_OBJECT_free(object) }
+            let nid = OBJ_obj2nid(object)
+            if nid != NID_undef, let text = OBJ_nid2sn(nid) ?? OBJ_nid2ln(nid) { name = String(cString: text) }
+        }
+        attributeNames[key] = name
+        return name
+    }
+
+    private func appendValue(_ value: DERElement, in der: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        let content = der.slice(value.contentRange)
+        var scalars: [Unicode.Scalar] = []
+        switch value.tag {
+        case 0x0C:  // UTF8String
+            var decoder = UTF8()
+            var iterator = content.makeIterator()
+            loop: while true {
+                switch decoder.decode(&iterator) {
+                case .scalarValue(let scalar): scalars.append(scalar)
+                case .emptyInput: break loop
+                case .error:
+                    out.append(UInt8(ascii: "#"))
+                    appendHex(der.slice(value.range), to: &out)
+                    return
+                }
+            }
+        case 0x12, 0x13, 0x16, 0x1A, 0x14:  // Numeric, Printable, IA5, Visible; T61 read as Latin-1
+            scalars = content.map { Unicode.Scalar($0) }
+        case 0x1E:  // BMPString, UTF-16BE
+            guard content.count % 2 == 0 else { return appendDump(value, in: der, to: &out) }
+            let units = stride(from: 0, to: content.count, by: 2).map { UInt16(content[$0]) << 8 | UInt16(content[$0 + 1]) }
+            scalars = units.map { Unicode.Scalar($0) ?? "\u{FFFD}" }
+        case 0x1C:  // UniversalString, UTF-32BE
+            guard content.count % 4 == 0 else { return appendDump(value, in: der, to: &out) }
+            scalars = stride(from: 0, to: content.count, by: 4).map { index in
+                let code = content[index..<index + 4].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+                return Unicode.Scalar(code) ?? "\u{FFFD}"
+            }
+        default:
+            return appendDump(value, in: der, to: &out)
+        }
+        for (index, scalar) in scalars.enumerated() {
+            appendEscaped(scalar, first: index == 0, last: index == scalars.count - 1, to: &out)
+        }
+    }
+
+    private func appendDump(_ value: DERElement, in der: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "#"))
+        appendHex(der.slice(value.range), to: &out)
+    }
+
+    /// RFC 2253 escaping as OpenSSL's ESC_2253 and ESC_CTRL do it.
+    private func appendEscaped(_ scalar: Unicode.Scalar, first: Bool, last: Bool, to out: inout [UInt8]) {
+        let value = scalar.value
+        if value < 0x20 || value == 0x7F {
+            out.append(UInt8(ascii: "\\"))
+            appendHex([UInt8(value)], upperCase: true, to: &out)
+            return
+        }
+        if value < 0x80 {
+            let byte = UInt8(value)
+            switch byte {
+            case UInt8(ascii: ","), UInt8(ascii: "+"), UInt8(ascii: "\""), UInt8(ascii: "\\"),
+                UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: ";"):
+                out.append(UInt8(ascii: "\\"))
+            case UInt8(ascii: "#") where first, UInt8(ascii: " ") where first || last:
+                out.append(UInt8(ascii: "\\"))
+            default: break
+            }
+            out.append(byte)
+            return
+        }
+        out.append(contentsOf: String(Character(scalar)).utf8)
+    }
+}
+
+func appendHex(_ bytes: some Sequence<UInt8>, upperCase: Bool = false, to out: inout [UInt8]) {
+    let digits = Array((upperCase ? "0123456789ABCDEF" : "0123456789abcdef").utf8)
+    for byte in bytes {
+        out.append(digits[Int(byte >> 4)])
+        out.append(digits[Int(byte & 15)])
+    }
+}
+
+func asn1Object(_ oidContent: UnsafeBufferPointer<UInt8>) -> OpaquePointer? {
+    let der = [DERTag.objectIdentifier] + derLength(oidContent.count) + Array(oidContent)
+    return der.withUnsafeBufferPointer { buffer in
+        var cursor: UnsafePointer<UInt8>? = buffer.baseAddress
+        return d2i_ASN1_OBJECT(nil, &cursor, buffer.count)
+    }
+}
+
+/// `1.2.840.113549.1.9.1` from an OID's DER content.
+func dottedOID(_ content: UnsafeBufferPointer<UInt8>) -> String {
+    var arcs: [UInt64] = []
+    var value: UInt64 = 0
+    for byte in content {
+        value = value << 7 | UInt64(byte & 0x7F)
+        if byte & 0x80 == 0 {
+            arcs.append(value)
+            value = 0
+        }
+    }
+    guard let first = arcs.first else { return "" }
+    let head = first < 80 ? [first / 40, first % 40] : [2, first - 80]
+    return (head + arcs.dropFirst()).map(String.init).joined(separator: ".")
+}

@@ -1,0 +1,77 @@
+internal import CPinhashOpenSSL
+
+/// The type of input a caller expects; anything else in the input is an error. `auto` takes what it finds.
+public enum InputType: String, Sendable, Hashable, CaseIterable {
+    case auto
+    case privateKey = "key"
+    case publicKey = "pubkey"
+    case certificateRequest = "csr"
+    case certificate = "cert"
+    case pkcs12 = "p12"
+
+    var noun: String {
+        switch self {
+        case .auto: "a key, certificate or request"
+        case .privateKey: "a private key"
+        case .publicKey: "a public key"
+        case .certificateRequest: "a certificate request"
+        case .certificate: "a certificate"
+        case .pkcs12: "a PKCS#12 file"
+        }
+    }
+}
+
+/// What one PEM block or DER object holds, from its label or its shape.
+enum Content {
+    case certificate(trusted: Bool)
+    case certificateRequest
+    case subjectPublicKeyInfo
+    case rsaPublicKey
+    case privateKey(PrivateKeyFormat)
+    case pkcs12
+    case ecParameters
+    case unsupported(String)
+
+    var inputType: InputType? {
+        switch self {
+        case .certificate: .certificate
+        case .certificateRequest: .certificateRequest
+        case .subjectPublicKeyInfo, .rsaPublicKey: .publicKey
+        case .privateKey: .privateKey
+        case .pkcs12: .pkcs12
+        case .ecParameters, .unsupported: nil
+        }
+    }
+
+    var holdsSecrets: Bool {
+        switch self {
+        case .privateKey, .pkcs12: true
+        default: false
+        }
+    }
+
+    init(pemLabel label: String, encryptedText: [UInt8]?) {
+        switch label {
+        case "CERTIFICATE", "X509 CERTIFICATE": self = .certificate(trusted: false)
+        case "TRUSTED CERTIFICATE": self = .certificate(trusted: true)
+        case "CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST": self = .certificateRequest
+        case "PUBLIC KEY": self = .subjectPublicKeyInfo
+        case "RSA PUBLIC KEY": self = .rsaPublicKey
+        case "PRIVATE KEY": self = .privateKey(.pkcs8)
+        case "ENCRYPTED PRIVATE KEY": self = .privateKey(.encryptedPKCS8)
+        case "EC PARAMETERS": self = .ecParameters
+        case "RSA PRIVATE KEY", "EC PRIVATE KEY", "DSA PRIVATE KEY":
+            if let encryptedText {
+                self = .privateKey(.legacyEncryptedPEM(text: encryptedText))
+            } else {
+                let type: [String: (Int32, String)] = [
+                    "RSA PRIVATE KEY": (NID_rsaEncryption, "RSA"), "EC PRIVATE KEY": (NID_X9_62_id_ecPublicKey, "EC"),
+                    "DSA PRIVATE KEY": (NID_dsa, "DSA"),
+                ]
+                let (nid, name) = type[label]!
+                self = .privateKey(.traditional(type: nid, name: name))
+            }
+        default: self = .unsupported(label)
+        }
+    }
+}

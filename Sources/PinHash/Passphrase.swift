@@ -1,0 +1,177 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+internal import CPinhashOpenSSL
+import Synchronization
+
+/// Where the passphrase for encrypted keys and PKCS#12 files comes from, in the forms of openssl's
+/// `-passin`. It is read at most once, when the first encrypted input needs it, and cleansed from memory
+/// when the source is released.
+public final class PassphraseSource: Sendable {
+    enum Origin: Sendable {
+        case literal
+        case environment(String)
+        case file(String)
+        case descriptor(Int32)
+        case standardInput
+        case terminal
+    }
+
+    let origin: Origin
+    private let cache: Mutex<SecretBytes?>
+
+    private init(_ origin: Origin, value: [UInt8]? = nil) {
+        self.origin = origin
+        self.cache = Mutex(value.map(SecretBytes.init))
+    }
+
+    /// A passphrase given directly.
+    public static func literal(_ passphrase: String) -> PassphraseSource {
+        PassphraseSource(.literal, value: Array(passphrase.utf8))
+    }
+
+    /// Asks on the controlling terminal, without echo, when an encrypted input needs it; fails at once
+    /// when there is no terminal.
+    public static let terminal = PassphraseSource(.terminal)
+
+    /// Parses openssl's `-passin` forms: `pass:TEXT`, `env:VAR`, `file:PATH`, `fd:N`, `stdin`.
+    public convenience init(openSSLArgument argument: String) throws(PinHashError) {
+        if argument == "stdin" {
+            self.init(.standardInput)
+        } else if argument.hasPrefix("pass:") {
+            self.init(.literal, value: Array(argument.utf8.dropFirst(5)))
+        } else if argument.hasPrefix("env:") {
+            self.init(.environment(String(argument.dropFirst(4))))
+        } else if argument.hasPrefix("file:") {
+            self.init(.file(String(argument.dropFirst(5))))
+        } else if argument.hasPrefix("fd:"), let number = Int32(argument.dropFirst(3)), number >= 0 {
+            self.init(.descriptor(number))
+        } else {
+            throw PinHashError(
+                .passphraseUnavailable,
+                "passphrase source must be pass:TEXT, env:VAR, file:PATH, fd:N or stdin")
+        }
+    }
+
+    /// Whether the source reads standard input (and so cannot share it with an input read from `-`).
+    public var readsStandardInput: Bool {
+        if case .standardInput = origin { return true }
+        if case .descriptor(let number) = origin { return number == STDIN_FILENO }
+        return false
+    }
+
+    /// Whether the source is a passphrase typed on the command line, visible to other users in `ps`.
+    public var isVisibleInProcessList: Bool {
+        if case .literal = origin { return true }
+        return false
+    }
+
+    /// The passphrase bytes, read once; `inputName` is shown in a terminal prompt.
+    func bytes(for inputName: String) throws(PinHashError) -> SecretBytes {
+        try cache.withLock { (cached: inout SecretBytes?) throws(PinHashError) -> SecretBytes in
+            if let cached { return cached }
+            let secret = SecretBytes(try read(for: inputName))
+            cached = secret
+            return secret
+        }
+    }
+
+    private func read(for inputName: String) throws(PinHashError) -> [UInt8] {
+        switch origin {
+        case .literal:
+            return []
+        case .environment(let name):
+            guard let value = getenv(name) else {
+                throw PinHashError(.passphraseUnavailable, "environment variable \(name) (from --passin env:) is not set")
+            }
+            return Array(UnsafeBufferPointer(start: UnsafeRawPointer(value).assumingMemoryBound(to: UInt8.self), count: strlen(value)))
+        case .file(let path):
+            let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+            guard descriptor >= 0 else {
+                throw PinHashError(.passphraseUnavailable, "cannot open passphrase file \(path): \(errnoText())")
+            }
+            defer { _ = close(descriptor) }
+            return try readFirstLine(descriptor, what: "passphrase file \(path)")
+        case .descriptor(let number):
+            return try readFirstLine(number, what: "passphrase descriptor \(number)")
+        case .standardInput:
+            return try readFirstLine(STDIN_FILENO, what: "standard input")
+        case .terminal:
+            return try TerminalPrompt.read(prompt: "Enter pass phrase for \(inputName == "-" ? "standard input" : inputName): ")
+        }
+    }
+}
+
+/// Reads one line, byte by byte so nothing after it is consumed from a shared descriptor.
+func readFirstLine(_ descriptor: Int32, what: String, limit: Int = 4096) throws(PinHashError) -> [UInt8] {
+    var line: [UInt8] = []
+    var byte: UInt8 = 0
+    while line.count <= limit {
+        let got = read(descriptor, &byte, 1)
+        if got < 0, errno == EINTR { continue }
+        if got < 0 { throw PinHashError(.passphraseUnavailable, "cannot read the passphrase from \(what): \(errnoText())") }
+        if got == 0 || byte == 0x0A { break }
+        line.append(byte)
+    }
+    if line.last == 0x0D { line.removeLast() }
+    guard line.count <= limit else {
+        OPENSSL_cleanse(&line, line.count)
+        throw PinHashError(.passphraseUnavailable, "the passphrase from \(what) is longer than \(limit) bytes")
+    }
+    return line
+}
+
+/// Passphrase bytes that are wiped when the last reference goes.
+final class SecretBytes: @unchecked Sendable {  // immutable after init
+    private let storage: UnsafeMutableBufferPointer<UInt8>
+
+    init(_ bytes: [UInt8]) {
+        var bytes = bytes
+        storage = .allocate(capacity: max(bytes.count, 1))
+        _ = storage.initialize(from: bytes)
+        if !bytes.isEmpty { OPENSSL_cleanse(&bytes, bytes.count) }
+        count = bytes.count
+    }
+
+    let count: Int
+
+    func withBytes<T>(_ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
+        try body(UnsafeBufferPointer(rebasing: storage[0..<count]))
+    }
+
+    deinit {
+        OPENSSL_cleanse(storage.baseAddress, storage.count)
+        storage.deallocate()
+    }
+}
+
+/// A prompt on the controlling terminal with echo turned off, as openssl's own prompt does.
+enum TerminalPrompt {
+    static func read(prompt: String) throws(PinHashError) -> [UInt8] {
+        guard isatty(STDIN_FILENO) == 1 || isatty(STDERR_FILENO) == 1 else {
+            throw PinHashError(
+                .passphraseRequired, "is encrypted; give the passphrase with --passin (no terminal to ask on)")
+        }
+        let terminal = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY)
+        guard terminal >= 0 else {
+            throw PinHashError(
+                .passphraseRequired, "is encrypted; give the passphrase with --passin (no terminal to ask on)")
+        }
+        defer { _ = close(terminal) }
+        var saved = termios()
+        let canSilence = tcgetattr(terminal, &saved) == 0
+        if canSilence {
+            var silent = saved
+            silent.c_lflag &= ~tcflag_t(ECHO)
+            _ = tcsetattr(terminal, TCSAFLUSH, &silent)
+        }
+        defer {
+            if canSilence { _ = tcsetattr(terminal, TCSAFLUSH, &saved) }
+            _ = write(terminal, "\n", 1)
+        }
+        _ = prompt.utf8CString.withUnsafeBufferPointer { write(terminal, $0.baseAddress, $0.count - 1) }
+        return try readFirstLine(terminal, what: "the terminal")
+    }
+}

@@ -1,0 +1,58 @@
+internal import CPinhashOpenSSL
+
+/// An SPKI pin: the SHA-256 of a DER SubjectPublicKeyInfo, as HPKP, curl, OkHttp, Android, iOS and DANE
+/// `3 1 1` records use it.
+public struct Pin: Sendable, Hashable, CustomStringConvertible {
+    /// The 32 bytes of the SHA-256 digest.
+    public let sha256: [UInt8]
+
+    /// The pin of a DER SubjectPublicKeyInfo, hashed byte for byte as given.
+    public init(subjectPublicKeyInfo der: some Collection<UInt8>) {
+        let bytes = Array(der)
+        self.sha256 = bytes.withUnsafeBufferPointer { Self.digest($0) }
+    }
+
+    init(hashing spki: UnsafeBufferPointer<UInt8>) {
+        self.sha256 = Self.digest(spki)
+    }
+
+    /// A pin given as base64 (the form `pin-sha256="…"` and `sha256//…` carry); nil unless it is exactly
+    /// the base64 of 32 bytes.
+    public init?(base64: String) {
+        var text = Array(base64.utf8)
+        guard text.count == 44, !text.contains(where: { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 })
+        else { return nil }
+        guard let bytes = try? text.withUnsafeBufferPointer({ try Base64.decode($0) }), bytes.count == 32 else {
+            return nil
+        }
+        text.removeAll()
+        self.sha256 = bytes
+    }
+
+    /// The pin as base64, the form every pinning consumer but DANE takes.
+    public var base64: String { Base64.encode(sha256) }
+
+    /// The pin as lower-case hex, the data of a DANE TLSA `3 1 1` record.
+    public var hex: String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(64)
+        for byte in sha256 {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 15)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    public var description: String { base64 }
+
+    /// The pin of an empty input, which openssl pipelines print when they fail to read a key.
+    public static let ofNothing = Pin(subjectPublicKeyInfo: [UInt8]())
+
+    private static func digest(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: 32) { out, count in
+            _ = SHA256(bytes.baseAddress, bytes.count, out.baseAddress)
+            count = 32
+        }
+    }
+}

@@ -1,0 +1,67 @@
+/// An input that pinhash could not turn into pins, with the reason in words a person can act on.
+///
+/// `description` reads `FILE: REASON`, the form the command-line tool prints after `pinhash: `.
+public struct PinHashError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What kind of problem this is; new codes may be added, so match on the ones you handle.
+    public struct Code: Sendable, Hashable, CustomStringConvertible {
+        enum Backing: String, Sendable {
+            case unreadable = "unreadable input"
+            case malformed = "malformed input"
+            case wrongType = "wrong input type"
+            case unsupported = "unsupported input"
+            case tooLarge = "input too large"
+            case passphraseRequired = "passphrase required"
+            case wrongPassphrase = "wrong passphrase"
+            case passphraseUnavailable = "passphrase unavailable"
+            case internalFailure = "internal failure"
+        }
+
+        let backing: Backing
+
+        /// The file could not be opened or read.
+        public static let unreadableInput = Code(backing: .unreadable)
+        /// The bytes are not valid PEM, DER or PKCS#12 of the expected shape (truncated, garbage, trailing data).
+        public static let malformedInput = Code(backing: .malformed)
+        /// The input holds something other than the type that was asked for.
+        public static let wrongType = Code(backing: .wrongType)
+        /// The input is well formed but of a kind that holds no public key pinhash can read (a CRL, say).
+        public static let unsupportedInput = Code(backing: .unsupported)
+        /// The input, one object in it, or the text before its first object exceeds a size limit.
+        public static let inputTooLarge = Code(backing: .tooLarge)
+        /// The input is encrypted and no passphrase was given.
+        public static let passphraseRequired = Code(backing: .passphraseRequired)
+        /// The input is encrypted and the passphrase did not decrypt it.
+        public static let wrongPassphrase = Code(backing: .wrongPassphrase)
+        /// The passphrase source (`env:`, `file:`, `fd:`, a terminal) could not be read.
+        public static let passphraseUnavailable = Code(backing: .passphraseUnavailable)
+        /// OpenSSL failed in a way no input should cause (out of memory, say).
+        public static let internalFailure = Code(backing: .internalFailure)
+
+        public var description: String { backing.rawValue }
+    }
+
+    public let code: Code
+    /// What went wrong, without the file name: `block 2 is a CERTIFICATE REQUEST, not a certificate`.
+    public let reason: String
+    /// The input's name as the caller gave it (a path, or `-` for standard input), when known.
+    public var source: String?
+
+    public init(_ code: Code, _ reason: String, source: String? = nil) {
+        self.code = code
+        self.reason = reason
+        self.source = source
+    }
+
+    public var description: String {
+        guard let source else { return reason }
+        return "\(source == "-" ? "standard input" : source): \(reason)"
+    }
+
+    func naming(_ source: String) -> PinHashError {
+        var copy = self
+        if copy.source == nil { copy.source = source }
+        return copy
+    }
+
+    static func malformed(_ reason: String) -> PinHashError { PinHashError(.malformedInput, reason) }
+}

@@ -1,0 +1,287 @@
+internal import CPinhashOpenSSL
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Reads keys, certificate requests, certificates and PKCS#12 files, in PEM or DER, and returns the pin of
+/// every public key in them.
+///
+/// ```swift
+/// let reader = PinReader(inputType: .certificate)
+/// for object in try reader.pins(inFileAt: "chain.pem") {
+///     print(object.pin.base64, object.role?.rawValue ?? "-", object.subject ?? "")
+/// }
+/// ```
+public struct PinReader: Sendable {
+    /// The type the input must be; `.auto` accepts any and mixes.
+    public var inputType: InputType
+    /// Where the passphrase of encrypted keys and PKCS#12 files comes from; nil fails on encrypted input.
+    public var passphrase: PassphraseSource?
+    public var limits: InputLimits
+
+    public init(inputType: InputType = .auto, passphrase: PassphraseSource? = nil, limits: InputLimits = .default) {
+        self.inputType = inputType
+        self.passphrase = passphrase
+        self.limits = limits
+    }
+
+    /// The pins of every object in `bytes`, in order; `source` names the input in errors.
+    public func pins(in bytes: [UInt8], source: String = "input") throws(PinHashError) -> [PinnedObject] {
+        var objects: [PinnedObject] = []
+        try read(ByteSource(bytes: bytes), name: source) { objects.append($0) }
+        return objects
+    }
+
+    /// The pins of every object in the file at `path` (`-` reads standard input), in order.
+    public func pins(inFileAt path: String) throws(PinHashError) -> [PinnedObject] {
+        var objects: [PinnedObject] = []
+        try forEachPin(inFileAt: path) { objects.append($0) }
+        return objects
+    }
+
+    /// Calls `body` with each object's pin as soon as it is read, so an input of any length is read in
+    /// bounded memory. Objects before an error have been delivered when the error is thrown.
+    public func forEachPin(inFileAt path: String, _ body: (PinnedObject) -> Void) throws(PinHashError) {
+        let source: ByteSource
+        do { source = try ByteSource.open(path) } catch { throw error.naming(path) }
+        try read(source, name: path, body)
+    }
+
+    private func read(_ source: ByteSource, name: String, _ body: (PinnedObject) -> Void) throws(PinHashError) {
+        let session = ReadSession(reader: self, name: name)
+        do {
+            try session.read(source, body)
+        } catch {
+            throw error.naming(name)
+        }
+    }
+}
+
+/// The state of reading one input: its name, the name cache, and how many objects were read.
+final class ReadSession {
+    let reader: PinReader
+    let name: String
+    let names = NameFormatter()
+    var delivered = 0
+
+    init(reader: PinReader, name: String) {
+        self.reader = reader
+        self.name = name
+    }
+
+    func read(_ source: ByteSource, _ body: (PinnedObject) -> Void) throws(PinHashError) {
+        let limits = reader.limits
+        try source.ensure(64 << 10)
+        guard source.available > 0 else { throw .malformed("is empty") }
+        if source.buffer[source.start] == DERTag.sequence, !windowHasPEMMarker(source) {
+            try readDER(source, body)
+            return
+        }
+        var scanner = PEMScanner(source: source, limits: limits)
+        while let block = try scanner.next() {
+            try handle(block, source: source, body)
+        }
+        if scanner.blockCount == 0 {
+            throw .malformed("holds no PEM block (no -----BEGIN line) and is not DER")
+        }
+        if delivered == 0 { throw PinHashError(.unsupportedInput, "holds no key, certificate or request") }
+    }
+
+    private func windowHasPEMMarker(_ source: ByteSource) -> Bool {
+        firstOccurrence(of: Array("-----BEGIN ".utf8), in: source.buffer, range: source.start..<source.buffer.count) != nil
+    }
+
+    private func readDER(_ source: ByteSource, _ body: (PinnedObject) -> Void) throws(PinHashError) {
+        let limit = reader.limits.maximumObjectSize
+        let header = try source.buffer.withUnsafeBufferPointer { buffer throws(PinHashError) in
+            let available = buffer.count - source.start
+            // Parse the header against an unlimited end so a short input reads as truncated.
+            guard available >= 2 else { throw PinHashError.malformed("is too short to be DER") }
+            return try DERCursor.header(in: buffer, at: source.start, limit: Int.max / 2)
+        }
+        let total = header.end - header.start
+        guard total <= limit else {
+            throw PinHashError(
+                .inputTooLarge, "the DER object claims \(total) bytes, more than the \(limit >> 20) MiB limit")
+        }
+        try source.ensure(total + 1)
+        guard source.available >= total else {
+            throw .malformed("is truncated: the DER object claims \(total) bytes but only \(source.available) are there")
+        }
+        guard source.available == total else {
+            let extra = source.isAtEnd ? "\(source.available - total) bytes of" : "more"
+            throw .malformed("has \(extra) trailing data after the DER object")
+        }
+        let der = Array(source.buffer[source.start..<(source.start + total)])
+        source.start += total
+        let content = der.withUnsafeBufferPointer { classifyDER($0) }
+        guard let content else {
+            throw .malformed("is DER but not a key, certificate, request or PKCS#12 file")
+        }
+        if content.holdsSecrets { source.holdsSecrets = true }
+        try checkType(content, "is \(content.derDescription)")
+        try produce(content, der: der, position: 1, body)
+    }
+
+    private func handle(_ block: PEMBlock, source: ByteSource, _ body: (PinnedObject) -> Void) throws(PinHashError) {
+        let content = Content(pemLabel: block.label, encryptedText: block.encryptedText)
+        if content.holdsSecrets { source.holdsSecrets = true }
+        if case .ecParameters = content, reader.inputType == .auto || reader.inputType == .privateKey { return }
+        if case .unsupported(let label) = content {
+            throw PinHashError(
+                .unsupportedInput, "block \(block.index) is \(withArticle(label)), which holds no public key pinhash reads")
+        }
+        try checkType(content, "block \(block.index) is \(withArticle(block.label))")
+        do {
+            try produce(content, der: block.der, position: block.index, body)
+        } catch {
+            throw PinHashError(error.code, "\(block.name): \(error.reason)")
+        }
+    }
+
+    /// Fails unless `content` is what the caller asked for; `subject` is `block 2 is a CSR` or `is a …`.
+    private func checkType(_ content: Content, _ subject: String) throws(PinHashError) {
+        let wanted = reader.inputType
+        guard wanted != .auto, content.inputType != wanted else { return }
+        throw PinHashError(.wrongType, "\(subject), not \(wanted.noun)")
+    }
+
+    private func produce(_ content: Content, der: [UInt8], position: Int, _ body: (PinnedObject) -> Void)
+        throws(PinHashError)
+    {
+        switch content {
+        case .certificate(let trusted):
+            body(try certificate(der, position: position, trusted: trusted))
+        case .certificateRequest:
+            body(try request(der, position: position))
+        case .subjectPublicKeyInfo:
+            try der.withUnsafeBufferPointer { buffer throws(PinHashError) in
+                var top = DERCursor(buffer)
+                let spki = try top.next()
+                try top.expectEnd("the public key")
+                try validateSubjectPublicKeyInfo(spki, in: buffer)
+            }
+            body(publicKey(der, position: position))
+        case .rsaPublicKey:
+            let spki = try der.withUnsafeBufferPointer { buffer throws(PinHashError) in
+                try subjectPublicKeyInfo(wrappingPKCS1: buffer)
+            }
+            body(publicKey(spki, position: position))
+        case .privateKey(let format):
+            var secretDER = der
+            defer { OPENSSL_cleanse(&secretDER, secretDER.count) }
+            let spki = try subjectPublicKeyInfo(ofPrivateKey: secretDER, format: format) { () throws(PinHashError) in
+                try self.passphraseBytes()
+            }
+            body(
+                PinnedObject(
+                    pin: Pin(subjectPublicKeyInfo: spki), kind: .privateKey, position: position,
+                    subjectPublicKeyInfo: spki, subject: nil, issuer: nil, role: nil, notAfter: nil,
+                    hasMatchingPrivateKey: false))
+        case .pkcs12:
+            try produceFromPKCS12(der, body)
+        case .ecParameters:
+            return
+        case .unsupported(let label):
+            throw PinHashError(.unsupportedInput, "is \(withArticle(label)), which holds no public key pinhash reads")
+        }
+        delivered += 1
+    }
+
+    private func passphraseBytes() throws(PinHashError) -> SecretBytes {
+        guard let source = reader.passphrase else {
+            throw PinHashError(.passphraseRequired, "is encrypted; give the passphrase with --passin")
+        }
+        return try source.bytes(for: name)
+    }
+
+    private func produceFromPKCS12(_ der: [UInt8], _ body: (PinnedObject) -> Void) throws(PinHashError) {
+        let contents = try readPKCS12(
+            der,
+            passphrase: reader.passphrase == nil ? nil : { () throws(PinHashError) in try self.passphraseBytes() })
+        guard !contents.certificates.isEmpty else { throw PinHashError(.unsupportedInput, "holds no certificate") }
+        for (index, certificateDER) in contents.certificates.enumerated() {
+            do {
+                body(
+                    try certificate(
+                        certificateDER, position: index + 1, trusted: false,
+                        keys: contents.keySubjectPublicKeyInfos))
+            } catch {
+                throw PinHashError(error.code, "certificate \(index + 1): \(error.reason)")
+            }
+        }
+    }
+
+    private func publicKey(_ spki: [UInt8], position: Int) -> PinnedObject {
+        PinnedObject(
+            pin: Pin(subjectPublicKeyInfo: spki), kind: .publicKey, position: position, subjectPublicKeyInfo: spki,
+            subject: nil, issuer: nil, role: nil, notAfter: nil, hasMatchingPrivateKey: false)
+    }
+
+    func certificate(_ der: [UInt8], position: Int, trusted: Bool, keys: [[UInt8]] = [])
+        throws(PinHashError) -> PinnedObject
+    {
+        try der.withUnsafeBufferPointer { buffer throws(PinHashError) in
+            let summary = try summarizeCertificate(buffer, allowTrailingAux: trusted)
+            let spki = buffer.slice(summary.spki)
+            let selfIssued = summary.issuer.map { buffer.equal($0, summary.subject) } ?? false
+            let role: CertificateRole
+            if summary.isCA {
+                role = selfIssued ? .root : .intermediate
+            } else if !summary.hasBasicConstraints, selfIssued, summary.version < 3 {
+                role = .root  // version 1 roots predate basicConstraints
+            } else {
+                role = .leaf
+            }
+            return PinnedObject(
+                pin: Pin(hashing: spki), kind: .certificate, position: position, subjectPublicKeyInfo: Array(spki),
+                subject: names.format(buffer.slice(summary.subject)),
+                issuer: summary.issuer.map { names.format(buffer.slice($0)) }, role: role,
+                notAfter: summary.notAfter.flatMap { formatTime(buffer.slice($0)) },
+                hasMatchingPrivateKey: keys.contains { $0.elementsEqual(spki) })
+        }
+    }
+
+    private func request(_ der: [UInt8], position: Int) throws(PinHashError) -> PinnedObject {
+        try der.withUnsafeBufferPointer { buffer throws(PinHashError) in
+            let summary = try summarizeCertificationRequest(buffer)
+            let spki = buffer.slice(summary.spki)
+            return PinnedObject(
+                pin: Pin(hashing: spki), kind: .certificateRequest, position: position,
+                subjectPublicKeyInfo: Array(spki), subject: names.format(buffer.slice(summary.subject)),
+                issuer: nil, role: nil, notAfter: nil, hasMatchingPrivateKey: false)
+        }
+    }
+}
+
+/// `2049-12-31T23:59:59Z` from a DER UTCTime or GeneralizedTime element.
+func formatTime(_ element: UnsafeBufferPointer<UInt8>) -> String? {
+    guard element.count > 2 else { return nil }
+    let tag = element[0]
+    let text = Array(element[2...])
+    var digits: [UInt8]
+    if tag == DERTag.utcTime, text.count >= 12 {
+        let century: [UInt8] = text[0] < UInt8(ascii: "5") ? Array("20".utf8) : Array("19".utf8)
+        digits = century + text[0..<12]
+    } else if tag == DERTag.generalizedTime, text.count >= 14 {
+        digits = Array(text[0..<14])
+    } else {
+        return nil
+    }
+    guard digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return nil }
+    let s = String(decoding: digits, as: UTF8.self)
+    func part(_ from: Int, _ count: Int) -> Substring {
+        let start = s.index(s.startIndex, offsetBy: from)
+        return s[start..<s.index(start, offsetBy: count)]
+    }
+    return "\(part(0, 4))-\(part(4, 2))-\(part(6, 2))T\(part(8, 2)):\(part(10, 2)):\(part(12, 2))Z"
+}
+
+/// `a CERTIFICATE`, `an RSA PRIVATE KEY`, `an X509 CRL`: the article a PEM label is read with.
+func withArticle(_ label: String) -> String {
+    let spokenVowel = label.first.map { "AEIOX".contains($0) } ?? false || label.hasPrefix("RSA")
+    return (spokenVowel ? "an " : "a ") + label
+}

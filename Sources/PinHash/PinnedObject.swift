@@ -1,0 +1,98 @@
+internal import CPinhashOpenSSL
+
+/// What a pin was computed from.
+public enum ObjectKind: String, Sendable, Hashable, CaseIterable {
+    case certificate
+    case certificateRequest = "certificate request"
+    case privateKey = "private key"
+    case publicKey = "public key"
+}
+
+/// A certificate's place in a chain, from its basicConstraints and whether it issued itself.
+public enum CertificateRole: String, Sendable, Hashable, CaseIterable {
+    /// Not a CA: the end-entity (server) certificate.
+    case leaf
+    /// A CA certificate issued by another CA.
+    case intermediate
+    /// A self-issued CA certificate (a trust anchor).
+    case root
+}
+
+/// A public key's algorithm and size, as OpenSSL reports them.
+public struct KeyAlgorithm: Sendable, Hashable, CustomStringConvertible {
+    /// `RSA`, `RSA-PSS`, `EC`, `Ed25519`, `Ed448`, `X25519`, `X448`, `DSA`, or the algorithm's OID.
+    public let name: String
+    /// The key size in bits as OpenSSL counts it (the modulus for RSA, the group order for EC).
+    public let bits: Int?
+    /// The named curve for EC keys (`P-256`, `secp256k1`, `brainpoolP256r1`); nil for explicit parameters.
+    public let curve: String?
+
+    public var description: String {
+        var text = name
+        if let curve { text += " \(curve)" } else if let bits { text += " \(bits)" }
+        return text
+    }
+}
+
+/// One pin and the object it came from.
+public struct PinnedObject: Sendable, Hashable {
+    public let pin: Pin
+    public let kind: ObjectKind
+    /// 1-based position in its input: the PEM block, or the certificate's place in a PKCS#12 file.
+    public let position: Int
+    /// The DER SubjectPublicKeyInfo that was hashed.
+    public let subjectPublicKeyInfo: [UInt8]
+    /// The subject of a certificate or request, RFC 4514 text as `openssl -nameopt RFC2253` prints it.
+    public let subject: String?
+    /// The issuer of a certificate.
+    public let issuer: String?
+    /// A certificate's role in its chain.
+    public let role: CertificateRole?
+    /// A certificate's notAfter, as `YYYY-MM-DDTHH:MM:SSZ`.
+    public let notAfter: String?
+    /// Whether a private key for this certificate came with it (in the same PKCS#12 file).
+    public let hasMatchingPrivateKey: Bool
+
+    /// The key's algorithm and size, decoded by OpenSSL on demand.
+    public var keyAlgorithm: KeyAlgorithm { KeyAlgorithm(subjectPublicKeyInfo: subjectPublicKeyInfo) }
+}
+
+extension KeyAlgorithm {
+    init(subjectPublicKeyInfo der: [UInt8]) {
+        let key: OpaquePointer? = der.withUnsafeBufferPointer { buffer in
+            var cursor: UnsafePointer<UInt8>? = buffer.baseAddress
+            return d2i_PUBKEY(nil, &cursor, buffer.count)
+        }
+        defer { OpenSSLErrors.clear() }
+        guard let key else {
+            self.init(name: Self.algorithmOID(der) ?? "unknown", bits: nil, curve: nil)
+            return
+        }
+        defer { EVP_PKEY_free(key) }
+        let typeName = EVP_PKEY_get0_type_name(key).map { String(cString: $0) } ?? "unknown"
+        let names = ["ED25519": "Ed25519", "ED448": "Ed448"]
+        let bits = Int(EVP_PKEY_get_bits(key))
+        var curve: String?
+        var group = [CChar](repeating: 0, count: 80)
+        var length = 0
+        if EVP_PKEY_get_utf8_string_param(key, "group", &group, group.count, &length) == 1 {
+            let groupName = String(decoding: group.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            let nid = OBJ_sn2nid(groupName)
+            curve = EC_curve_nid2nist(nid).map { String(cString: $0) } ?? groupName
+        }
+        self.init(name: names[typeName] ?? typeName, bits: bits > 0 ? bits : nil, curve: curve)
+    }
+
+    private static func algorithmOID(_ der: [UInt8]) -> String? {
+        der.withUnsafeBufferPointer { buffer -> String? in
+            var top = DERCursor(buffer)
+            guard let spki = try? top.next(DERTag.sequence, "key"),
+                case var fields = DERCursor(contentOf: spki, in: buffer),
+                let algorithm = try? fields.next(DERTag.sequence, "algorithm"),
+                case var inner = DERCursor(contentOf: algorithm, in: buffer),
+                let oid = try? inner.next(DERTag.objectIdentifier, "oid")
+            else { return nil }
+            return dottedOID(buffer.slice(oid.contentRange))
+        }
+    }
+}

@@ -1,0 +1,141 @@
+internal import CPinhashOpenSSL
+import Synchronization
+
+/// The formats a private key arrives in.
+enum PrivateKeyFormat {
+    /// PKCS#8 PrivateKeyInfo (`PRIVATE KEY`).
+    case pkcs8
+    /// PKCS#8 EncryptedPrivateKeyInfo (`ENCRYPTED PRIVATE KEY`).
+    case encryptedPKCS8
+    /// A type-specific structure: PKCS#1 `RSA PRIVATE KEY`, SEC1 `EC PRIVATE KEY`, `DSA PRIVATE KEY`.
+    case traditional(type: Int32, name: String)
+    /// A traditional PEM block with `Proc-Type: 4,ENCRYPTED`, decrypted by OpenSSL from its text.
+    case legacyEncryptedPEM(text: [UInt8])
+}
+
+/// Loads a private key with OpenSSL and returns the SubjectPublicKeyInfo it derives (`i2d_PUBKEY`), which
+/// is what `openssl pkey -pubout` writes. The key is freed (and so cleansed) before this returns.
+func subjectPublicKeyInfo(
+    ofPrivateKey der: [UInt8], format: PrivateKeyFormat, passphrase: () throws(PinHashError) -> SecretBytes
+) throws(PinHashError) -> [UInt8] {
+    OpenSSLErrors.clear()
+    defer { OpenSSLErrors.clear() }
+    let key: OpaquePointer
+    switch format {
+    case .pkcs8:
+        key = try decodeKeyDER(der, "a PKCS#8 private key") { d2i_AutoPrivateKey(nil, &$0, $1) }
+    case .traditional(let type, let name):
+        key = try decodeKeyDER(der, "an \(name) private key") { d2i_PrivateKey(type, nil, &$0, $1) }
+    case .encryptedPKCS8:
+        let secret = try passphrase()
+        key = try decryptPKCS8(der, secret)
+    case .legacyEncryptedPEM(let text):
+        let secret = try passphrase()
+        key = try decryptLegacyPEM(text, secret)
+    }
+    defer { EVP_PKEY_free(key) }
+    return try encodedSubjectPublicKeyInfo(key)
+}
+
+/// Runs a `d2i_…` function over all of `der`, insisting that it consumes every byte.
+func decodeKeyDER(
+    _ der: [UInt8], _ what: String,
+    _ decode: (inout UnsafePointer<UInt8>?, Int) -> OpaquePointer?
+) throws(PinHashError) -> OpaquePointer {
+    let result: (OpaquePointer?, Int) = der.withUnsafeBufferPointer { buffer in
+        var cursor: UnsafePointer<UInt8>? = buffer.baseAddress
+        let object = decode(&cursor, buffer.count)
+        return (object, cursor.map { $0 - buffer.baseAddress! } ?? 0)
+    }
+    guard let object = result.0 else {
+        throw .malformed("is not \(what)\(OpenSSLErrors.drainedSuffix())")
+    }
+    guard result.1 == der.count else {
+        // The caller frees objects it gets; this one is discarded, so free it by its kind.
+        EVP_PKEY_free(object)
+        throw .malformed("\(der.count - result.1) bytes of trailing data after \(what)")
+    }
+    return object
+}
+
+private func decryptPKCS8(_ der: [UInt8], _ secret: SecretBytes) throws(PinHashError) -> OpaquePointer {
+    let signature: OpaquePointer? = der.withUnsafeBufferPointer { buffer in
+        var cursor: UnsafePointer<UInt8>? = buffer.baseAddress
+        let object = d2i_X509_SIG(nil, &cursor, buffer.count)
+        if let object, cursor != buffer.baseAddress! + buffer.count {
+            X509_SIG_free(object)
+            return nil
+        }
+        return object
+    }
+    guard let signature else {
+        throw .malformed("is not an encrypted PKCS#8 key\(OpenSSLErrors.drainedSuffix())")
+    }
+    defer { X509_SIG_free(signature) }
+    func decrypt() -> OpaquePointer? {
+        secret.withBytes { bytes in
+            PKCS8_decrypt(
+                signature, UnsafeRawPointer(bytes.baseAddress!).assumingMemoryBound(to: CChar.self), Int32(bytes.count))
+        }
+    }
+    var info = decrypt()
+    if info == nil, LegacyProvider.loadIfUnsupported(OpenSSLErrors.drain()) { info = decrypt() }
+    guard let info else {
+        throw PinHashError(.wrongPassphrase, "cannot decrypt the key: wrong passphrase\(OpenSSLErrors.drainedSuffix())")
+    }
+    defer { PKCS8_PRIV_KEY_INFO_free(info) }
+    guard let key = EVP_PKCS82PKEY(info) else {
+        throw .malformed("the decrypted key is not a key OpenSSL can read\(OpenSSLErrors.drainedSuffix())")
+    }
+    return key
+}
+
+
+private func decryptLegacyPEM(_ text: [UInt8], _ secret: SecretBytes) throws(PinHashError) -> OpaquePointer {
+    let key: OpaquePointer? = text.withUnsafeBufferPointer { buffer in
+        guard let bio = BIO_new_mem_buf(buffer.baseAddress, Int32(buffer.count)) else { return nil }
+        defer { BIO_free(bio) }
+        // The callback copies the passphrase that `userdata` points at into OpenSSL's buffer.
+        return PEM_read_bio_PrivateKey(
+            bio, nil,
+            { buffer, size, _, userdata in
+                guard let buffer, let userdata else { return -1 }
+                let secret = Unmanaged<SecretBytes>.fromOpaque(userdata).takeUnretainedValue()
+                return secret.withBytes { bytes in
+                    let count = min(bytes.count, Int(size))
+                    if count > 0 {
+                        UnsafeMutableRawPointer(buffer).copyMemory(from: bytes.baseAddress!, byteCount: count)
+                    }
+                    return Int32(count)
+                }
+            }, Unmanaged.passUnretained(secret).toOpaque())
+    }
+    guard let key else {
+        let reasons = OpenSSLErrors.drain()
+        if reasons.contains(where: { $0.contains("unsupported") }) {
+            throw PinHashError(.unsupportedInput, "the key's encryption is not supported (\(reasons.last ?? ""))")
+        }
+        throw PinHashError(
+            .wrongPassphrase, "cannot decrypt the key: wrong passphrase\(reasons.last.map { " (\($0))" } ?? "")")
+    }
+    return key
+}
+
+/// OpenSSL 3 keeps RC2, RC4 and single DES (old PKCS#12 and PKCS#8 exports) in the legacy provider.
+enum LegacyProvider {
+    private static let loaded = Mutex(false)
+
+    /// Loads the legacy provider (beside the default one) when `reasons` say an algorithm was missing;
+    /// returns whether a retry can help.
+    static func loadIfUnsupported(_ reasons: [String]) -> Bool {
+        guard reasons.contains(where: { $0.contains("unsupported") || $0.contains("fetch failed") }) else {
+            return false
+        }
+        return loaded.withLock { done in
+            if done { return false }
+            done = true
+            _ = OSSL_PROVIDER_load(nil, "default")
+            return OSSL_PROVIDER_load(nil, "legacy") != nil
+        }
+    }
+}

@@ -1,0 +1,109 @@
+import PinHash
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+enum Diagnostics {
+    /// One line on standard error, prefixed `pinhash: `.
+    static func warn(_ message: String) {
+        let line = "pinhash: \(message)\n"
+        _ = line.utf8CString.withUnsafeBufferPointer { write(STDERR_FILENO, $0.baseAddress, $0.count - 1) }
+    }
+}
+
+/// Standard output, held back per input so that an input that fails part-way prints nothing; an input
+/// whose lines pass `holdLimit` bytes (a bundle of hundreds of thousands of certificates) is written as
+/// it goes, to keep memory bounded.
+final class OutputBuffer {
+    private var committed: [UInt8] = []
+    private var pending: [UInt8] = []
+    private let holdLimit = 8 << 20
+
+    func append(_ text: String) {
+        pending.append(contentsOf: text.utf8)
+        if pending.count > holdLimit { commit() }
+    }
+
+    func commit() {
+        committed.append(contentsOf: pending)
+        pending.removeAll(keepingCapacity: true)
+        if committed.count >= 1 << 16 { flush() }
+    }
+
+    func discard() { pending.removeAll(keepingCapacity: true) }
+
+    func flush() {
+        var offset = 0
+        while offset < committed.count {
+            let written = committed.withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress! + offset, $0.count - offset) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                Diagnostics.warn("cannot write to standard output: \(String(cString: strerror(errno)))")
+                exit(1)
+            }
+            offset += written
+        }
+        committed.removeAll(keepingCapacity: true)
+    }
+}
+
+/// What one input prints: every object with --all, else its one pin (and a note when the first
+/// certificate of a bundle is a CA while the leaf comes later).
+final class InputReport {
+    let file: String
+    let showFile: Bool
+    let all: Bool
+    private var chosen: PinnedObject?
+    private var firstLeaf: PinnedObject?
+
+    init(file: String, showFile: Bool, all: Bool) {
+        self.file = file
+        self.showFile = showFile
+        self.all = all
+    }
+
+    func add(_ object: PinnedObject, to output: OutputBuffer) {
+        if all {
+            var line = object.pin.base64
+            if showFile { line += "  \(file)" }
+            line += "  \(Self.role(of: object))  \(Self.description(of: object))\n"
+            output.append(line)
+            return
+        }
+        if object.role == .leaf, firstLeaf == nil { firstLeaf = object }
+        // A PKCS#12 file's pin is its leaf's: the certificate whose private key came with it.
+        if chosen == nil || (object.hasMatchingPrivateKey && chosen?.hasMatchingPrivateKey == false) {
+            chosen = object
+        }
+    }
+
+    func finish(to output: OutputBuffer) {
+        guard !all, let chosen else { return }
+        output.append(showFile ? "\(chosen.pin.base64)  \(file)\n" : "\(chosen.pin.base64)\n")
+        if chosen.kind == .certificate, let role = chosen.role, role != .leaf, !chosen.hasMatchingPrivateKey,
+            let leaf = firstLeaf
+        {
+            Diagnostics.warn(
+                "\(file == "-" ? "standard input" : file): note: the first certificate is \(role == .root ? "a root" : "an intermediate") CA "
+                    + "(\(chosen.subject ?? "")); the leaf (\(leaf.subject ?? "")) is object \(leaf.position): "
+                    + "--all prints every pin")
+        }
+    }
+
+    static func role(of object: PinnedObject) -> String {
+        switch object.kind {
+        case .certificate: object.role?.rawValue ?? "certificate"
+        case .certificateRequest: "csr"
+        case .privateKey: "key"
+        case .publicKey: "pubkey"
+        }
+    }
+
+    static func description(of object: PinnedObject) -> String {
+        if let subject = object.subject { return subject }
+        return object.keyAlgorithm.description
+    }
+}
