@@ -40,71 +40,102 @@ enum Base64 {
         }
     }
 
+    /// Four tables that place a character's six bits at its position in a group of four, with an
+    /// invalid character setting a bit above the 24 data bits: one OR of four loads decodes a group.
+    private static let groupTables: [UInt32] = {
+        var tables = [UInt32](repeating: 1 << 24, count: 4 * 256)
+        for (value, character) in alphabet.enumerated() {
+            for position in 0..<4 {
+                tables[position * 256 + Int(character)] = UInt32(value) << (18 - 6 * position)
+            }
+        }
+        return tables
+    }()
+
     /// Decodes `text`, skipping white space; padding may only end the text.
     static func decode(_ text: UnsafeBufferPointer<UInt8>) throws(DecodingError) -> [UInt8] {
-        let capacity = text.count / 4 * 3 + 3
+        guard let source = text.baseAddress, text.count > 0 else { return [] }
         var failure: DecodingError?
-        let decoded = decodeTable.withUnsafeBufferPointer { table in
-            [UInt8](unsafeUninitializedCapacity: capacity) { out, count in
-                var written = 0
-                var group: UInt32 = 0
-                var digits = 0
-                var paddingSeen = 0
-                var index = 0
-                let end = text.count
-                while index < end {
-                    let character = text[index]
-                    let value = table[Int(character)]
-                    index += 1
-                    if value < 64 {
-                        if paddingSeen > 0 {
-                            failure = .dataAfterPadding
-                            break
-                        }
-                        group = group << 6 | UInt32(value)
-                        digits += 1
-                        if digits == 4 {
-                            out[written] = UInt8(truncatingIfNeeded: group >> 16)
-                            out[written + 1] = UInt8(truncatingIfNeeded: group >> 8)
-                            out[written + 2] = UInt8(truncatingIfNeeded: group)
-                            written += 3
-                            digits = 0
-                            group = 0
-                        }
-                    } else if value == space {
-                        continue
-                    } else if value == padding {
-                        paddingSeen += 1
-                        // "xx==" or "xxx=": padding completes the group that is open.
-                        if digits + paddingSeen > 4 || digits < 2 {
-                            failure = .badLength
-                            break
-                        }
-                    } else {
-                        failure = .invalidCharacter(character)
-                        break
-                    }
+        let decoded = [UInt8](unsafeUninitializedCapacity: text.count / 4 * 3 + 3) { out, count in
+            let result = groupTables.withUnsafeBufferPointer { groups in
+                decodeTable.withUnsafeBufferPointer { table in
+                    decode(source, text.count, into: out.baseAddress!, groups.baseAddress!, table.baseAddress!)
                 }
-                if failure == nil {
-                    if paddingSeen > 0 {
-                        if digits + paddingSeen != 4 {
-                            failure = .badLength
-                        } else if digits == 2 {
-                            out[written] = UInt8(truncatingIfNeeded: group >> 4)
-                            written += 1
-                        } else {
-                            out[written] = UInt8(truncatingIfNeeded: group >> 10)
-                            out[written + 1] = UInt8(truncatingIfNeeded: group >> 2)
-                            written += 2
-                        }
-                    } else if digits != 0 {
-                        failure = .badLength
-                    }
-                }
-                count = written
+            }
+            switch result {
+            case .success(let written): count = written
+            case .failure(let error):
+                failure = error
+                count = 0
             }
         }
         if let failure { throw failure }
         return decoded
+    }
+
+    private static func decode(
+        _ text: UnsafePointer<UInt8>, _ length: Int, into out: UnsafeMutablePointer<UInt8>,
+        _ groups: UnsafePointer<UInt32>, _ table: UnsafePointer<UInt8>
+    ) -> Result<Int, DecodingError> {
+        var written = 0
+        var group: UInt32 = 0
+        var digits = 0
+        var paddingSeen = 0
+        var index = 0
+        while index < length {
+            if digits == 0, paddingSeen == 0 {
+                // Fast path: whole groups of four alphabet characters, three bytes each.
+                while index + 4 <= length {
+                    let value =
+                        groups[Int(text[index])] | groups[256 + Int(text[index + 1])]
+                        | groups[512 + Int(text[index + 2])] | groups[768 + Int(text[index + 3])]
+                    if value >> 24 != 0 { break }
+                    out[written] = UInt8(truncatingIfNeeded: value >> 16)
+                    out[written + 1] = UInt8(truncatingIfNeeded: value >> 8)
+                    out[written + 2] = UInt8(truncatingIfNeeded: value)
+                    written += 3
+                    index += 4
+                }
+                if index >= length { break }
+            }
+            let character = text[index]
+            let value = table[Int(character)]
+            index += 1
+            if value < 64 {
+                if paddingSeen > 0 { return .failure(.dataAfterPadding) }
+                group = group << 6 | UInt32(value)
+                digits += 1
+                if digits == 4 {
+                    out[written] = UInt8(truncatingIfNeeded: group >> 16)
+                    out[written + 1] = UInt8(truncatingIfNeeded: group >> 8)
+                    out[written + 2] = UInt8(truncatingIfNeeded: group)
+                    written += 3
+                    digits = 0
+                    group = 0
+                }
+            } else if value == space {
+                continue
+            } else if value == padding {
+                paddingSeen += 1
+                // "xx==" or "xxx=": padding completes the group that is open.
+                if digits + paddingSeen > 4 || digits < 2 { return .failure(.badLength) }
+            } else {
+                return .failure(.invalidCharacter(character))
+            }
+        }
+        if paddingSeen > 0 {
+            guard digits + paddingSeen == 4 else { return .failure(.badLength) }
+            if digits == 2 {
+                out[written] = UInt8(truncatingIfNeeded: group >> 4)
+                written += 1
+            } else {
+                out[written] = UInt8(truncatingIfNeeded: group >> 10)
+                out[written + 1] = UInt8(truncatingIfNeeded: group >> 2)
+                written += 2
+            }
+        } else if digits != 0 {
+            return .failure(.badLength)
+        }
+        return .success(written)
     }
 }

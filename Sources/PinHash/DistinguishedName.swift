@@ -1,12 +1,54 @@
 internal import CPinhashOpenSSL
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// OpenSSL's short names for attribute types (`CN`, `emailAddress`), looked up once per process.
+final class AttributeNames: Sendable {
+    static let shared = AttributeNames()
+
+    private struct Table {
+        /// X.520 attributes, 2.5.4.n (`55 04 n`), by n: nearly every attribute a name uses.
+        var x520: [String??] = Array(repeating: nil, count: 256)
+        var others: [(oid: [UInt8], name: String?)] = []
+    }
+
+    private let table = Mutex(Table())
+
+    func name(of oid: UnsafeBufferPointer<UInt8>) -> String? {
+        table.withLock { table in
+            if oid.count == 3, oid[0] == 0x55, oid[1] == 0x04 {
+                if let cached = table.x520[Int(oid[2])] { return cached }
+                let name = Self.lookUp(oid)
+                table.x520[Int(oid[2])] = .some(name)
+                return name
+            }
+            for entry in table.others where entry.oid.elementsEqual(oid) { return entry.name }
+            let name = Self.lookUp(oid)
+            table.others.append((Array(oid), name))
+            return name
+        }
+    }
+
+    private static func lookUp(_ oid: UnsafeBufferPointer<UInt8>) -> String? {
+        guard let object = asn1Object(oid) else { return nil }
+        defer { ASN1_OBJECT_free(object) }
+        let nid = OBJ_obj2nid(object)
+        guard nid != NID_undef, let text = OBJ_nid2sn(nid) ?? OBJ_nid2ln(nid) else { return nil }
+        return String(cString: text)
+    }
+}
 
 /// Formats a DER Name as RFC 4514 text the way `openssl x509 -nameopt RFC2253,-esc_msb` does:
 /// most specific attribute first, OpenSSL's short names, UTF-8 kept as it is.
 ///
-/// Attribute names come from OpenSSL's object table and are cached, so a bundle of thousands of
-/// certificates asks OpenSSL once per attribute type.
+/// Attribute names come from OpenSSL's object table, asked once per attribute type.
 final class NameFormatter {
-    private var attributeNames: [[UInt8]: String?] = [:]
+    private var attributes: [(set: Int, type: Range<Int>, value: DERElement)] = []
 
     func format(_ der: UnsafeBufferPointer<UInt8>) -> String {
         var out = [UInt8]()
@@ -17,7 +59,7 @@ final class NameFormatter {
 
     /// Appends the formatted name; an unparseable name is shown as `#` and its hex, as OpenSSL dumps.
     func append(_ der: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
-        var attributes: [(set: Int, type: Range<Int>, value: DERElement)] = []
+        attributes.removeAll(keepingCapacity: true)
         do {
             var top = DERCursor(der)
             let name = try top.next(DERTag.sequence, "the name")
@@ -59,20 +101,15 @@ final class NameFormatter {
     }
 
     private func shortName(_ oid: UnsafeBufferPointer<UInt8>) -> String? {
-        let key = Array(oid)
-        if let cached = attributeNames[key] { return cached }
-        var name: String?
-        if let object = asn1Object(oid) {
-            defer { ASN1_OBJECT_free(object) }
-            let nid = OBJ_obj2nid(object)
-            if nid != NID_undef, let text = OBJ_nid2sn(nid) ?? OBJ_nid2ln(nid) { name = String(cString: text) }
-        }
-        attributeNames[key] = name
-        return name
+        AttributeNames.shared.name(of: oid)
     }
 
     private func appendValue(_ value: DERElement, in der: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         let content = der.slice(value.contentRange)
+        if Self.isPlainASCII(value.tag, content) {
+            out.append(contentsOf: content)
+            return
+        }
         var scalars: [Unicode.Scalar] = []
         switch value.tag {
         case 0x0C:  // UTF8String
@@ -111,6 +148,24 @@ final class NameFormatter {
     private func appendDump(_ value: DERElement, in der: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "#"))
         appendHex(der.slice(value.range), to: &out)
+    }
+
+    /// Whether a string value is printable ASCII that needs no escaping, the common case copied as is.
+    private static func isPlainASCII(_ tag: UInt8, _ content: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard tag == 0x0C || tag == 0x13 || tag == 0x16 || tag == 0x12 || tag == 0x1A || tag == 0x14,
+            let first = content.first, let last = content.last,
+            first != UInt8(ascii: "#"), first != UInt8(ascii: " "), last != UInt8(ascii: " ")
+        else { return false }
+        for byte in content {
+            guard byte >= 0x20, byte < 0x7F else { return false }
+            switch byte {
+            case UInt8(ascii: ","), UInt8(ascii: "+"), UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "<"),
+                UInt8(ascii: ">"), UInt8(ascii: ";"):
+                return false
+            default: continue
+            }
+        }
+        return true
     }
 
     /// RFC 2253 escaping as OpenSSL's ESC_2253 and ESC_CTRL do it.

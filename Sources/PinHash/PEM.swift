@@ -20,37 +20,43 @@ struct PEMBlock {
 private let beginMarker = Array("-----BEGIN ".utf8)
 private let endMarker = Array("-----END ".utf8)
 private let dashes = Array("-----".utf8)
+private let lineFeed: [UInt8] = [0x0A]
+private let colon: [UInt8] = [UInt8(ascii: ":")]
 
 /// Finds PEM blocks in a stream, one at a time, holding at most one block and the text before it.
 struct PEMScanner {
     let source: ByteSource
     let limits: InputLimits
     private(set) var blockCount = 0
+    /// Text skipped since the last block.
+    private var skippedText = 0
 
     init(source: ByteSource, limits: InputLimits) {
         self.source = source
         self.limits = limits
     }
 
-    /// The next block, or nil when the input ends; text outside blocks is skipped, within limits.
-    mutating func next() throws(PinHashError) -> PEMBlock? {
-        var skippedText = 0
+    /// Locates the next complete block. With `mayRead` false it returns nil rather than read more input,
+    /// so that blocks located earlier stay where they are in the window; with `mayRead` true nil means the
+    /// input has ended. Text outside blocks is skipped, within limits.
+    mutating func nextLocation(mayRead: Bool) throws(PinHashError) -> PEMLocation? {
         while true {
             let window = source.start..<source.buffer.count
             if let begin = find(beginMarker, in: window) {
-                try skipText(source.start..<begin, total: &skippedText)
+                try skipText(source.start..<begin)
                 source.start = begin
-                if let end = try blockEnd(from: begin) {
+                if let (endLine, end) = try blockEnd(from: begin) {
                     blockCount += 1
-                    let block = try parseBlock(begin..<end)
+                    skippedText = 0
                     source.start = end
-                    return block
+                    return PEMLocation(index: blockCount, range: begin..<end, endLine: endLine)
                 }
                 if source.available > limits.maximumObjectSize {
                     throw PinHashError(
                         .inputTooLarge,
                         "block \(blockCount + 1) is larger than \(limits.maximumObjectSize >> 20) MiB")
                 }
+                guard mayRead else { return nil }
                 guard try source.readMore() else {
                     throw .malformed(
                         "block \(blockCount + 1) (\(label(at: begin) ?? "?")) has no END line (the input is truncated)")
@@ -59,17 +65,18 @@ struct PEMScanner {
             }
             // Keep a tail that could be the start of a marker split across two reads.
             let keep = min(window.count, beginMarker.count - 1)
-            try skipText(source.start..<(source.buffer.count - keep), total: &skippedText)
+            try skipText(source.start..<(source.buffer.count - keep))
             source.start = source.buffer.count - keep
+            guard mayRead else { return nil }
             guard try source.readMore() else {
-                try skipText(source.start..<source.buffer.count, total: &skippedText)
+                try skipText(source.start..<source.buffer.count)
                 source.start = source.buffer.count
                 return nil
             }
         }
     }
 
-    private func skipText(_ range: Range<Int>, total: inout Int) throws(PinHashError) {
+    private mutating func skipText(_ range: Range<Int>) throws(PinHashError) {
         guard !range.isEmpty else { return }
         let hasNUL = source.buffer.withUnsafeBufferPointer { buffer in
             memchr(buffer.baseAddress! + range.lowerBound, 0, range.count) != nil
@@ -80,8 +87,8 @@ struct PEMScanner {
                     ? "is neither PEM nor DER (binary data with no -----BEGIN line)"
                     : "binary data after block \(blockCount)")
         }
-        total += range.count
-        if total > limits.maximumTextBetweenBlocks {
+        skippedText += range.count
+        if skippedText > limits.maximumTextBetweenBlocks {
             throw PinHashError(
                 .inputTooLarge,
                 blockCount == 0
@@ -90,15 +97,14 @@ struct PEMScanner {
         }
     }
 
-    /// The end of the block starting at `begin` (past its END line), or nil if more input is needed.
-    private func blockEnd(from begin: Int) throws(PinHashError) -> Int? {
+    /// Where the END line of the block starting at `begin` starts, and where the block ends (past the END
+    /// line's line break); nil if more input is needed.
+    private func blockEnd(from begin: Int) throws(PinHashError) -> (endLine: Int, end: Int)? {
         let count = source.buffer.count
-        guard let end = find(endMarker, in: (begin + beginMarker.count)..<count) else { return nil }
-        // The END line runs to the next line break.
-        var lineEnd = end + endMarker.count
-        while lineEnd < count, source.buffer[lineEnd] != 0x0A { lineEnd += 1 }
-        if lineEnd == count { return source.isAtEnd ? count : nil }
-        return lineEnd + 1
+        guard let endLine = find(endMarker, in: (begin + beginMarker.count)..<count) else { return nil }
+        let lineBreak = firstOccurrence(of: lineFeed, in: source.buffer, range: (endLine + endMarker.count)..<count)
+        guard let lineBreak else { return source.isAtEnd ? (endLine, count) : nil }
+        return (endLine, lineBreak + 1)
     }
 
     private func label(at begin: Int) -> String? {
@@ -112,45 +118,59 @@ struct PEMScanner {
         return String(decoding: label, as: UTF8.self)
     }
 
-    private func parseBlock(_ range: Range<Int>) throws(PinHashError) -> PEMBlock {
-        let index = blockCount
-        let lines = splitLines(range)
-        guard let first = lines.first, let last = lines.last, lines.count >= 2 else {
-            throw .malformed("block \(index) is cut short")
-        }
-        guard let label = markerLabel(first, marker: beginMarker) else {
-            throw .malformed("block \(index) has a malformed BEGIN line")
-        }
+    private func find(_ needle: [UInt8], in range: Range<Int>) -> Int? {
+        firstOccurrence(of: needle, in: source.buffer, range: range)
+    }
+}
+
+/// Where a complete block is in a scanner's window; valid until the scanner reads more input.
+struct PEMLocation {
+    var index: Int
+    var range: Range<Int>
+    var endLine: Int
+
+    /// Decodes the block; reads `buffer` only, so blocks can be decoded on several threads at once.
+    func decode(in buffer: [UInt8]) throws(PinHashError) -> PEMBlock {
+        let range = self.range
+        let beginLineBreak = firstOccurrence(of: lineFeed, in: buffer, range: range.lowerBound..<endLine)
+        guard let beginLineBreak else { throw .malformed("block \(index) has no line break after its BEGIN line") }
+        guard let label = markerLabel(in: buffer, range.lowerBound..<trimmed(range.lowerBound..<beginLineBreak, in: buffer), marker: beginMarker)
+        else { throw .malformed("block \(index) has a malformed BEGIN line") }
         let name = "block \(index) (\(label))"
-        guard let endLabel = markerLabel(last, marker: endMarker) else {
+        guard let endLabel = markerLabel(in: buffer, endLine..<trimmed(endLine..<range.upperBound, in: buffer), marker: endMarker) else {
             throw .malformed("\(name) has a malformed END line")
         }
         guard endLabel == label else { throw .malformed("\(name) ends with END \(endLabel)") }
 
-        var bodyLines = lines[1..<(lines.count - 1)]
-        if bodyLines.contains(where: { source.buffer[$0].starts(with: dashes) }) {
+        var bodyStart = beginLineBreak + 1
+        if firstOccurrence(of: dashes, in: buffer, range: bodyStart..<endLine) != nil {
             throw .malformed("\(name) has no END line before the next BEGIN line")
         }
         var encrypted = false
-        if let firstBody = bodyLines.first, source.buffer[firstBody].contains(UInt8(ascii: ":")) {
+        let firstLineEnd = firstOccurrence(of: lineFeed, in: buffer, range: bodyStart..<endLine) ?? endLine
+        if firstOccurrence(of: colon, in: buffer, range: bodyStart..<firstLineEnd) != nil {
             // RFC 1421 headers (Proc-Type, DEK-Info) run to the first blank line.
-            while let header = bodyLines.first, !header.isEmpty {
-                let text = String(decoding: source.buffer[header], as: UTF8.self)
+            while bodyStart < endLine {
+                let lineEnd = firstOccurrence(of: lineFeed, in: buffer, range: bodyStart..<endLine) ?? endLine
+                let line = bodyStart..<trimmed(bodyStart..<lineEnd, in: buffer)
+                bodyStart = lineEnd + 1
+                if line.isEmpty { break }
+                let text = String(decoding: buffer[line], as: UTF8.self)
                 if text.hasPrefix("Proc-Type:"), text.contains("ENCRYPTED") { encrypted = true }
-                bodyLines = bodyLines.dropFirst()
             }
         }
-        guard let bodyStart = bodyLines.first?.lowerBound else { throw .malformed("\(name) is empty") }
-        let bodyRange = bodyStart..<last.lowerBound
+        guard bodyStart < endLine else { throw .malformed("\(name) is empty") }
+        let bodyRange = bodyStart..<endLine
         let der: [UInt8]
         do {
-            der = try source.buffer.withUnsafeBufferPointer { buffer throws(Base64.DecodingError) in
+            der = try buffer.withUnsafeBufferPointer { buffer throws(Base64.DecodingError) in
                 try Base64.decode(buffer.slice(bodyRange))
             }
         } catch {
             switch error {
             case .invalidCharacter(let byte):
-                let shown = byte >= 0x21 && byte < 0x7F ? "'\(Character(Unicode.Scalar(byte)))'" : "0x\(String(byte, radix: 16))"
+                let shown =
+                    byte >= 0x21 && byte < 0x7F ? "'\(Character(Unicode.Scalar(byte)))'" : "0x\(String(byte, radix: 16))"
                 throw .malformed("\(name) has an invalid base64 character \(shown)")
             case .badLength: throw .malformed("\(name) has truncated or badly padded base64")
             case .dataAfterPadding: throw .malformed("\(name) has base64 after its padding")
@@ -159,42 +179,26 @@ struct PEMScanner {
         guard !der.isEmpty else { throw .malformed("\(name) is empty") }
         return PEMBlock(
             index: index, label: label, der: der,
-            encryptedText: encrypted ? Array(source.buffer[range]) : nil)
+            encryptedText: encrypted ? Array(buffer[range]) : nil)
     }
 
-    /// Line ranges without their line breaks (LF or CRLF), blank lines kept as empty ranges.
-    private func splitLines(_ range: Range<Int>) -> [Range<Int>] {
-        var lines: [Range<Int>] = []
-        var lineStart = range.lowerBound
-        source.buffer.withUnsafeBufferPointer { buffer in
-            while lineStart < range.upperBound {
-                let rest = range.upperBound - lineStart
-                let found = memchr(buffer.baseAddress! + lineStart, 0x0A, rest)
-                let lineEnd = found.map { UnsafePointer<UInt8>($0.assumingMemoryBound(to: UInt8.self)) - buffer.baseAddress! } ?? range.upperBound
-                var trimmed = lineEnd
-                while trimmed > lineStart, buffer[trimmed - 1] == 0x0D || buffer[trimmed - 1] == 0x20 || buffer[trimmed - 1] == 0x09 {
-                    trimmed -= 1
-                }
-                lines.append(lineStart..<trimmed)
-                lineStart = lineEnd + 1
-            }
-        }
-        return lines
+    /// `line` without trailing white space or a carriage return.
+    private func trimmed(_ line: Range<Int>, in buffer: [UInt8]) -> Int {
+        var end = line.upperBound
+        while end > line.lowerBound, [0x0D, 0x20, 0x09, 0x0A].contains(buffer[end - 1]) { end -= 1 }
+        return end
     }
 
-    private func markerLabel(_ line: Range<Int>, marker: [UInt8]) -> String? {
-        let bytes = source.buffer[line]
+    private func markerLabel(in buffer: [UInt8], _ line: Range<Int>, marker: [UInt8]) -> String? {
+        let bytes = buffer[line]
         guard bytes.starts(with: marker), bytes.count >= marker.count + dashes.count,
             bytes.suffix(dashes.count).elementsEqual(dashes)
         else { return nil }
         let label = bytes.dropFirst(marker.count).dropLast(dashes.count)
-        guard !label.contains(UInt8(ascii: "-")) || label.allSatisfy({ $0 != 0x0A }) else { return nil }
+        guard !label.isEmpty, !label.contains(UInt8(ascii: "-")) else { return nil }
         return String(decoding: label, as: UTF8.self)
     }
 
-    private func find(_ needle: [UInt8], in range: Range<Int>) -> Int? {
-        firstOccurrence(of: needle, in: source.buffer, range: range)
-    }
 }
 
 /// The first occurrence of `needle` in `range` of `bytes`, jumping between its first byte with memchr.

@@ -51,7 +51,11 @@ public struct Pin: Sendable, Hashable, CustomStringConvertible {
 
     private static func digest(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
         [UInt8](unsafeUninitializedCapacity: 32) { out, count in
-            _ = SHA256(bytes.baseAddress, bytes.count, out.baseAddress)
+            // SHA256() would fetch a provider on every call in OpenSSL 3; the context functions do not.
+            var context = SHA256_CTX()
+            _ = SHA256_Init(&context)
+            _ = SHA256_Update(&context, bytes.baseAddress, bytes.count)
+            _ = SHA256_Final(out.baseAddress, &context)
             count = 32
         }
     }

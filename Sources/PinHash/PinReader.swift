@@ -1,4 +1,5 @@
 internal import CPinhashOpenSSL
+import Dispatch
 
 #if canImport(Glibc)
     import Glibc
@@ -64,7 +65,6 @@ public struct PinReader: Sendable {
 final class ReadSession {
     let reader: PinReader
     let name: String
-    let names = NameFormatter()
     var delivered = 0
 
     init(reader: PinReader, name: String) {
@@ -81,8 +81,16 @@ final class ReadSession {
             return
         }
         var scanner = PEMScanner(source: source, limits: limits)
-        while let block = try scanner.next() {
-            try handle(block, source: source, body)
+        var batch: [PEMLocation] = []
+        while true {
+            // Locate every complete block in the window (reading more only when there is none), then
+            // decode them together: certificates on all cores, in order of delivery.
+            batch.removeAll(keepingCapacity: true)
+            while batch.count < 4096, let location = try scanner.nextLocation(mayRead: batch.isEmpty) {
+                batch.append(location)
+            }
+            if batch.isEmpty { break }
+            try handle(batch, source: source, body)
         }
         if scanner.blockCount == 0 {
             throw .malformed("holds no PEM block (no -----BEGIN line) and is not DER")
@@ -123,7 +131,61 @@ final class ReadSession {
         }
         if content.holdsSecrets { source.holdsSecrets = true }
         try checkType(content, "is \(content.derDescription)")
-        try produce(content, der: der, position: 1, body)
+        try produce(content, der: der, position: 1) { body($0); delivered += 1 }
+    }
+
+    private func handle(_ batch: [PEMLocation], source: ByteSource, _ body: (PinnedObject) -> Void)
+        throws(PinHashError)
+    {
+        let buffer = source.buffer
+        var decoded = [Result<PinnedObject?, PinHashError>?](repeating: nil, count: batch.count)
+        if batch.count >= 64 {
+            let inputType = reader.inputType
+            decoded.withUnsafeMutableBufferPointer { results in
+                // Each part writes only its own slots.
+                let slots = UncheckedSendable(results)
+                let parts = 2
+                DispatchQueue.concurrentPerform(iterations: parts) { part in
+                    for index in (part * batch.count / parts)..<((part + 1) * batch.count / parts) {
+                        slots.value[index] = Self.decodeWithoutSecrets(batch[index], in: buffer, inputType)
+                    }
+                }
+            }
+        }
+        for (index, location) in batch.enumerated() {
+            if let result = decoded[index] {
+                if let object = try result.get() {
+                    body(object)
+                    delivered += 1
+                }
+                continue
+            }
+            let block = try location.decode(in: buffer)
+            try handle(block, source: source, body)
+        }
+    }
+
+    /// Decodes a certificate, request or public key block, the kinds that need neither OpenSSL's key
+    /// decoders nor a passphrase and so may run on any thread; nil for every other block.
+    private static func decodeWithoutSecrets(_ location: PEMLocation, in buffer: [UInt8], _ inputType: InputType)
+        -> Result<PinnedObject?, PinHashError>?
+    {
+        do throws(PinHashError) {
+            let block = try location.decode(in: buffer)
+            let content = Content(pemLabel: block.label, encryptedText: block.encryptedText)
+            switch content {
+            case .certificate, .certificateRequest, .subjectPublicKeyInfo, .rsaPublicKey: break
+            default: return nil
+            }
+            try check(content, is: inputType, "block \(block.index) is \(withArticle(block.label))")
+            do {
+                return .success(try publicObject(content, der: block.der, position: block.index))
+            } catch {
+                throw PinHashError(error.code, "\(block.name): \(error.reason)")
+            }
+        } catch {
+            return .failure(error)
+        }
     }
 
     private func handle(_ block: PEMBlock, source: ByteSource, _ body: (PinnedObject) -> Void) throws(PinHashError) {
@@ -136,7 +198,7 @@ final class ReadSession {
         }
         try checkType(content, "block \(block.index) is \(withArticle(block.label))")
         do {
-            try produce(content, der: block.der, position: block.index, body)
+            try produce(content, der: block.der, position: block.index) { body($0); delivered += 1 }
         } catch {
             throw PinHashError(error.code, "\(block.name): \(error.reason)")
         }
@@ -144,7 +206,10 @@ final class ReadSession {
 
     /// Fails unless `content` is what the caller asked for; `subject` is `block 2 is a CSR` or `is a …`.
     private func checkType(_ content: Content, _ subject: String) throws(PinHashError) {
-        let wanted = reader.inputType
+        try Self.check(content, is: reader.inputType, subject)
+    }
+
+    private static func check(_ content: Content, is wanted: InputType, _ subject: String) throws(PinHashError) {
         guard wanted != .auto, content.inputType != wanted else { return }
         throw PinHashError(.wrongType, "\(subject), not \(wanted.noun)")
     }
@@ -153,23 +218,8 @@ final class ReadSession {
         throws(PinHashError)
     {
         switch content {
-        case .certificate(let trusted):
-            body(try certificate(der, position: position, trusted: trusted))
-        case .certificateRequest:
-            body(try request(der, position: position))
-        case .subjectPublicKeyInfo:
-            try der.withUnsafeBufferPointer { buffer throws(PinHashError) in
-                var top = DERCursor(buffer)
-                let spki = try top.next()
-                try top.expectEnd("the public key")
-                try validateSubjectPublicKeyInfo(spki, in: buffer)
-            }
-            body(publicKey(der, position: position))
-        case .rsaPublicKey:
-            let spki = try der.withUnsafeBufferPointer { buffer throws(PinHashError) in
-                try subjectPublicKeyInfo(wrappingPKCS1: buffer)
-            }
-            body(publicKey(spki, position: position))
+        case .certificate, .certificateRequest, .subjectPublicKeyInfo, .rsaPublicKey:
+            if let object = try Self.publicObject(content, der: der, position: position) { body(object) }
         case .privateKey(let format):
             var secretDER = der
             defer { OPENSSL_cleanse(&secretDER, secretDER.count) }
@@ -179,8 +229,8 @@ final class ReadSession {
             body(
                 PinnedObject(
                     pin: Pin(subjectPublicKeyInfo: spki), kind: .privateKey, position: position,
-                    subjectPublicKeyInfo: spki, subject: nil, issuer: nil, role: nil, notAfter: nil,
-                    hasMatchingPrivateKey: false))
+                    subjectPublicKeyInfo: spki, role: nil, hasMatchingPrivateKey: false,
+                    signedObject: nil))
         case .pkcs12:
             try produceFromPKCS12(der, body)
         case .ecParameters:
@@ -188,7 +238,6 @@ final class ReadSession {
         case .unsupported(let label):
             throw PinHashError(.unsupportedInput, "is \(withArticle(label)), which holds no public key pinhash reads")
         }
-        delivered += 1
     }
 
     private func passphraseBytes() throws(PinHashError) -> SecretBytes {
@@ -206,7 +255,7 @@ final class ReadSession {
         for (index, certificateDER) in contents.certificates.enumerated() {
             do {
                 body(
-                    try certificate(
+                    try Self.certificate(
                         certificateDER, position: index + 1, trusted: false,
                         keys: contents.keySubjectPublicKeyInfos))
             } catch {
@@ -215,13 +264,38 @@ final class ReadSession {
         }
     }
 
-    private func publicKey(_ spki: [UInt8], position: Int) -> PinnedObject {
-        PinnedObject(
-            pin: Pin(subjectPublicKeyInfo: spki), kind: .publicKey, position: position, subjectPublicKeyInfo: spki,
-            subject: nil, issuer: nil, role: nil, notAfter: nil, hasMatchingPrivateKey: false)
+    /// The pin of a certificate, request or public key: pure Swift and SHA-256, safe on any thread.
+    static func publicObject(_ content: Content, der: [UInt8], position: Int) throws(PinHashError) -> PinnedObject? {
+        switch content {
+        case .certificate(let trusted):
+            return try certificate(der, position: position, trusted: trusted)
+        case .certificateRequest:
+            return try request(der, position: position)
+        case .subjectPublicKeyInfo:
+            try der.withUnsafeBufferPointer { buffer throws(PinHashError) in
+                var top = DERCursor(buffer)
+                let spki = try top.next()
+                try top.expectEnd("the public key")
+                try validateSubjectPublicKeyInfo(spki, in: buffer)
+            }
+            return publicKey(der, position: position)
+        case .rsaPublicKey:
+            let spki = try der.withUnsafeBufferPointer { buffer throws(PinHashError) in
+                try subjectPublicKeyInfo(wrappingPKCS1: buffer)
+            }
+            return publicKey(spki, position: position)
+        default:
+            return nil
+        }
     }
 
-    func certificate(_ der: [UInt8], position: Int, trusted: Bool, keys: [[UInt8]] = [])
+    private static func publicKey(_ spki: [UInt8], position: Int) -> PinnedObject {
+        PinnedObject(
+            pin: Pin(subjectPublicKeyInfo: spki), kind: .publicKey, position: position, subjectPublicKeyInfo: spki,
+            role: nil, hasMatchingPrivateKey: false, signedObject: nil)
+    }
+
+    static func certificate(_ der: [UInt8], position: Int, trusted: Bool, keys: [[UInt8]] = [])
         throws(PinHashError) -> PinnedObject
     {
         try der.withUnsafeBufferPointer { buffer throws(PinHashError) in
@@ -238,21 +312,20 @@ final class ReadSession {
             }
             return PinnedObject(
                 pin: Pin(hashing: spki), kind: .certificate, position: position, subjectPublicKeyInfo: Array(spki),
-                subject: names.format(buffer.slice(summary.subject)),
-                issuer: summary.issuer.map { names.format(buffer.slice($0)) }, role: role,
-                notAfter: summary.notAfter.flatMap { formatTime(buffer.slice($0)) },
-                hasMatchingPrivateKey: keys.contains { $0.elementsEqual(spki) })
+                role: role, hasMatchingPrivateKey: keys.contains { $0.elementsEqual(spki) },
+                signedObject: SignedObjectFields(
+                    der: der, subject: summary.subject, issuer: summary.issuer, notAfter: summary.notAfter))
         }
     }
 
-    private func request(_ der: [UInt8], position: Int) throws(PinHashError) -> PinnedObject {
+    private static func request(_ der: [UInt8], position: Int) throws(PinHashError) -> PinnedObject {
         try der.withUnsafeBufferPointer { buffer throws(PinHashError) in
             let summary = try summarizeCertificationRequest(buffer)
             let spki = buffer.slice(summary.spki)
             return PinnedObject(
                 pin: Pin(hashing: spki), kind: .certificateRequest, position: position,
-                subjectPublicKeyInfo: Array(spki), subject: names.format(buffer.slice(summary.subject)),
-                issuer: nil, role: nil, notAfter: nil, hasMatchingPrivateKey: false)
+                subjectPublicKeyInfo: Array(spki), role: nil, hasMatchingPrivateKey: false,
+                signedObject: SignedObjectFields(der: der, subject: summary.subject))
         }
     }
 }
@@ -260,28 +333,40 @@ final class ReadSession {
 /// `2049-12-31T23:59:59Z` from a DER UTCTime or GeneralizedTime element.
 func formatTime(_ element: UnsafeBufferPointer<UInt8>) -> String? {
     guard element.count > 2 else { return nil }
-    let tag = element[0]
-    let text = Array(element[2...])
-    var digits: [UInt8]
-    if tag == DERTag.utcTime, text.count >= 12 {
-        let century: [UInt8] = text[0] < UInt8(ascii: "5") ? Array("20".utf8) : Array("19".utf8)
-        digits = century + text[0..<12]
-    } else if tag == DERTag.generalizedTime, text.count >= 14 {
+    let text = UnsafeBufferPointer(rebasing: element[2...])
+    var digits: [UInt8] = []
+    if element[0] == DERTag.utcTime, text.count >= 12 {
+        // UTCTime years 50 to 99 are 1950 to 1999 (RFC 5280).
+        digits = (text[0] < UInt8(ascii: "5") ? [0x32, 0x30] : [0x31, 0x39]) + text[0..<12]
+    } else if element[0] == DERTag.generalizedTime, text.count >= 14 {
         digits = Array(text[0..<14])
     } else {
         return nil
     }
     guard digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return nil }
-    let s = String(decoding: digits, as: UTF8.self)
-    func part(_ from: Int, _ count: Int) -> Substring {
-        let start = s.index(s.startIndex, offsetBy: from)
-        return s[start..<s.index(start, offsetBy: count)]
+    var out = [UInt8]()
+    out.reserveCapacity(20)
+    for (index, digit) in digits.enumerated() {
+        switch index {
+        case 4, 6: out.append(UInt8(ascii: "-"))
+        case 8: out.append(UInt8(ascii: "T"))
+        case 10, 12: out.append(UInt8(ascii: ":"))
+        default: break
+        }
+        out.append(digit)
     }
-    return "\(part(0, 4))-\(part(4, 2))-\(part(6, 2))T\(part(8, 2)):\(part(10, 2)):\(part(12, 2))Z"
+    out.append(UInt8(ascii: "Z"))
+    return String(decoding: out, as: UTF8.self)
 }
 
 /// `a CERTIFICATE`, `an RSA PRIVATE KEY`, `an X509 CRL`: the article a PEM label is read with.
 func withArticle(_ label: String) -> String {
     let spokenVowel = label.first.map { "AEIOX".contains($0) } ?? false || label.hasPrefix("RSA")
     return (spokenVowel ? "an " : "a ") + label
+}
+
+/// A value handed to concurrent code whose safety the caller arranges (disjoint slots of one buffer).
+struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }

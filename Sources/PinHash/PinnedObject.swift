@@ -42,16 +42,26 @@ public struct PinnedObject: Sendable, Hashable {
     public let position: Int
     /// The DER SubjectPublicKeyInfo that was hashed.
     public let subjectPublicKeyInfo: [UInt8]
-    /// The subject of a certificate or request, RFC 4514 text as `openssl -nameopt RFC2253` prints it.
-    public let subject: String?
-    /// The issuer of a certificate.
-    public let issuer: String?
     /// A certificate's role in its chain.
     public let role: CertificateRole?
-    /// A certificate's notAfter, as `YYYY-MM-DDTHH:MM:SSZ`.
-    public let notAfter: String?
     /// Whether a private key for this certificate came with it (in the same PKCS#12 file).
     public let hasMatchingPrivateKey: Bool
+
+    /// The DER of the certificate or request, and where its fields are in it.
+    let signedObject: SignedObjectFields?
+
+    /// The subject of a certificate or request, RFC 4514 text as `openssl -nameopt RFC2253,-esc_msb`
+    /// prints it: `CN=www.example.com,O=Example,C=DE`.
+    public var subject: String? { signedObject?.text(of: \.subject) { NameFormatter().format($0) } }
+
+    /// The issuer of a certificate, formatted as `subject` is.
+    public var issuer: String? { signedObject?.text(of: \.issuer) { NameFormatter().format($0) } }
+
+    /// A certificate's notAfter, as `YYYY-MM-DDTHH:MM:SSZ`.
+    public var notAfter: String? { signedObject?.text(of: \.notAfter) { formatTime($0) } }
+
+    /// The DER of the certificate or certificate request the pin came from.
+    public var derEncoded: [UInt8]? { signedObject?.der }
 
     /// The key's algorithm and size, decoded by OpenSSL on demand.
     public var keyAlgorithm: KeyAlgorithm { KeyAlgorithm(subjectPublicKeyInfo: subjectPublicKeyInfo) }
@@ -94,5 +104,20 @@ extension KeyAlgorithm {
             else { return nil }
             return dottedOID(buffer.slice(oid.contentRange))
         }
+    }
+}
+
+/// A certificate's or request's DER with the places of the fields pinhash reports.
+struct SignedObjectFields: Sendable, Hashable {
+    let der: [UInt8]
+    var subject: Range<Int>?
+    var issuer: Range<Int>?
+    var notAfter: Range<Int>?
+
+    func text(of field: KeyPath<SignedObjectFields, Range<Int>?>, _ format: (UnsafeBufferPointer<UInt8>) -> String?)
+        -> String?
+    {
+        guard let range = self[keyPath: field] else { return nil }
+        return der.withUnsafeBufferPointer { format($0.slice(range)) }
     }
 }

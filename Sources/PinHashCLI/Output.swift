@@ -67,10 +67,13 @@ final class InputReport {
 
     func add(_ object: PinnedObject, to output: OutputBuffer) {
         if all {
-            var line = object.pin.base64
-            if showFile { line += "  \(file)" }
-            line += "  \(Self.role(of: object))  \(Self.description(of: object))\n"
-            output.append(line)
+            output.append(object.pin.base64)
+            if showFile { output.append("  \(file)") }
+            output.append("  ")
+            output.append(Self.role(of: object))
+            output.append("  ")
+            output.append(Self.description(of: object))
+            output.append("\n")
             return
         }
         if object.role == .leaf, firstLeaf == nil { firstLeaf = object }
