@@ -7,6 +7,7 @@
 #define OPENSSL_SUPPRESS_DEPRECATED 1
 
 #include <openssl/crypto.h>
+#include <openssl/decoder.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>

@@ -68,6 +68,7 @@ final class ReadSession {
     var delivered = 0
 
     init(reader: PinReader, name: String) {
+        _ = OpenSSLSetUp.done
         self.reader = reader
         self.name = name
     }
