@@ -1,6 +1,7 @@
 /// Base64 as PEM uses it (RFC 7468): the standard alphabet, `=` padding, line breaks and spaces ignored.
 enum Base64 {
-    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+    private static let alphabet = Array(
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
     private static let invalid: UInt8 = 0xFF
     private static let space: UInt8 = 0xFE
@@ -59,7 +60,8 @@ enum Base64 {
         let decoded = [UInt8](unsafeUninitializedCapacity: text.count / 4 * 3 + 3) { out, count in
             let result = groupTables.withUnsafeBufferPointer { groups in
                 decodeTable.withUnsafeBufferPointer { table in
-                    decode(source, text.count, into: out.baseAddress!, groups.baseAddress!, table.baseAddress!)
+                    decode(
+                        source, text.count, into: out.baseAddress!, groups.baseAddress!, table.baseAddress!)
                 }
             }
             switch result {

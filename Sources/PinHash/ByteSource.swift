@@ -1,9 +1,10 @@
+internal import CPinhashOpenSSL
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-internal import CPinhashOpenSSL
 
 /// Reads a file descriptor in chunks into one growable window, so that a stream of any length is read
 /// in bounded memory: consumed bytes are dropped before the next read.
@@ -82,7 +83,9 @@ final class ByteSource {
     /// Reads everything that is left, failing once more than `limit` bytes are waiting.
     func readAll(limit: Int, what: String) throws(PinHashError) {
         while try readMore() {
-            if available > limit { throw PinHashError(.inputTooLarge, "\(what) is larger than \(limit >> 20) MiB") }
+            if available > limit {
+                throw PinHashError(.inputTooLarge, "\(what) is larger than \(limit >> 20) MiB")
+            }
         }
     }
 

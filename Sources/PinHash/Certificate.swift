@@ -24,7 +24,9 @@ func summarizeCertificate(_ der: UnsafeBufferPointer<UInt8>, allowTrailingAux: B
     if allowTrailingAux, !top.isAtEnd {
         _ = try top.next(DERTag.sequence, "the trust settings after the certificate")
     }
-    if !top.isAtEnd { throw .malformed("\(der.count - top.position) bytes of trailing data after the certificate") }
+    if !top.isAtEnd {
+        throw .malformed("\(der.count - top.position) bytes of trailing data after the certificate")
+    }
 
     var outer = DERCursor(contentOf: certificate, in: der)
     let tbs = try outer.next(DERTag.sequence, "the certificate's signed part (tbsCertificate)")

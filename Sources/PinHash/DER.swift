@@ -113,7 +113,9 @@ struct DERCursor {
             throw .malformed("the DER uses an indefinite length, which DER forbids")
         } else {
             let count = Int(first & 0x7F)
-            guard count <= 4 else { throw .malformed("a DER length takes \(count) bytes; no key needs that many") }
+            guard count <= 4 else {
+                throw .malformed("a DER length takes \(count) bytes; no key needs that many")
+            }
             guard contentStart + count <= limit else {
                 throw .malformed("the DER ends in the middle of an element header")
             }
@@ -136,6 +138,8 @@ extension UnsafeBufferPointer where Element == UInt8 {
     func bytes(_ range: Range<Int>) -> [UInt8] { Array(self[range]) }
 
     func equal(_ lhs: Range<Int>, _ rhs: Range<Int>) -> Bool {
-        lhs.count == rhs.count && (lhs.count == 0 || memcmp(baseAddress! + lhs.lowerBound, baseAddress! + rhs.lowerBound, lhs.count) == 0)
+        lhs.count == rhs.count
+            && (lhs.count == 0
+                || memcmp(baseAddress! + lhs.lowerBound, baseAddress! + rhs.lowerBound, lhs.count) == 0)
     }
 }

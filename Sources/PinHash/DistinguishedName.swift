@@ -129,7 +129,9 @@ final class NameFormatter {
             scalars = content.map { Unicode.Scalar($0) }
         case 0x1E:  // BMPString, UTF-16BE
             guard content.count % 2 == 0 else { return appendDump(value, in: der, to: &out) }
-            let units = stride(from: 0, to: content.count, by: 2).map { UInt16(content[$0]) << 8 | UInt16(content[$0 + 1]) }
+            let units = stride(from: 0, to: content.count, by: 2).map {
+                UInt16(content[$0]) << 8 | UInt16(content[$0 + 1])
+            }
             scalars = units.map { Unicode.Scalar($0) ?? "\u{FFFD}" }
         case 0x1C:  // UniversalString, UTF-32BE
             guard content.count % 4 == 0 else { return appendDump(value, in: der, to: &out) }
@@ -159,7 +161,8 @@ final class NameFormatter {
         for byte in content {
             guard byte >= 0x20, byte < 0x7F else { return false }
             switch byte {
-            case UInt8(ascii: ","), UInt8(ascii: "+"), UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "<"),
+            case UInt8(ascii: ","), UInt8(ascii: "+"), UInt8(ascii: "\""), UInt8(ascii: "\\"),
+                UInt8(ascii: "<"),
                 UInt8(ascii: ">"), UInt8(ascii: ";"):
                 return false
             default: continue

@@ -65,7 +65,8 @@ enum Content {
                 self = .privateKey(.legacyEncryptedPEM(text: encryptedText))
             } else {
                 let type: [String: (Int32, String)] = [
-                    "RSA PRIVATE KEY": (NID_rsaEncryption, "RSA"), "EC PRIVATE KEY": (NID_X9_62_id_ecPublicKey, "EC"),
+                    "RSA PRIVATE KEY": (NID_rsaEncryption, "RSA"),
+                    "EC PRIVATE KEY": (NID_X9_62_id_ecPublicKey, "EC"),
                     "DSA PRIVATE KEY": (NID_dsa, "DSA"),
                 ]
                 let (nid, name) = type[label]!

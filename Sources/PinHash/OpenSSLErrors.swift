@@ -32,7 +32,8 @@ func encodedSubjectPublicKeyInfo(_ key: OpaquePointer) throws(PinHashError) -> [
     var output: UnsafeMutablePointer<UInt8>?
     let length = i2d_PUBKEY(key, &output)
     guard length > 0, let output else {
-        throw PinHashError(.internalFailure, "OpenSSL could not encode the public key\(OpenSSLErrors.drainedSuffix())")
+        throw PinHashError(
+            .internalFailure, "OpenSSL could not encode the public key\(OpenSSLErrors.drainedSuffix())")
     }
     defer { freeOpenSSLBuffer(output) }
     return Array(UnsafeBufferPointer(start: output, count: Int(length)))

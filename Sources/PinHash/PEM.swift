@@ -59,7 +59,8 @@ struct PEMScanner {
                 guard mayRead else { return nil }
                 guard try source.readMore() else {
                     throw .malformed(
-                        "block \(blockCount + 1) (\(label(at: begin) ?? "?")) has no END line (the input is truncated)")
+                        "block \(blockCount + 1) (\(label(at: begin) ?? "?")) has no END line (the input is truncated)"
+                    )
                 }
                 continue
             }
@@ -93,7 +94,8 @@ struct PEMScanner {
                 .inputTooLarge,
                 blockCount == 0
                     ? "no -----BEGIN line in the first \(limits.maximumTextBetweenBlocks >> 20) MiB (not PEM?)"
-                    : "more than \(limits.maximumTextBetweenBlocks >> 20) MiB of text after block \(blockCount)")
+                    : "more than \(limits.maximumTextBetweenBlocks >> 20) MiB of text after block \(blockCount)"
+            )
         }
     }
 
@@ -102,7 +104,8 @@ struct PEMScanner {
     private func blockEnd(from begin: Int) throws(PinHashError) -> (endLine: Int, end: Int)? {
         let count = source.buffer.count
         guard let endLine = find(endMarker, in: (begin + beginMarker.count)..<count) else { return nil }
-        let lineBreak = firstOccurrence(of: lineFeed, in: source.buffer, range: (endLine + endMarker.count)..<count)
+        let lineBreak = firstOccurrence(
+            of: lineFeed, in: source.buffer, range: (endLine + endMarker.count)..<count)
         guard let lineBreak else { return source.isAtEnd ? (endLine, count) : nil }
         return (endLine, lineBreak + 1)
     }
@@ -111,7 +114,9 @@ struct PEMScanner {
         let buffer = source.buffer
         var index = begin + beginMarker.count
         var label: [UInt8] = []
-        while index < buffer.count, buffer[index] != UInt8(ascii: "-"), buffer[index] != 0x0A, label.count < 64 {
+        while index < buffer.count, buffer[index] != UInt8(ascii: "-"), buffer[index] != 0x0A,
+            label.count < 64
+        {
             label.append(buffer[index])
             index += 1
         }
@@ -133,11 +138,19 @@ struct PEMLocation {
     func decode(in buffer: [UInt8]) throws(PinHashError) -> PEMBlock {
         let range = self.range
         let beginLineBreak = firstOccurrence(of: lineFeed, in: buffer, range: range.lowerBound..<endLine)
-        guard let beginLineBreak else { throw .malformed("block \(index) has no line break after its BEGIN line") }
-        guard let label = markerLabel(in: buffer, range.lowerBound..<trimmed(range.lowerBound..<beginLineBreak, in: buffer), marker: beginMarker)
+        guard let beginLineBreak else {
+            throw .malformed("block \(index) has no line break after its BEGIN line")
+        }
+        guard
+            let label = markerLabel(
+                in: buffer, range.lowerBound..<trimmed(range.lowerBound..<beginLineBreak, in: buffer),
+                marker: beginMarker)
         else { throw .malformed("block \(index) has a malformed BEGIN line") }
         let name = "block \(index) (\(label))"
-        guard let endLabel = markerLabel(in: buffer, endLine..<trimmed(endLine..<range.upperBound, in: buffer), marker: endMarker) else {
+        guard
+            let endLabel = markerLabel(
+                in: buffer, endLine..<trimmed(endLine..<range.upperBound, in: buffer), marker: endMarker)
+        else {
             throw .malformed("\(name) has a malformed END line")
         }
         guard endLabel == label else { throw .malformed("\(name) ends with END \(endLabel)") }
@@ -170,7 +183,8 @@ struct PEMLocation {
             switch error {
             case .invalidCharacter(let byte):
                 let shown =
-                    byte >= 0x21 && byte < 0x7F ? "'\(Character(Unicode.Scalar(byte)))'" : "0x\(String(byte, radix: 16))"
+                    byte >= 0x21 && byte < 0x7F
+                    ? "'\(Character(Unicode.Scalar(byte)))'" : "0x\(String(byte, radix: 16))"
                 throw .malformed("\(name) has an invalid base64 character \(shown)")
             case .badLength: throw .malformed("\(name) has truncated or badly padded base64")
             case .dataAfterPadding: throw .malformed("\(name) has base64 after its padding")

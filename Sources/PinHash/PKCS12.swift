@@ -40,7 +40,9 @@ private enum PKCS12Password {
     case empty
     case given(SecretBytes)
 
-    func withPointer<T>(_ body: (UnsafePointer<CChar>?, Int32) throws(PinHashError) -> T) throws(PinHashError) -> T {
+    func withPointer<T>(_ body: (UnsafePointer<CChar>?, Int32) throws(PinHashError) -> T) throws(PinHashError)
+        -> T
+    {
         switch self {
         case .absent: return try body(nil, 0)
         case .empty: return try body("", 0)
@@ -50,7 +52,8 @@ private enum PKCS12Password {
             defer { OPENSSL_cleanse(&copy, copy.count) }
             let result: Result<T, PinHashError> = copy.withUnsafeBufferPointer { buffer in
                 let pointer = UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self)
-                do throws(PinHashError) { return .success(try body(pointer, Int32(buffer.count - 1))) } catch {
+                do throws(PinHashError) { return .success(try body(pointer, Int32(buffer.count - 1))) } catch
+                {
                     return .failure(error)
                 }
             }
@@ -122,26 +125,31 @@ private func readBags(_ p12: OpaquePointer, _ password: UnsafePointer<CChar>?, _
 }
 
 private func readSafeBags(
-    _ bags: OpaquePointer, _ password: UnsafePointer<CChar>?, _ length: Int32, into contents: inout PKCS12Contents
+    _ bags: OpaquePointer, _ password: UnsafePointer<CChar>?, _ length: Int32,
+    into contents: inout PKCS12Contents
 ) throws(PinHashError) {
     for index in 0..<OPENSSL_sk_num(bags) {
         let bag = OpaquePointer(OPENSSL_sk_value(bags, index))!
         switch PKCS12_SAFEBAG_get_nid(bag) {
         case NID_certBag where PKCS12_SAFEBAG_get_bag_nid(bag) == NID_x509Certificate:
             guard let certificate = PKCS12_SAFEBAG_get1_cert(bag) else {
-                throw .malformed("certificate bag \(index + 1) cannot be read\(OpenSSLErrors.drainedSuffix())")
+                throw .malformed(
+                    "certificate bag \(index + 1) cannot be read\(OpenSSLErrors.drainedSuffix())")
             }
             defer { X509_free(certificate) }
             var output: UnsafeMutablePointer<UInt8>?
             let count = i2d_X509(certificate, &output)
-            guard count > 0, let output else { throw .malformed("certificate bag \(index + 1) cannot be encoded") }
+            guard count > 0, let output else {
+                throw .malformed("certificate bag \(index + 1) cannot be encoded")
+            }
             defer { freeOpenSSLBuffer(output) }
             contents.certificates.append(Array(UnsafeBufferPointer(start: output, count: Int(count))))
         case NID_keyBag:
             if let info = PKCS12_SAFEBAG_get0_p8inf(bag) { try appendKey(info, into: &contents) }
         case NID_pkcs8ShroudedKeyBag:
             guard let info = PKCS12_decrypt_skey(bag, password, length) else {
-                throw PinHashError(.wrongPassphrase, "its private key cannot be decrypted with the passphrase")
+                throw PinHashError(
+                    .wrongPassphrase, "its private key cannot be decrypted with the passphrase")
             }
             defer { PKCS8_PRIV_KEY_INFO_free(info) }
             try appendKey(info, into: &contents)

@@ -1,10 +1,11 @@
+internal import CPinhashOpenSSL
+import Synchronization
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-internal import CPinhashOpenSSL
-import Synchronization
 
 /// Where the passphrase for encrypted keys and PKCS#12 files comes from, in the forms of openssl's
 /// `-passin`. It is read at most once, when the first encrypted input needs it, and cleansed from memory
@@ -84,13 +85,17 @@ public final class PassphraseSource: Sendable {
             return []
         case .environment(let name):
             guard let value = getenv(name) else {
-                throw PinHashError(.passphraseUnavailable, "environment variable \(name) (from --passin env:) is not set")
+                throw PinHashError(
+                    .passphraseUnavailable, "environment variable \(name) (from --passin env:) is not set")
             }
-            return Array(UnsafeBufferPointer(start: UnsafeRawPointer(value).assumingMemoryBound(to: UInt8.self), count: strlen(value)))
+            return Array(
+                UnsafeBufferPointer(
+                    start: UnsafeRawPointer(value).assumingMemoryBound(to: UInt8.self), count: strlen(value)))
         case .file(let path):
             let descriptor = open(path, O_RDONLY | O_CLOEXEC)
             guard descriptor >= 0 else {
-                throw PinHashError(.passphraseUnavailable, "cannot open passphrase file \(path): \(errnoText())")
+                throw PinHashError(
+                    .passphraseUnavailable, "cannot open passphrase file \(path): \(errnoText())")
             }
             defer { _ = close(descriptor) }
             return try readFirstLine(descriptor, what: "passphrase file \(path)")
@@ -99,7 +104,8 @@ public final class PassphraseSource: Sendable {
         case .standardInput:
             return try readFirstLine(STDIN_FILENO, what: "standard input")
         case .terminal:
-            return try TerminalPrompt.read(prompt: "Enter pass phrase for \(inputName == "-" ? "standard input" : inputName): ")
+            return try TerminalPrompt.read(
+                prompt: "Enter pass phrase for \(inputName == "-" ? "standard input" : inputName): ")
         }
     }
 }
@@ -111,14 +117,18 @@ func readFirstLine(_ descriptor: Int32, what: String, limit: Int = 4096) throws(
     while line.count <= limit {
         let got = read(descriptor, &byte, 1)
         if got < 0, errno == EINTR { continue }
-        if got < 0 { throw PinHashError(.passphraseUnavailable, "cannot read the passphrase from \(what): \(errnoText())") }
+        if got < 0 {
+            throw PinHashError(
+                .passphraseUnavailable, "cannot read the passphrase from \(what): \(errnoText())")
+        }
         if got == 0 || byte == 0x0A { break }
         line.append(byte)
     }
     if line.last == 0x0D { line.removeLast() }
     guard line.count <= limit else {
         OPENSSL_cleanse(&line, line.count)
-        throw PinHashError(.passphraseUnavailable, "the passphrase from \(what) is longer than \(limit) bytes")
+        throw PinHashError(
+            .passphraseUnavailable, "the passphrase from \(what) is longer than \(limit) bytes")
     }
     return line
 }
@@ -152,12 +162,14 @@ enum TerminalPrompt {
     static func read(prompt: String) throws(PinHashError) -> [UInt8] {
         guard isatty(STDIN_FILENO) == 1 || isatty(STDERR_FILENO) == 1 else {
             throw PinHashError(
-                .passphraseRequired, "is encrypted; give the passphrase with --passin (no terminal to ask on)")
+                .passphraseRequired, "is encrypted; give the passphrase with --passin (no terminal to ask on)"
+            )
         }
         let terminal = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY)
         guard terminal >= 0 else {
             throw PinHashError(
-                .passphraseRequired, "is encrypted; give the passphrase with --passin (no terminal to ask on)")
+                .passphraseRequired, "is encrypted; give the passphrase with --passin (no terminal to ask on)"
+            )
         }
         defer { _ = close(terminal) }
         var saved = termios()

@@ -20,9 +20,11 @@ public struct Pin: Sendable, Hashable, CustomStringConvertible {
     /// the base64 of 32 bytes.
     public init?(base64: String) {
         var text = Array(base64.utf8)
-        guard text.count == 44, !text.contains(where: { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 })
+        guard text.count == 44,
+            !text.contains(where: { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 })
         else { return nil }
-        guard let bytes = try? text.withUnsafeBufferPointer({ try Base64.decode($0) }), bytes.count == 32 else {
+        guard let bytes = try? text.withUnsafeBufferPointer({ try Base64.decode($0) }), bytes.count == 32
+        else {
             return nil
         }
         text.removeAll()

@@ -23,7 +23,9 @@ public struct PinReader: Sendable {
     public var passphrase: PassphraseSource?
     public var limits: InputLimits
 
-    public init(inputType: InputType = .auto, passphrase: PassphraseSource? = nil, limits: InputLimits = .default) {
+    public init(
+        inputType: InputType = .auto, passphrase: PassphraseSource? = nil, limits: InputLimits = .default
+    ) {
         self.inputType = inputType
         self.passphrase = passphrase
         self.limits = limits
@@ -51,7 +53,8 @@ public struct PinReader: Sendable {
         try read(source, name: path, body)
     }
 
-    private func read(_ source: ByteSource, name: String, _ body: (PinnedObject) -> Void) throws(PinHashError) {
+    private func read(_ source: ByteSource, name: String, _ body: (PinnedObject) -> Void) throws(PinHashError)
+    {
         let session = ReadSession(reader: self, name: name)
         do {
             try session.read(source, body)
@@ -100,7 +103,9 @@ final class ReadSession {
     }
 
     private func windowHasPEMMarker(_ source: ByteSource) -> Bool {
-        firstOccurrence(of: Array("-----BEGIN ".utf8), in: source.buffer, range: source.start..<source.buffer.count) != nil
+        firstOccurrence(
+            of: Array("-----BEGIN ".utf8), in: source.buffer, range: source.start..<source.buffer.count)
+            != nil
     }
 
     private func readDER(_ source: ByteSource, _ body: (PinnedObject) -> Void) throws(PinHashError) {
@@ -114,11 +119,13 @@ final class ReadSession {
         let total = header.end - header.start
         guard total <= limit else {
             throw PinHashError(
-                .inputTooLarge, "the DER object claims \(total) bytes, more than the \(limit >> 20) MiB limit")
+                .inputTooLarge, "the DER object claims \(total) bytes, more than the \(limit >> 20) MiB limit"
+            )
         }
         try source.ensure(total + 1)
         guard source.available >= total else {
-            throw .malformed("is truncated: the DER object claims \(total) bytes but only \(source.available) are there")
+            throw .malformed(
+                "is truncated: the DER object claims \(total) bytes but only \(source.available) are there")
         }
         guard source.available == total else {
             let extra = source.isAtEnd ? "\(source.available - total) bytes of" : "more"
@@ -132,7 +139,9 @@ final class ReadSession {
         }
         if content.holdsSecrets { source.holdsSecrets = true }
         try checkType(content, "is \(content.derDescription)")
-        try produce(content, der: der, position: 1) { body($0); delivered += 1 }
+        try produce(content, der: der, position: 1) {
+            body($0); delivered += 1
+        }
     }
 
     private func handle(_ batch: [PEMLocation], source: ByteSource, _ body: (PinnedObject) -> Void)
@@ -168,7 +177,9 @@ final class ReadSession {
 
     /// Decodes a certificate, request or public key block, the kinds that need neither OpenSSL's key
     /// decoders nor a passphrase and so may run on any thread; nil for every other block.
-    private static func decodeWithoutSecrets(_ location: PEMLocation, in buffer: [UInt8], _ inputType: InputType)
+    private static func decodeWithoutSecrets(
+        _ location: PEMLocation, in buffer: [UInt8], _ inputType: InputType
+    )
         -> Result<PinnedObject?, PinHashError>?
     {
         do throws(PinHashError) {
@@ -189,17 +200,24 @@ final class ReadSession {
         }
     }
 
-    private func handle(_ block: PEMBlock, source: ByteSource, _ body: (PinnedObject) -> Void) throws(PinHashError) {
+    private func handle(_ block: PEMBlock, source: ByteSource, _ body: (PinnedObject) -> Void)
+        throws(PinHashError)
+    {
         let content = Content(pemLabel: block.label, encryptedText: block.encryptedText)
         if content.holdsSecrets { source.holdsSecrets = true }
-        if case .ecParameters = content, reader.inputType == .auto || reader.inputType == .privateKey { return }
+        if case .ecParameters = content, reader.inputType == .auto || reader.inputType == .privateKey {
+            return
+        }
         if case .unsupported(let label) = content {
             throw PinHashError(
-                .unsupportedInput, "block \(block.index) is \(withArticle(label)), which holds no public key pinhash reads")
+                .unsupportedInput,
+                "block \(block.index) is \(withArticle(label)), which holds no public key pinhash reads")
         }
         try checkType(content, "block \(block.index) is \(withArticle(block.label))")
         do {
-            try produce(content, der: block.der, position: block.index) { body($0); delivered += 1 }
+            try produce(content, der: block.der, position: block.index) {
+                body($0); delivered += 1
+            }
         } catch {
             throw PinHashError(error.code, "\(block.name): \(error.reason)")
         }
@@ -210,7 +228,9 @@ final class ReadSession {
         try Self.check(content, is: reader.inputType, subject)
     }
 
-    private static func check(_ content: Content, is wanted: InputType, _ subject: String) throws(PinHashError) {
+    private static func check(_ content: Content, is wanted: InputType, _ subject: String)
+        throws(PinHashError)
+    {
         guard wanted != .auto, content.inputType != wanted else { return }
         throw PinHashError(.wrongType, "\(subject), not \(wanted.noun)")
     }
@@ -224,7 +244,8 @@ final class ReadSession {
         case .privateKey(let format):
             var secretDER = der
             defer { OPENSSL_cleanse(&secretDER, secretDER.count) }
-            let spki = try subjectPublicKeyInfo(ofPrivateKey: secretDER, format: format) { () throws(PinHashError) in
+            let spki = try subjectPublicKeyInfo(ofPrivateKey: secretDER, format: format) {
+                () throws(PinHashError) in
                 try self.passphraseBytes()
             }
             body(
@@ -237,7 +258,8 @@ final class ReadSession {
         case .ecParameters:
             return
         case .unsupported(let label):
-            throw PinHashError(.unsupportedInput, "is \(withArticle(label)), which holds no public key pinhash reads")
+            throw PinHashError(
+                .unsupportedInput, "is \(withArticle(label)), which holds no public key pinhash reads")
         }
     }
 
@@ -251,8 +273,11 @@ final class ReadSession {
     private func produceFromPKCS12(_ der: [UInt8], _ body: (PinnedObject) -> Void) throws(PinHashError) {
         let contents = try readPKCS12(
             der,
-            passphrase: reader.passphrase == nil ? nil : { () throws(PinHashError) in try self.passphraseBytes() })
-        guard !contents.certificates.isEmpty else { throw PinHashError(.unsupportedInput, "holds no certificate") }
+            passphrase: reader.passphrase == nil
+                ? nil : { () throws(PinHashError) in try self.passphraseBytes() })
+        guard !contents.certificates.isEmpty else {
+            throw PinHashError(.unsupportedInput, "holds no certificate")
+        }
         for (index, certificateDER) in contents.certificates.enumerated() {
             do {
                 body(
@@ -266,7 +291,9 @@ final class ReadSession {
     }
 
     /// The pin of a certificate, request or public key: pure Swift and SHA-256, safe on any thread.
-    static func publicObject(_ content: Content, der: [UInt8], position: Int) throws(PinHashError) -> PinnedObject? {
+    static func publicObject(_ content: Content, der: [UInt8], position: Int) throws(PinHashError)
+        -> PinnedObject?
+    {
         switch content {
         case .certificate(let trusted):
             return try certificate(der, position: position, trusted: trusted)
@@ -292,7 +319,8 @@ final class ReadSession {
 
     private static func publicKey(_ spki: [UInt8], position: Int) -> PinnedObject {
         PinnedObject(
-            pin: Pin(subjectPublicKeyInfo: spki), kind: .publicKey, position: position, subjectPublicKeyInfo: spki,
+            pin: Pin(subjectPublicKeyInfo: spki), kind: .publicKey, position: position,
+            subjectPublicKeyInfo: spki,
             role: nil, hasMatchingPrivateKey: false, signedObject: nil)
     }
 
@@ -312,7 +340,8 @@ final class ReadSession {
                 role = .leaf
             }
             return PinnedObject(
-                pin: Pin(hashing: spki), kind: .certificate, position: position, subjectPublicKeyInfo: Array(spki),
+                pin: Pin(hashing: spki), kind: .certificate, position: position,
+                subjectPublicKeyInfo: Array(spki),
                 role: role, hasMatchingPrivateKey: keys.contains { $0.elementsEqual(spki) },
                 signedObject: SignedObjectFields(
                     der: der, subject: summary.subject, issuer: summary.issuer, notAfter: summary.notAfter))

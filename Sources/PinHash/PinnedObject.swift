@@ -87,7 +87,8 @@ extension KeyAlgorithm {
         var group = [CChar](repeating: 0, count: 80)
         var length = 0
         if EVP_PKEY_get_utf8_string_param(key, "group", &group, group.count, &length) == 1 {
-            let groupName = String(decoding: group.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            let groupName = String(
+                decoding: group.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)
             let nid = OBJ_sn2nid(groupName)
             curve = EC_curve_nid2nist(nid).map { String(cString: $0) } ?? groupName
         }
@@ -115,7 +116,9 @@ struct SignedObjectFields: Sendable, Hashable {
     var issuer: Range<Int>?
     var notAfter: Range<Int>?
 
-    func text(of field: KeyPath<SignedObjectFields, Range<Int>?>, _ format: (UnsafeBufferPointer<UInt8>) -> String?)
+    func text(
+        of field: KeyPath<SignedObjectFields, Range<Int>?>, _ format: (UnsafeBufferPointer<UInt8>) -> String?
+    )
         -> String?
     {
         guard let range = self[keyPath: field] else { return nil }

@@ -45,16 +45,20 @@ func subjectPublicKeyInfo(
 
 /// Decodes with only the decoders for one structure and key type: OpenSSL 3 spends most of a key load
 /// gathering every decoder it has when the type is left open (about 3 million instructions).
-private func narrowDecode(_ cursor: inout UnsafePointer<UInt8>?, _ count: Int, structure: String, keyType: String?)
+private func narrowDecode(
+    _ cursor: inout UnsafePointer<UInt8>?, _ count: Int, structure: String, keyType: String?
+)
     -> OpaquePointer?
 {
     guard let keyType else { return nil }
     var key: OpaquePointer?
     // EVP_PKEY_KEYPAIR, a macro Swift does not import.
     let keyPair =
-        OSSL_KEYMGMT_SELECT_PRIVATE_KEY | OSSL_KEYMGMT_SELECT_PUBLIC_KEY | OSSL_KEYMGMT_SELECT_DOMAIN_PARAMETERS
+        OSSL_KEYMGMT_SELECT_PRIVATE_KEY | OSSL_KEYMGMT_SELECT_PUBLIC_KEY
+        | OSSL_KEYMGMT_SELECT_DOMAIN_PARAMETERS
         | OSSL_KEYMGMT_SELECT_OTHER_PARAMETERS
-    guard let context = OSSL_DECODER_CTX_new_for_pkey(&key, "DER", structure, keyType, Int32(keyPair), nil, nil)
+    guard
+        let context = OSSL_DECODER_CTX_new_for_pkey(&key, "DER", structure, keyType, Int32(keyPair), nil, nil)
     else { return nil }
     defer { OSSL_DECODER_CTX_free(context) }
     let start = cursor
@@ -120,13 +124,15 @@ private func decryptPKCS8(_ der: [UInt8], _ secret: SecretBytes) throws(PinHashE
     func decrypt() -> OpaquePointer? {
         secret.withBytes { bytes in
             PKCS8_decrypt(
-                signature, UnsafeRawPointer(bytes.baseAddress!).assumingMemoryBound(to: CChar.self), Int32(bytes.count))
+                signature, UnsafeRawPointer(bytes.baseAddress!).assumingMemoryBound(to: CChar.self),
+                Int32(bytes.count))
         }
     }
     var info = decrypt()
     if info == nil, LegacyProvider.loadIfUnsupported(OpenSSLErrors.drain()) { info = decrypt() }
     guard let info else {
-        throw PinHashError(.wrongPassphrase, "cannot decrypt the key: wrong passphrase\(OpenSSLErrors.drainedSuffix())")
+        throw PinHashError(
+            .wrongPassphrase, "cannot decrypt the key: wrong passphrase\(OpenSSLErrors.drainedSuffix())")
     }
     defer { PKCS8_PRIV_KEY_INFO_free(info) }
     guard let key = EVP_PKCS82PKEY(info) else {
@@ -134,7 +140,6 @@ private func decryptPKCS8(_ der: [UInt8], _ secret: SecretBytes) throws(PinHashE
     }
     return key
 }
-
 
 private func decryptLegacyPEM(_ text: [UInt8], _ secret: SecretBytes) throws(PinHashError) -> OpaquePointer {
     let key: OpaquePointer? = text.withUnsafeBufferPointer { buffer in
@@ -158,10 +163,12 @@ private func decryptLegacyPEM(_ text: [UInt8], _ secret: SecretBytes) throws(Pin
     guard let key else {
         let reasons = OpenSSLErrors.drain()
         if reasons.contains(where: { $0.contains("unsupported") }) {
-            throw PinHashError(.unsupportedInput, "the key's encryption is not supported (\(reasons.last ?? ""))")
+            throw PinHashError(
+                .unsupportedInput, "the key's encryption is not supported (\(reasons.last ?? ""))")
         }
         throw PinHashError(
-            .wrongPassphrase, "cannot decrypt the key: wrong passphrase\(reasons.last.map { " (\($0))" } ?? "")")
+            .wrongPassphrase,
+            "cannot decrypt the key: wrong passphrase\(reasons.last.map { " (\($0))" } ?? "")")
     }
     return key
 }

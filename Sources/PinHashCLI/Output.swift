@@ -38,7 +38,9 @@ final class OutputBuffer {
     func flush() {
         var offset = 0
         while offset < committed.count {
-            let written = committed.withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress! + offset, $0.count - offset) }
+            let written = committed.withUnsafeBytes {
+                write(STDOUT_FILENO, $0.baseAddress! + offset, $0.count - offset)
+            }
             if written < 0 {
                 if errno == EINTR { continue }
                 Diagnostics.warn("cannot write to standard output: \(String(cString: strerror(errno)))")

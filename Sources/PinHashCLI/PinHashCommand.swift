@@ -49,24 +49,31 @@ struct PinHashCommand: ParsableCommand {
     @Flag(help: "Read public keys only (PUBLIC KEY or RSA PUBLIC KEY).") var pubkey = false
     @Flag(help: "Read certificate requests only.") var csr = false
     @Flag(help: "Read certificates only; without --all, the first one's pin.") var cert = false
-    @Flag(help: "Read a PKCS#12 (.p12, .pfx) file; without --all, the leaf certificate's pin.") var p12 = false
+    @Flag(help: "Read a PKCS#12 (.p12, .pfx) file; without --all, the leaf certificate's pin.") var p12 =
+        false
 
     // Five plain flags rather than one EnumerableFlag: argument parsing reflects over every property at
     // start-up, and this shape costs about a million instructions less on each run.
     private var forcedTypes: [ForcedType] {
-        [(key, ForcedType.key), (pubkey, .pubkey), (csr, .csr), (cert, .cert), (p12, .p12)].filter(\.0).map(\.1)
+        [(key, ForcedType.key), (pubkey, .pubkey), (csr, .csr), (cert, .cert), (p12, .p12)].filter(\.0).map(
+            \.1)
     }
 
     var type: ForcedType? { forcedTypes.first }
 
-    @Flag(name: .long, help: "Print every object of each input: pin, role (leaf, intermediate, root, csr, key, pubkey) and subject.")
+    @Flag(
+        name: .long,
+        help:
+            "Print every object of each input: pin, role (leaf, intermediate, root, csr, key, pubkey) and subject."
+    )
     var all = false
 
     @Option(
         name: .long,
         help: ArgumentHelp(
             "Passphrase for encrypted keys and PKCS#12 files.",
-            discussion: "As openssl's -passin: env:VAR, file:PATH, fd:N, stdin or pass:TEXT (visible to other users).",
+            discussion:
+                "As openssl's -passin: env:VAR, file:PATH, fd:N, stdin or pass:TEXT (visible to other users).",
             valueName: "source"))
     var passin: String?
 
@@ -80,7 +87,9 @@ struct PinHashCommand: ParsableCommand {
             throw ValidationError("Give at most one of --key, --pubkey, --csr, --cert and --p12.")
         }
         if files.isEmpty { throw ValidationError("Name at least one file, or - for standard input.") }
-        if files.filter({ $0 == "-" }).count > 1 { throw ValidationError("Standard input (-) can be read only once.") }
+        if files.filter({ $0 == "-" }).count > 1 {
+            throw ValidationError("Standard input (-) can be read only once.")
+        }
         if let passin {
             do {
                 let source = try PassphraseSource(openSSLArgument: passin)
@@ -99,7 +108,8 @@ struct PinHashCommand: ParsableCommand {
             passphrase = try PassphraseSource(openSSLArgument: passin)
             if passphrase.isVisibleInProcessList {
                 Diagnostics.warn(
-                    "warning: --passin pass: shows the passphrase to other users of this machine; prefer env:, file: or fd:")
+                    "warning: --passin pass: shows the passphrase to other users of this machine; prefer env:, file: or fd:"
+                )
             }
         }
         let reader = PinReader(inputType: type?.inputType ?? .auto, passphrase: passphrase)
