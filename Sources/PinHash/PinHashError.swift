@@ -63,5 +63,13 @@ public struct PinHashError: Error, Sendable, Hashable, CustomStringConvertible {
         return copy
     }
 
+    /// The same error about a part of the input: `block 2 (CERTIFICATE): …`, or `block 2 (…) is …` when
+    /// the reason is a predicate.
+    func within(_ part: String) -> PinHashError {
+        let joined =
+            reason.hasPrefix("is ") || reason.hasPrefix("has ") ? "\(part) \(reason)" : "\(part): \(reason)"
+        return PinHashError(code, joined, source: source)
+    }
+
     static func malformed(_ reason: String) -> PinHashError { PinHashError(.malformedInput, reason) }
 }

@@ -193,7 +193,7 @@ final class ReadSession {
             do {
                 return .success(try publicObject(content, der: block.der, position: block.index))
             } catch {
-                throw PinHashError(error.code, "\(block.name): \(error.reason)")
+                throw error.within(block.name)
             }
         } catch {
             return .failure(error)
@@ -219,7 +219,7 @@ final class ReadSession {
                 body($0); delivered += 1
             }
         } catch {
-            throw PinHashError(error.code, "\(block.name): \(error.reason)")
+            throw error.within(block.name)
         }
     }
 
@@ -285,7 +285,7 @@ final class ReadSession {
                         certificateDER, position: index + 1, trusted: false,
                         keys: contents.keySubjectPublicKeyInfos))
             } catch {
-                throw PinHashError(error.code, "certificate \(index + 1): \(error.reason)")
+                throw error.within("certificate \(index + 1)")
             }
         }
     }
