@@ -1,5 +1,11 @@
 internal import CPinhashOpenSSL
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// OpenSSL's error queue, cleared before each call into OpenSSL and drained after it.
 enum OpenSSLErrors {
     static func clear() { ERR_clear_error() }
@@ -46,4 +52,24 @@ func encodedSubjectPublicKeyInfo(_ key: OpaquePointer) throws(PinHashError) -> [
 enum OpenSSLSetUp {
     static let done: Bool =
         OPENSSL_init_crypto(UInt64(OPENSSL_INIT_NO_LOAD_CONFIG) | UInt64(OPENSSL_INIT_NO_ATEXIT), nil) == 1
+}
+
+extension PinReader {
+    /// Starts building OpenSSL's tables of key decoders and encoders on another thread and returns at
+    /// once, so that the first private key read afterwards skips that work (about 7 million
+    /// instructions, most of a key's cost). For short-lived processes: call it first thing, then parse
+    /// arguments while it runs.
+    public static func prepareKeyDecodersInBackground() {
+        var thread = pthread_t()
+        let started = pthread_create(
+            &thread, nil,
+            { _ in
+                _ = OpenSSLSetUp.done
+                OSSL_DECODER_do_all_provided(nil, { _, _ in }, nil)
+                OSSL_ENCODER_do_all_provided(nil, { _, _ in }, nil)
+                EVP_KEYMGMT_do_all_provided(nil, { _, _ in }, nil)
+                return nil
+            }, nil)
+        if started == 0 { pthread_detach(thread) }
+    }
 }

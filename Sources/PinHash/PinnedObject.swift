@@ -52,7 +52,7 @@ public struct PinnedObject: Sendable, Hashable {
 
     /// The subject of a certificate or request, RFC 4514 text as `openssl -nameopt RFC2253,-esc_msb`
     /// prints it: `CN=www.example.com,O=Example,C=DE`.
-    public var subject: String? { signedObject?.text(of: \.subject) { NameFormatter().format($0) } }
+    public var subject: String? { signedObject?.formattedSubject }
 
     /// The issuer of a certificate, formatted as `subject` is.
     public var issuer: String? { signedObject?.text(of: \.issuer) { NameFormatter().format($0) } }
@@ -115,6 +115,19 @@ struct SignedObjectFields: Sendable, Hashable {
     var subject: Range<Int>?
     var issuer: Range<Int>?
     var notAfter: Range<Int>?
+    /// The subject as text, formatted where the object is decoded (on the decoding threads, for a bundle)
+    /// because nearly every use of a certificate prints it.
+    let formattedSubject: String?
+
+    init(der: [UInt8], subject: Range<Int>?, issuer: Range<Int>? = nil, notAfter: Range<Int>? = nil) {
+        self.der = der
+        self.subject = subject
+        self.issuer = issuer
+        self.notAfter = notAfter
+        self.formattedSubject = subject.map { range in
+            der.withUnsafeBufferPointer { NameFormatter().format($0.slice(range)) }
+        }
+    }
 
     func text(
         of field: KeyPath<SignedObjectFields, Range<Int>?>, _ format: (UnsafeBufferPointer<UInt8>) -> String?

@@ -82,6 +82,16 @@ struct PinHashCommand: ParsableCommand {
         completion: .file(extensions: ["pem", "crt", "cer", "der", "key", "csr", "req", "pub", "p12", "pfx"]))
     var files: [String] = []
 
+    static func main() {
+        // Key decoding starts with OpenSSL building its decoder tables; let that run on another core
+        // while the arguments are parsed, unless the arguments already rule keys out.
+        let keyFree: Set<String> = ["--cert", "--csr", "--pubkey", "--help", "-h", "--version"]
+        if !CommandLine.arguments.dropFirst().contains(where: keyFree.contains) {
+            PinReader.prepareKeyDecodersInBackground()
+        }
+        main(nil)
+    }
+
     func validate() throws {
         if forcedTypes.count > 1 {
             throw ValidationError("Give at most one of --key, --pubkey, --csr, --cert and --p12.")

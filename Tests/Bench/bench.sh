@@ -1,0 +1,492 @@
+#!/usr/bin/env bash
+# pinhash benchmark — run from anywhere as `bash Tests/Bench/bench.sh` (that is what `make bench` calls).
+#
+# What it measures (each figure is a RATIO against a baseline measured in this same run):
+#   1. bulk    `pinhash --cert bundle100.pem --all` (the system CA bundle concatenated 100 times, ~13,900
+#              certificates, ~21 MB) against the C yardstick ../shared/bench/cwalk.c (PEM_read_bio + a DER
+#              walk to the SPKI + EVP_Digest). Target: ratio <= 0.50 (twice as fast). For scale only, also
+#              `cwalk FILE d2i` (the straightforward d2i_X509 path) and Python `cryptography` if importable.
+#              Correctness: pinhash's pins (first column) must equal cwalk's output line for line.
+#   2. one     `pinhash --cert cert.pem` against the openssl x509|rsa|dgst|enc pipeline (target <= 0.20), and
+#              `pinhash key.pem` (RSA-2048) against the openssl rsa|dgst|enc pipeline (target <= 0.75). For
+#              reference, Tests/Bench/minimal-key.c (the least a C program on OpenSSL does for a key pin).
+#              Correctness: pinhash prints exactly what the pipelines print.
+#   3. stream  the CA bundle repeated 1,000 times (~139,000 certificates, ~213 MB) piped into
+#              `pinhash --cert - --all`: every pin printed (line count and a checksum of the first column
+#              equal cwalk's on the same bundle) with peak RSS (GNU time %M, pinhash only) under 64 MiB.
+#
+# Why medians and ratios: the machine is shared and noisy (other builds run alongside). Absolute times
+# say little from one run to the next, so every figure is a ratio to a baseline timed in the same run,
+# seconds apart; each comparison is timed in several alternating hyperfine rounds (so a burst of load
+# hits both sides), without a shell (-N; the openssl pipelines are run through `sh -c` and so include
+# that shell), and the median of all runs is used, not the mean. Nothing asserts an absolute time.
+#
+# Exit status: 0 all targets met and all outputs agree; 1 a target missed or outputs disagree (or pinhash
+# failed); 2 the set-up failed (missing tool that could not be installed, no pinhash binary, build error).
+#
+# Environment:
+#   PINHASH        binary under test (default .build/release/pinhash, relative to the project root)
+#   BENCH_RUNS     multiplier for the number of timed runs (default 1; e.g. 0.3 for a quick look, 3 for more)
+#   BENCH_ROUNDS   interleaved hyperfine rounds per comparison (default 3)
+#   BENCH_DIR      work directory (default .build/bench; git-ignored). Bundles are cached there.
+#   BENCH_KEEP_BIG 1 (default) keeps the 213 MB bundle1000.pem cached in BENCH_DIR; 0 deletes it after use
+#   BENCH_SKIP_SCALE 1 skips the for-scale measurements (cwalk d2i, Python)
+
+set -Eeuo pipefail
+export LC_ALL=C
+
+readonly CALLER_PWD=$PWD
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+readonly ROOT
+cd "$ROOT"
+
+readonly CA_BUNDLE=/etc/ssl/certs/ca-certificates.crt
+readonly CWALK_SRC=$ROOT/../shared/bench/cwalk.c
+readonly MINIMAL_SRC=$ROOT/Tests/Bench/minimal-key.c
+readonly RSS_LIMIT_MIB=64
+readonly TARGET_BULK=0.50 TARGET_CERT=0.20 TARGET_KEY=0.75
+
+BENCH_DIR=${BENCH_DIR:-$ROOT/.build/bench}
+BENCH_RUNS=${BENCH_RUNS:-1}
+BENCH_ROUNDS=${BENCH_ROUNDS:-3}
+BENCH_KEEP_BIG=${BENCH_KEEP_BIG:-1}
+BENCH_SKIP_SCALE=${BENCH_SKIP_SCALE:-0}
+LOG=$BENCH_DIR/bench.log
+
+FAILED=0          # set to 1 when a target is missed or an output disagrees
+REPORT=()         # lines of the final report
+APT_UPDATED=0
+
+# ---------------------------------------------------------------------------------------------- helpers
+
+log() { printf 'bench: %s\n' "$*" >&2; }
+
+setup_fail() {
+  log "SET-UP FAILED: $*"
+  exit 2
+}
+trap 'setup_fail "unexpected error at line $LINENO: $BASH_COMMAND"' ERR
+
+# report FORMAT ARGS... — appends one printf-formatted line to the final report
+# shellcheck disable=SC2059
+report() { REPORT+=("$(printf "$@")"); }
+
+fail() { FAILED=1; log "FAIL: $*"; }
+
+# awk-based float helpers (bash has integers only)
+calc() { awk "BEGIN { printf \"%.6f\", $* }"; }
+le() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a <= b) }'; }
+lt() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a < b) }'; }
+thousands() { printf '%s' "$1" | sed -e ':a' -e 's/\([0-9]\)\([0-9]\{3\}\)\($\|,\)/\1,\2\3/' -e 'ta'; }
+verdict() { if le "$1" "$2"; then echo PASS; else echo FAIL; fi; }
+
+# seconds -> "42.1 ms" or "2.71 s"
+fmt_time() { awk -v s="$1" 'BEGIN { if (s < 1) printf "%.1f ms", s * 1000; else printf "%.2f s", s }'; }
+
+# number of timed runs for a nominal count, scaled by BENCH_RUNS and split over rounds (>= 2 each)
+runs_per_round() {
+  local total=$1 rounds=$2
+  awk -v n="$total" -v m="$BENCH_RUNS" -v r="$rounds" \
+    'BEGIN { x = n * m / r; x = (x == int(x)) ? x : int(x) + 1; if (x < 2) x = 2; print x }'
+}
+
+# cmdline WORD... — one command line for hyperfine -N (which splits it with shell-words rules); words
+# with characters other than [A-Za-z0-9_./=:+-] are single-quoted
+cmdline() {
+  local w words=()
+  for w in "$@"; do
+    if [[ $w =~ ^[A-Za-z0-9_./=:+-]+$ ]]; then words+=("$w"); else words+=("'${w//\'/\'\\\'\'}'"); fi
+  done
+  printf '%s' "${words[*]}"
+}
+
+# ------------------------------------------------------------------------------------------------ set-up
+
+apt_install() {
+  if [[ $(id -u) -ne 0 ]] || ! command -v apt-get >/dev/null; then
+    return 1
+  fi
+  if ((APT_UPDATED == 0)); then
+    log "apt-get update"
+    apt-get update -qq >>"$LOG" 2>&1 || return 1
+    APT_UPDATED=1
+  fi
+  log "apt-get install -y $*"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >>"$LOG" 2>&1
+}
+
+ensure_tools() {
+  local missing=()
+  command -v hyperfine >/dev/null || missing+=(hyperfine)
+  command -v openssl >/dev/null || missing+=(openssl)
+  command -v gcc >/dev/null || missing+=(gcc)
+  [[ -r /usr/include/openssl/evp.h ]] || missing+=(libssl-dev)
+  [[ -x /usr/bin/time ]] || missing+=(time)
+  [[ -s $CA_BUNDLE ]] || missing+=(ca-certificates)
+  command -v python3 >/dev/null || command -v jq >/dev/null || missing+=(jq)
+  if ((${#missing[@]})); then
+    apt_install "${missing[@]}" ||
+      setup_fail "missing ${missing[*]}; install with: sudo apt-get update && sudo apt-get install -y ${missing[*]}"
+  fi
+  hyperfine -N --version >/dev/null 2>&1 || setup_fail "hyperfine $(hyperfine --version) lacks -N; need >= 1.13"
+}
+
+# PY: a Python interpreter (resolved past pyenv shims, whose start-up would be timed) that imports
+# cryptography, or empty. Debian's python3-cryptography is installed when missing and installable.
+find_python() {
+  PY=""
+  local cand exe
+  for cand in python3 /usr/bin/python3; do
+    command -v "$cand" >/dev/null || continue
+    exe=$("$cand" -c 'import sys, cryptography; print(sys.executable)' 2>/dev/null) || continue
+    PY=$exe
+    return 0
+  done
+  if apt-cache policy python3-cryptography 2>/dev/null | grep -q 'Candidate: [0-9]' &&
+    apt_install python3-cryptography; then
+    PY=$(/usr/bin/python3 -c 'import sys, cryptography; print(sys.executable)' 2>/dev/null) || PY=""
+  fi
+}
+
+resolve_pinhash() {
+  if [[ -n ${PINHASH:-} ]]; then
+    # a user-given relative path is taken from where the script was called, if it exists there
+    [[ $PINHASH == /* || ! -e $CALLER_PWD/$PINHASH ]] || PINHASH=$CALLER_PWD/$PINHASH
+  else
+    PINHASH=.build/release/pinhash
+  fi
+  [[ $PINHASH == /* ]] || PINHASH=$ROOT/$PINHASH
+  [[ -x $PINHASH ]] ||
+    setup_fail "no pinhash binary at $PINHASH (build it: swift build -c release --product pinhash, or set PINHASH)"
+  PINHASH_STAMP=$(stat -L -c '%Y %s' "$PINHASH")
+}
+
+build_c() { # build_c SRC OUT
+  local src=$1 out=$2
+  [[ -r $src ]] || setup_fail "missing $src"
+  if [[ ! -x $out || $src -nt $out ]]; then
+    log "gcc -O2 $(basename "$src")"
+    gcc -O2 "$src" -o "$out" -lcrypto >>"$LOG" 2>&1 || setup_fail "cannot build $src (see $LOG)"
+  fi
+}
+
+make_bundle() { # make_bundle COPIES OUT — the CA bundle concatenated COPIES times, cached when up to date
+  local copies=$1 out=$2 want
+  want=$(($(stat -c %s "$CA_BUNDLE") * copies))
+  if [[ -f $out && $(stat -c %s "$out") -eq $want && $out -nt $CA_BUNDLE ]]; then
+    return 0
+  fi
+  log "writing $(basename "$out") ($((want / 1048576)) MiB)"
+  local i
+  for ((i = 0; i < copies; i++)); do cat "$CA_BUNDLE"; done >"$out.tmp"
+  mv "$out.tmp" "$out"
+}
+
+# the openssl pipelines below use `openssl rsa`, so fixtures are used only when they hold RSA keys
+is_rsa_cert() { openssl x509 -in "$1" -pubkey -noout 2>/dev/null | openssl rsa -pubin -noout >/dev/null 2>&1; }
+is_rsa_key() { openssl rsa -in "$1" -noout >/dev/null 2>&1; }
+
+# CERT, KEY: RSA-2048 inputs for the one-file figures (fixtures when present, else generated once)
+choose_inputs() {
+  if [[ -f Fixtures/certs/leaf.pem ]] && is_rsa_cert Fixtures/certs/leaf.pem; then
+    CERT=$ROOT/Fixtures/certs/leaf.pem
+  else
+    CERT=$BENCH_DIR/cert.pem
+  fi
+  if [[ -f Fixtures/keys/rsa2048.pkcs8.pem ]] && is_rsa_key Fixtures/keys/rsa2048.pkcs8.pem; then
+    KEY=$ROOT/Fixtures/keys/rsa2048.pkcs8.pem
+  else
+    KEY=$BENCH_DIR/key.pem
+  fi
+  if [[ ( $CERT == "$BENCH_DIR/cert.pem" || $KEY == "$BENCH_DIR/key.pem" ) &&
+    ! ( -s $BENCH_DIR/cert.pem && -s $BENCH_DIR/key.pem ) ]]; then
+    log "generating RSA-2048 self-signed cert.pem/key.pem"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj /CN=pinhash-bench \
+      -keyout "$BENCH_DIR/key.pem" -out "$BENCH_DIR/cert.pem" >>"$LOG" 2>&1 ||
+      setup_fail "openssl req failed (see $LOG)"
+  fi
+}
+
+# --------------------------------------------------------------------------------------------- measuring
+
+# medians FILE... — pooled median (seconds) of each command's runs over several hyperfine JSON exports,
+# one line per command in command order
+medians() {
+  if command -v python3 >/dev/null; then
+    python3 - "$@" <<'EOF'
+import json, statistics, sys
+pooled = None
+for path in sys.argv[1:]:
+    results = json.load(open(path))["results"]
+    pooled = pooled or [[] for _ in results]
+    for i, r in enumerate(results):
+        pooled[i].extend(r["times"])
+for times in pooled:
+    print(f"{statistics.median(times):.6f} {len(times)}")
+EOF
+  else
+    local n i
+    n=$(jq '.results | length' "$1")
+    for ((i = 0; i < n; i++)); do
+      jq -rs --argjson i "$i" '[.[].results[$i].times[]] | sort | length as $n
+        | (if $n % 2 == 1 then .[($n - 1) / 2] else (.[$n / 2 - 1] + .[$n / 2]) / 2 end) as $m
+        | "\($m) \($n)"' "$@"
+    done
+  fi
+}
+
+# measure TAG WARMUP TOTAL_RUNS ROUNDS CMD... — times the commands with hyperfine -N in ROUNDS interleaved
+# rounds; sets MED (array of medians in seconds, in command order) and NRUNS (runs per command).
+# Returns 1 when hyperfine fails (a command exited non-zero).
+measure() {
+  local tag=$1 warmup=$2 total=$3 rounds=$4
+  shift 4
+  local per r files=()
+  per=$(runs_per_round "$total" "$rounds")
+  log "timing $tag: $# command(s), $rounds x $per runs"
+  for ((r = 1; r <= rounds; r++)); do
+    local json=$BENCH_DIR/$tag.$r.json
+    echo "=== $tag round $r" >>"$LOG"
+    if ! hyperfine -N --style basic --warmup "$warmup" --runs "$per" --export-json "$json" "$@" >>"$LOG" 2>&1; then
+      log "hyperfine failed for $tag (see $LOG)"
+      return 1
+    fi
+    files+=("$json")
+  done
+  MED=()
+  local m n
+  while read -r m n; do
+    MED+=("$m")
+    NRUNS=$n
+  done < <(medians "${files[@]}")
+  if ((${#MED[@]} != $#)); then
+    log "could not read medians for $tag from ${files[*]}"
+    return 1
+  fi
+}
+
+# run_pinhash OUT ARGS... — runs pinhash once for a correctness check; on failure records it and returns 1
+run_pinhash() {
+  local out=$1 rc=0
+  shift
+  "$PINHASH" "$@" >"$out" 2>"$out.err" || rc=$?
+  if ((rc != 0)); then
+    fail "pinhash $* exited $rc: $(head -c 300 "$out.err")"
+    return 1
+  fi
+}
+
+# ------------------------------------------------------------------------------------------------ figures
+
+bench_bulk() {
+  local bundle=$BENCH_DIR/bundle100.pem certs ok=1
+  make_bundle 100 "$bundle"
+  certs=$(grep -c -- '-----BEGIN CERTIFICATE-----' "$bundle")
+
+  "$CWALK" "$bundle" >"$BENCH_DIR/bulk.cwalk" || setup_fail "cwalk failed on $bundle"
+  [[ $(wc -l <"$BENCH_DIR/bulk.cwalk") -eq $certs ]] || setup_fail "cwalk printed the wrong number of pins"
+
+  local check=""
+  if run_pinhash "$BENCH_DIR/bulk.out" --cert "$bundle" --all; then
+    awk '{ print $1 }' "$BENCH_DIR/bulk.out" >"$BENCH_DIR/bulk.pins"
+    if ! cmp -s "$BENCH_DIR/bulk.pins" "$BENCH_DIR/bulk.cwalk"; then
+      fail "bulk: pinhash pins differ from cwalk's ($(wc -l <"$BENCH_DIR/bulk.pins") vs $certs lines); first differences:"
+      diff "$BENCH_DIR/bulk.cwalk" "$BENCH_DIR/bulk.pins" | head -n 6 >&2 || true
+      check="  pins DIFFER from cwalk"
+    fi
+  else
+    ok=0
+  fi
+
+  if ((ok)) && measure bulk 1 15 "$BENCH_ROUNDS" \
+    "$(cmdline "$PINHASH" --cert "$bundle" --all)" "$(cmdline "$CWALK" "$bundle")"; then
+    local ph=${MED[0]} cw=${MED[1]} ratio v
+    ratio=$(calc "$ph / $cw")
+    v=$(verdict "$ratio" "$TARGET_BULK")
+    [[ $v == PASS && -z $check ]] || FAILED=1
+    [[ -z $check ]] || v=FAIL
+    report 'bulk    pinhash --cert bundle100.pem --all  %9s   cwalk %9s   ratio %.2f (target <= %.2f)  %s%s' \
+      "$(fmt_time "$ph")" "$(fmt_time "$cw")" "$ratio" "$TARGET_BULK" "$v" "$check"
+    report '        (%s certificates, %s runs each)' "$(thousands "$certs")" "$NRUNS"
+  else
+    FAILED=1
+    report 'bulk    pinhash --cert bundle100.pem --all  FAIL (pinhash failed; see above)'
+  fi
+
+  ((BENCH_SKIP_SCALE == 0)) || return 0
+  bench_bulk_scale "$bundle"
+}
+
+# for scale only: the d2i_X509 path and Python cryptography (never affects the exit status)
+bench_bulk_scale() {
+  local bundle=$1 cmds=() names=() note=""
+  cmds+=("$(cmdline "$CWALK" "$bundle" d2i)")
+  names+=("cwalk d2i")
+  if [[ -n $PY ]]; then
+    cat >"$BENCH_DIR/pypins.py" <<'EOF'
+# pins of every certificate in a PEM bundle with Python cryptography (re-encoded SPKI, as an app would)
+import base64, hashlib, sys, warnings
+warnings.simplefilter("ignore")   # e.g. a CA with a non-positive serial number
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+data = open(sys.argv[1], "rb").read()
+if hasattr(x509, "load_pem_x509_certificates"):          # cryptography >= 39
+    certs = x509.load_pem_x509_certificates(data)
+else:                                                     # older (e.g. Debian 12's 38): one at a time
+    end = b"-----END CERTIFICATE-----"
+    certs = [x509.load_pem_x509_certificate(block + end) for block in data.split(end) if b"-----BEGIN" in block]
+out = sys.stdout
+for c in certs:
+    spki = c.public_key().public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
+    out.write(base64.b64encode(hashlib.sha256(spki).digest()).decode() + "\n")
+EOF
+    if "$PY" "$BENCH_DIR/pypins.py" "$bundle" >"$BENCH_DIR/bulk.py" 2>"$BENCH_DIR/bulk.py.err"; then
+      cmds+=("$(cmdline "$PY" "$BENCH_DIR/pypins.py" "$bundle")")
+      names+=("python cryptography $("$PY" -c 'import cryptography; print(cryptography.__version__)')")
+      cmp -s "$BENCH_DIR/bulk.py" "$BENCH_DIR/bulk.cwalk" || note+=", python pins differ from cwalk's"
+    else
+      note+=", python cryptography failed: $(tail -n 1 "$BENCH_DIR/bulk.py.err")"
+    fi
+  else
+    note+=", python cryptography not importable (skipped)"
+  fi
+  if measure scale 0 3 1 "${cmds[@]}"; then
+    local i parts=()
+    for i in "${!names[@]}"; do parts+=("${names[$i]} $(fmt_time "${MED[$i]}")"); done
+    local joined
+    joined=$(printf '%s, ' "${parts[@]}")
+    report '        for scale: %s%s' "${joined%, }" "$note"
+  else
+    report '        for scale: measurement failed (see %s)%s' "$LOG" "$note"
+  fi
+}
+
+bench_one() {
+  local cert_pipe key_pipe want got ok_cert=1 ok_key=1 check_cert="" check_key=""
+  cert_pipe="openssl x509 -in $(printf %q "$CERT") -pubkey -noout | openssl rsa -pubin -outform der | openssl dgst -sha256 -binary | openssl enc -base64"
+  key_pipe="openssl rsa -in $(printf %q "$KEY") -outform der -pubout | openssl dgst -sha256 -binary | openssl enc -base64"
+
+  # correctness first (also proves the baselines run)
+  want=$(sh -c "$cert_pipe" 2>/dev/null) || setup_fail "certificate pipeline failed on $CERT"
+  if run_pinhash "$BENCH_DIR/one-cert.out" --cert "$CERT"; then
+    got=$(<"$BENCH_DIR/one-cert.out")
+    [[ $got == "$want" ]] || { fail "pinhash --cert printed '$got', pipeline '$want'"; check_cert="  output DIFFERS"; }
+  else
+    ok_cert=0
+  fi
+  want=$(sh -c "$key_pipe" 2>/dev/null) || setup_fail "key pipeline failed on $KEY"
+  got=$("$MINIMAL" "$KEY") || setup_fail "minimal-key failed on $KEY"
+  [[ $got == "$want" ]] || setup_fail "minimal-key printed '$got', pipeline '$want'"
+  if run_pinhash "$BENCH_DIR/one-key.out" "$KEY"; then
+    got=$(<"$BENCH_DIR/one-key.out")
+    [[ $got == "$want" ]] || { fail "pinhash KEY printed '$got', pipeline '$want'"; check_key="  output DIFFERS"; }
+  else
+    ok_key=0
+  fi
+
+  local ratio v
+  if ((ok_cert)) && measure one-cert 3 45 "$BENCH_ROUNDS" \
+    "$(cmdline "$PINHASH" --cert "$CERT")" "$(cmdline sh -c "$cert_pipe")"; then
+    ratio=$(calc "${MED[0]} / ${MED[1]}")
+    v=$(verdict "$ratio" "$TARGET_CERT")
+    [[ $v == PASS && -z $check_cert ]] || { FAILED=1; v=FAIL; }
+    report 'one     pinhash --cert cert.pem             %9s   pipeline %9s   ratio %.2f (target <= %.2f)  %s%s' \
+      "$(fmt_time "${MED[0]}")" "$(fmt_time "${MED[1]}")" "$ratio" "$TARGET_CERT" "$v" "$check_cert"
+  else
+    FAILED=1
+    report 'one     pinhash --cert cert.pem             FAIL (pinhash failed; see above)'
+  fi
+
+  if ((ok_key)) && measure one-key 3 45 "$BENCH_ROUNDS" \
+    "$(cmdline "$PINHASH" "$KEY")" "$(cmdline sh -c "$key_pipe")" "$(cmdline "$MINIMAL" "$KEY")"; then
+    ratio=$(calc "${MED[0]} / ${MED[1]}")
+    v=$(verdict "$ratio" "$TARGET_KEY")
+    [[ $v == PASS && -z $check_key ]] || { FAILED=1; v=FAIL; }
+    report 'one     pinhash key.pem (RSA-2048)          %9s   pipeline %9s   ratio %.2f (target <= %.2f)  %s%s' \
+      "$(fmt_time "${MED[0]}")" "$(fmt_time "${MED[1]}")" "$ratio" "$TARGET_KEY" "$v" "$check_key"
+    report '        minimal C on OpenSSL %s: ratio %.2f to the pipeline (pinhash/minimal C %.2f); %s runs each' \
+      "$(fmt_time "${MED[2]}")" "$(calc "${MED[2]} / ${MED[1]}")" "$(calc "${MED[0]} / ${MED[2]}")" "$NRUNS"
+  else
+    FAILED=1
+    report 'one     pinhash key.pem (RSA-2048)          FAIL (pinhash failed; see above)'
+  fi
+  report '        inputs: %s, %s' "${CERT#"$ROOT/"}" "${KEY#"$ROOT/"}"
+}
+
+bench_stream() {
+  local bundle=$BENCH_DIR/bundle1000.pem certs ref_sum ref_lines
+  make_bundle 1000 "$bundle"
+  certs=$(($(grep -c -- '-----BEGIN CERTIFICATE-----' "$CA_BUNDLE") * 1000))
+
+  # reference: cwalk on the same bundle, reduced to a line count and a checksum
+  "$CWALK" "$bundle" >"$BENCH_DIR/stream.cwalk" || setup_fail "cwalk failed on $bundle"
+  ref_lines=$(wc -l <"$BENCH_DIR/stream.cwalk")
+  ref_sum=$(sha256sum <"$BENCH_DIR/stream.cwalk" | cut -d' ' -f1)
+  rm -f "$BENCH_DIR/stream.cwalk"
+  [[ $ref_lines -eq $certs ]] || setup_fail "cwalk printed $ref_lines pins for $certs certificates"
+
+  log "streaming $(thousands "$certs") certificates through pinhash --cert - --all"
+  local rc=0 out=$BENCH_DIR/stream.out rss_file=$BENCH_DIR/stream.rss
+  # pinhash reads a real pipe (not a seekable file, hence cat); GNU time measures pinhash only
+  # shellcheck disable=SC2002
+  cat "$bundle" | /usr/bin/time -f '%M %e' -o "$rss_file" "$PINHASH" --cert - --all >"$out" 2>"$out.err" || rc=$?
+  ((BENCH_KEEP_BIG == 1)) || rm -f "$bundle"
+
+  local kib secs lines sum
+  read -r kib secs < <(tail -n 1 "$rss_file")
+  lines=$(wc -l <"$out")
+  sum=$(awk '{ print $1 }' "$out" | sha256sum | cut -d' ' -f1)
+  rm -f "$out"
+
+  local mib ratio v problems=""
+  mib=$(calc "$kib / 1024")
+  ratio=$(calc "$mib / $RSS_LIMIT_MIB")
+  if ((rc != 0)); then
+    problems+="  pinhash exited $rc: $(head -c 200 "$out.err")"
+  fi
+  [[ $lines -eq $certs ]] || problems+="  printed $lines lines for $certs certificates"
+  [[ $sum == "$ref_sum" ]] || problems+="  pins DIFFER from cwalk's (checksum)"
+  if [[ -n $problems ]]; then
+    fail "stream:$problems"
+  fi
+  v=PASS
+  lt "$mib" "$RSS_LIMIT_MIB" || v=FAIL
+  [[ -z $problems ]] || v=FAIL
+  [[ $v == PASS ]] || FAILED=1
+  report 'stream  %s certs via stdin: peak RSS %.1f MiB (limit %d MiB, ratio %.2f), %s s wall  %s%s' \
+    "$(thousands "$certs")" "$mib" "$RSS_LIMIT_MIB" "$ratio" "$secs" "$v" "$problems"
+}
+
+# ---------------------------------------------------------------------------------------------------- main
+
+main() {
+  mkdir -p "$BENCH_DIR" || setup_fail "cannot create $BENCH_DIR"
+  : >"$LOG"
+  ensure_tools
+  resolve_pinhash
+  find_python
+  CWALK=$BENCH_DIR/cwalk
+  MINIMAL=$BENCH_DIR/minimal-key
+  build_c "$CWALK_SRC" "$CWALK"
+  build_c "$MINIMAL_SRC" "$MINIMAL"
+  choose_inputs
+
+  bench_bulk
+  bench_one
+  bench_stream
+
+  printf '\npinhash bench: medians of interleaved hyperfine rounds; ratios against baselines timed in this run\n'
+  printf 'machine: %s cores, load %s, %s; pinhash: %s\n' "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)" \
+    "$(openssl version | cut -d' ' -f1-2)" "${PINHASH#"$ROOT/"}"
+  printf '%s\n' "${REPORT[@]}"
+  if [[ $(stat -L -c '%Y %s' "$PINHASH" 2>/dev/null) != "$PINHASH_STAMP" ]]; then
+    printf 'WARNING: %s changed during the run (rebuilt?); the figures may mix two builds\n' "${PINHASH#"$ROOT/"}"
+  fi
+  if ((FAILED)); then
+    printf 'RESULT: FAIL (a target was missed or outputs disagree; log: %s)\n' "${LOG#"$ROOT/"}"
+    exit 1
+  fi
+  printf 'RESULT: PASS\n'
+}
+
+main "$@"
