@@ -17,12 +17,13 @@ final class ByteSource {
     private(set) var isAtEnd = false
     /// Whether the window may hold secret material and must be cleansed when dropped.
     var holdsSecrets = false
-    private let chunkSize: Int
+    /// Where each read lands before it is appended to `buffer`.
+    private let scratch: UnsafeMutableRawBufferPointer
 
     init(descriptor: Int32, ownsDescriptor: Bool, chunkSize: Int = 1 << 20) {
         self.descriptor = descriptor
         self.ownsDescriptor = ownsDescriptor
-        self.chunkSize = chunkSize
+        self.scratch = .allocate(byteCount: chunkSize, alignment: 16)
     }
 
     /// Opens `path`, or standard input for `-`.
@@ -40,6 +41,8 @@ final class ByteSource {
 
     deinit {
         cleanse()
+        if holdsSecrets { OPENSSL_cleanse(scratch.baseAddress, scratch.count) }
+        scratch.deallocate()
         if ownsDescriptor { _ = close(descriptor) }
     }
 
@@ -55,24 +58,20 @@ final class ByteSource {
     func readMore() throws(PinHashError) -> Bool {
         if isAtEnd { return false }
         compact()
-        let oldCount = buffer.count
-        buffer.reserveCapacity(oldCount + chunkSize)
-        var readError: Int32 = 0
         var got = 0
-        // Append uninitialised room, read into it, then trim to what arrived.
-        buffer.append(contentsOf: repeatElement(0, count: chunkSize))
         while true {
-            got = buffer.withUnsafeMutableBytes { raw in
-                read(descriptor, raw.baseAddress! + oldCount, chunkSize)
-            }
+            got = read(descriptor, scratch.baseAddress, scratch.count)
             if got < 0 && errno == EINTR { continue }
-            if got < 0 { readError = errno }
             break
         }
-        buffer.removeLast(chunkSize - max(got, 0))
-        if got < 0 { throw PinHashError(.unreadableInput, "read failed: \(errnoText(readError))") }
-        if got == 0 { isAtEnd = true }
-        return got > 0
+        if got < 0 { throw PinHashError(.unreadableInput, "read failed: \(errnoText())") }
+        if got == 0 {
+            isAtEnd = true
+            return false
+        }
+        buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[0..<got]))
+        if holdsSecrets { OPENSSL_cleanse(scratch.baseAddress, got) }
+        return true
     }
 
     /// Reads until at least `count` bytes are available or the input ends.
