@@ -149,7 +149,7 @@ private func readSafeBags(
         case NID_pkcs8ShroudedKeyBag:
             guard let info = PKCS12_decrypt_skey(bag, password, length) else {
                 throw PinHashError(
-                    .wrongPassphrase, "its private key cannot be decrypted with the passphrase")
+                    .wrongPassphrase, "wrong passphrase (its private key cannot be decrypted with it)")
             }
             defer { PKCS8_PRIV_KEY_INFO_free(info) }
             try appendKey(info, into: &contents)

@@ -124,7 +124,7 @@ func readFirstLine(_ descriptor: Int32, what: String, limit: Int = 4096) throws(
         if got == 0 || byte == 0x0A { break }
         line.append(byte)
     }
-    if line.last == 0x0D { line.removeLast() }
+    // Like openssl, only the line feed ends the passphrase; a carriage return before it is part of it.
     guard line.count <= limit else {
         OPENSSL_cleanse(&line, line.count)
         throw PinHashError(

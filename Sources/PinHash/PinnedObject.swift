@@ -24,7 +24,8 @@ public struct KeyAlgorithm: Sendable, Hashable, CustomStringConvertible {
     public let name: String
     /// The key size in bits as OpenSSL counts it (the modulus for RSA, the group order for EC).
     public let bits: Int?
-    /// The named curve for EC keys (`P-256`, `secp256k1`, `brainpoolP256r1`); nil for explicit parameters.
+    /// The named curve for EC keys (`P-256`, `secp256k1`, `brainpoolP256r1`). Explicit parameters that
+    /// OpenSSL recognises as a named curve report that curve; others give nil.
     public let curve: String?
 
     public var description: String {
