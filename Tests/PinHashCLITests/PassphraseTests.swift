@@ -88,7 +88,8 @@ struct PassphraseTests {
         #expect(result.stderrIsOneLine, "stderr: \(result.stderr)", sourceLocation: sourceLocation)
         #expect(result.stderr.hasPrefix("pinhash: \(path): "), sourceLocation: sourceLocation)
         #expect(
-            result.stderr.contains("wrong passphrase"), "stderr: \(result.stderr)", sourceLocation: sourceLocation)
+            result.stderr.contains("wrong passphrase"), "stderr: \(result.stderr)",
+            sourceLocation: sourceLocation)
         #expect(!result.stderr.contains(Self.wrongPassphrase), sourceLocation: sourceLocation)
         #expect(!result.stderr.contains(Fixtures.passphrase), sourceLocation: sourceLocation)
     }
