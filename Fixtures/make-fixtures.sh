@@ -169,7 +169,8 @@ spki_bits() {
 		first=${first##*(}
 		echo "${first%% bit)*}"
 		;;
-	"ED25519 Public-Key:" | "X25519 Public-Key:") echo 256 ;;
+	"ED25519 Public-Key:") echo 256 ;;
+	"X25519 Public-Key:") echo 253 ;;
 	"ED448 Public-Key:") echo 456 ;;
 	"X448 Public-Key:") echo 448 ;;
 	*) die "$1: cannot read the key size from '$first'" ;;
@@ -1028,7 +1029,7 @@ write_tsvs() {
 		echo "#   openssl keeps a SEC1 key's point form / parameter encoding, so keys/ec-p256*.pem (one key) have three different pins."
 		echo "# pubkey rows: the SPKI bytes as stored (PEM body / DER file); PKCS#1 RSA PUBLIC KEY files: pin of the equivalent SPKI."
 		echo "# csr and cert rows: the SPKI element cut out of the stored DER (asn1parse offsets), not a re-encoding."
-		echo "# bits: first line of 'openssl pkey -pubin -noout -text'; Ed25519/X25519/Ed448/X448 print no size, so the key lengths 256/256/456/448 are used."
+		echo "# bits: first line of 'openssl pkey -pubin -noout -text'; Ed25519/X25519/Ed448/X448 print no size, so OpenSSL's EVP_PKEY_get_bits values 256/253/456/448 are used."
 		echo "# position: 1-based object index; keys/ec-p256.sec1-with-params.pem has an EC PARAMETERS block before the key, which is not counted."
 		echo "# encrypted: yes = passphrase.txt, empty = PKCS#12 with the empty password; p12/leaf-legacy.p12 needs 'openssl pkcs12 -legacy' (RC2-40/3DES)."
 		echo "# role: root = self-signed CA (v1 self-signed counts as root), intermediate = CA not self-signed, leaf = not a CA."

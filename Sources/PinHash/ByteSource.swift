@@ -83,7 +83,8 @@ final class ByteSource {
     func readAll(limit: Int, what: String) throws(PinHashError) {
         while try readMore() {
             if available > limit {
-                throw PinHashError(.inputTooLarge, "\(what) is larger than \(limit >> 20) MiB")
+                throw PinHashError(
+                    .inputTooLarge, "\(what) is larger than \(InputLimits.describe(bytes: limit))")
             }
         }
     }

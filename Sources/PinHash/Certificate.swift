@@ -1,6 +1,8 @@
 /// What pinhash reads from a certificate or CSR without decoding its key: where the stored
 /// SubjectPublicKeyInfo is, and the names and flags that place it in a chain.
 struct SignedObjectSummary {
+    /// The certificate or request element itself, without anything that follows it.
+    var certificate: Range<Int> = 0..<0
     var spki: Range<Int>
     var subject: Range<Int>
     var issuer: Range<Int>?
@@ -54,6 +56,7 @@ func summarizeCertificate(_ der: UnsafeBufferPointer<UInt8>, allowTrailingAux: B
 
     var summary = SignedObjectSummary(spki: spki.range, subject: subject.range, issuer: issuer.range)
     summary.version = version
+    summary.certificate = certificate.range
     var times = DERCursor(contentOf: validity, in: der)
     _ = try times.next()
     let notAfter = try times.next()

@@ -45,6 +45,9 @@ struct PEMScanner {
             if let begin = find(beginMarker, in: window) {
                 try skipText(source.start..<begin)
                 source.start = begin
+                if blockCount >= limits.maximumBlockCount {
+                    throw PinHashError(.inputTooLarge, "more than \(limits.maximumBlockCount) PEM blocks")
+                }
                 if let (endLine, end) = try blockEnd(from: begin) {
                     blockCount += 1
                     skippedText = 0
@@ -54,7 +57,8 @@ struct PEMScanner {
                 if source.available > limits.maximumObjectSize {
                     throw PinHashError(
                         .inputTooLarge,
-                        "block \(blockCount + 1) is larger than \(limits.maximumObjectSize >> 20) MiB")
+                        "block \(blockCount + 1) is larger than \(InputLimits.describe(bytes: limits.maximumObjectSize))"
+                    )
                 }
                 guard mayRead else { return nil }
                 guard try source.readMore() else {
@@ -93,8 +97,8 @@ struct PEMScanner {
             throw PinHashError(
                 .inputTooLarge,
                 blockCount == 0
-                    ? "no -----BEGIN line in the first \(limits.maximumTextBetweenBlocks >> 20) MiB (not PEM?)"
-                    : "more than \(limits.maximumTextBetweenBlocks >> 20) MiB of text after block \(blockCount)"
+                    ? "no -----BEGIN line in the first \(InputLimits.describe(bytes: limits.maximumTextBetweenBlocks)) (not PEM?)"
+                    : "more than \(InputLimits.describe(bytes: limits.maximumTextBetweenBlocks)) of text after block \(blockCount)"
             )
         }
     }
@@ -114,7 +118,8 @@ struct PEMScanner {
         let buffer = source.buffer
         var index = begin + beginMarker.count
         var label: [UInt8] = []
-        while index < buffer.count, buffer[index] != UInt8(ascii: "-"), buffer[index] != 0x0A,
+        // Up to a dash, or anything not printable: the label goes into an error message.
+        while index < buffer.count, buffer[index] != UInt8(ascii: "-"), isPrintableASCII(buffer[index]),
             label.count < 64
         {
             label.append(buffer[index])
@@ -209,11 +214,16 @@ struct PEMLocation {
             bytes.suffix(dashes.count).elementsEqual(dashes)
         else { return nil }
         let label = bytes.dropFirst(marker.count).dropLast(dashes.count)
-        guard !label.isEmpty, !label.contains(UInt8(ascii: "-")) else { return nil }
+        // Printable ASCII only (RFC 7468): a label is echoed in messages, where a control character could
+        // rewrite the terminal.
+        guard !label.isEmpty, !label.contains(UInt8(ascii: "-")), label.allSatisfy(isPrintableASCII)
+        else { return nil }
         return String(decoding: label, as: UTF8.self)
     }
 
 }
+
+private func isPrintableASCII(_ byte: UInt8) -> Bool { byte >= 0x20 && byte < 0x7F }
 
 /// The first occurrence of `needle` in `range` of `bytes`, jumping between its first byte with memchr.
 func firstOccurrence(of needle: [UInt8], in bytes: [UInt8], range: Range<Int>) -> Int? {

@@ -29,8 +29,13 @@ func readPKCS12(_ der: [UInt8], passphrase: (() throws(PinHashError) -> SecretBy
     defer { PKCS12_free(p12) }
 
     let password = try choosePassword(p12, passphrase)
-    return try password.withPointer { pointer, length throws(PinHashError) in
-        try readBags(p12, pointer, length)
+    do {
+        return try password.withPointer { pointer, length throws(PinHashError) in
+            try readBags(p12, pointer, length)
+        }
+    } catch let error where error.code == .wrongPassphrase && passphrase == nil {
+        // A file without a MAC was opened with the empty password, which its key did not take.
+        throw PinHashError(.passphraseRequired, "is encrypted; give the passphrase with --passin")
     }
 }
 

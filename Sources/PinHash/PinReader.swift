@@ -91,6 +91,13 @@ final class ReadSession {
             // decode them together: certificates on all cores, in order of delivery.
             batch.removeAll(keepingCapacity: true)
             while batch.count < 4096, let location = try scanner.nextLocation(mayRead: batch.isEmpty) {
+                // A block can arrive whole within one read, before the scanner's own size check applies.
+                if location.range.count > limits.maximumObjectSize {
+                    throw PinHashError(
+                        .inputTooLarge,
+                        "block \(location.index) is larger than \(InputLimits.describe(bytes: limits.maximumObjectSize))"
+                    )
+                }
                 batch.append(location)
             }
             if batch.isEmpty { break }
@@ -119,7 +126,8 @@ final class ReadSession {
         let total = header.end - header.start
         guard total <= limit else {
             throw PinHashError(
-                .inputTooLarge, "the DER object claims \(total) bytes, more than the \(limit >> 20) MiB limit"
+                .inputTooLarge,
+                "the DER object claims \(total) bytes, more than the \(InputLimits.describe(bytes: limit)) limit"
             )
         }
         try source.ensure(total + 1)
@@ -339,12 +347,16 @@ final class ReadSession {
             } else {
                 role = .leaf
             }
+            // OpenSSL's trust settings after a TRUSTED CERTIFICATE are not part of the certificate.
+            let certificateDER =
+                summary.certificate.count == der.count ? der : Array(buffer[summary.certificate])
             return PinnedObject(
                 pin: Pin(hashing: spki), kind: .certificate, position: position,
                 subjectPublicKeyInfo: Array(spki),
                 role: role, hasMatchingPrivateKey: keys.contains { $0.elementsEqual(spki) },
                 signedObject: SignedObjectFields(
-                    der: der, subject: summary.subject, issuer: summary.issuer, notAfter: summary.notAfter))
+                    der: certificateDER, subject: summary.subject, issuer: summary.issuer,
+                    notAfter: summary.notAfter))
         }
     }
 
