@@ -21,6 +21,36 @@ enum Base64 {
         case dataAfterPadding
     }
 
+    /// Encodes contiguous bytes directly, the common case (every pin printed goes through here).
+    static func encode(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        let count = (bytes.count + 2) / 3 * 4
+        return String(unsafeUninitializedCapacity: count) { out in
+            var written = 0
+            var index = 0
+            while index + 3 <= bytes.count {
+                let group =
+                    UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2])
+                out[written] = alphabet[Int(group >> 18 & 63)]
+                out[written + 1] = alphabet[Int(group >> 12 & 63)]
+                out[written + 2] = alphabet[Int(group >> 6 & 63)]
+                out[written + 3] = alphabet[Int(group & 63)]
+                written += 4
+                index += 3
+            }
+            if index < bytes.count {
+                let second = index + 1 < bytes.count ? UInt32(bytes[index + 1]) : 0
+                let group = UInt32(bytes[index]) << 16 | second << 8
+                out[written] = alphabet[Int(group >> 18 & 63)]
+                out[written + 1] = alphabet[Int(group >> 12 & 63)]
+                out[written + 2] =
+                    index + 1 < bytes.count ? alphabet[Int(group >> 6 & 63)] : UInt8(ascii: "=")
+                out[written + 3] = UInt8(ascii: "=")
+                written += 4
+            }
+            return written
+        }
+    }
+
     static func encode(_ bytes: some Collection<UInt8>) -> String {
         var out = [UInt8]()
         out.reserveCapacity((bytes.count + 2) / 3 * 4)

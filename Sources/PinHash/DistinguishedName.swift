@@ -7,29 +7,42 @@ import Synchronization
     import Darwin
 #endif
 
-/// OpenSSL's short names for attribute types (`CN`, `emailAddress`), looked up once per process.
+/// OpenSSL's short names for attribute types (`CN`, `emailAddress`).
+///
+/// The X.520 attributes (2.5.4.n), which nearly every name is made of, come from a fixed table of the
+/// names OpenSSL 3 gives them, read without a lock by every decoding thread; any other type is asked of
+/// OpenSSL's object table once per process.
 final class AttributeNames: Sendable {
     static let shared = AttributeNames()
 
-    private struct Table {
-        /// X.520 attributes, 2.5.4.n (`55 04 n`), by n: nearly every attribute a name uses.
-        var x520: [String??] = Array(repeating: nil, count: 256)
-        var others: [(oid: [UInt8], name: String?)] = []
-    }
+    /// OpenSSL's short names of 2.5.4.n, by n (from OBJ_nid2sn; the live openssl tests compare them).
+    private static let x520: [String?] = {
+        let names: [Int: String] = [
+            3: "CN", 4: "SN", 5: "serialNumber", 6: "C", 7: "L", 8: "ST", 9: "street", 10: "O", 11: "OU",
+            12: "title", 13: "description", 14: "searchGuide", 15: "businessCategory", 16: "postalAddress",
+            17: "postalCode", 18: "postOfficeBox", 19: "physicalDeliveryOfficeName", 20: "telephoneNumber",
+            21: "telexNumber", 22: "teletexTerminalIdentifier", 23: "facsimileTelephoneNumber",
+            24: "x121Address", 25: "internationaliSDNNumber", 26: "registeredAddress",
+            27: "destinationIndicator", 28: "preferredDeliveryMethod", 29: "presentationAddress",
+            30: "supportedApplicationContext", 31: "member", 32: "owner", 33: "roleOccupant", 34: "seeAlso",
+            35: "userPassword", 36: "userCertificate", 37: "cACertificate", 38: "authorityRevocationList",
+            39: "certificateRevocationList", 40: "crossCertificatePair", 41: "name", 42: "GN", 43: "initials",
+            44: "generationQualifier", 45: "x500UniqueIdentifier", 46: "dnQualifier",
+            47: "enhancedSearchGuide", 48: "protocolInformation", 49: "distinguishedName", 50: "uniqueMember",
+            51: "houseIdentifier", 52: "supportedAlgorithms", 53: "deltaRevocationList", 54: "dmdName",
+            65: "pseudonym", 72: "role", 97: "organizationIdentifier", 98: "c3", 99: "n3", 100: "dnsName",
+        ]
+        return (0..<256).map { names[$0] }
+    }()
 
-    private let table = Mutex(Table())
+    private let others = Mutex<[(oid: [UInt8], name: String?)]>([])
 
     func name(of oid: UnsafeBufferPointer<UInt8>) -> String? {
-        table.withLock { table in
-            if oid.count == 3, oid[0] == 0x55, oid[1] == 0x04 {
-                if let cached = table.x520[Int(oid[2])] { return cached }
-                let name = Self.lookUp(oid)
-                table.x520[Int(oid[2])] = .some(name)
-                return name
-            }
-            for entry in table.others where entry.oid.elementsEqual(oid) { return entry.name }
+        if oid.count == 3, oid[0] == 0x55, oid[1] == 0x04, let name = Self.x520[Int(oid[2])] { return name }
+        return others.withLock { others in
+            for entry in others where entry.oid.elementsEqual(oid) { return entry.name }
             let name = Self.lookUp(oid)
-            table.others.append((Array(oid), name))
+            others.append((Array(oid), name))
             return name
         }
     }
@@ -46,10 +59,7 @@ final class AttributeNames: Sendable {
 /// Formats a DER Name as RFC 4514 text the way `openssl x509 -nameopt RFC2253,-esc_msb` does:
 /// most specific attribute first, OpenSSL's short names, UTF-8 kept as it is.
 ///
-/// Attribute names come from OpenSSL's object table, asked once per attribute type.
-final class NameFormatter {
-    private var attributes: [(set: Int, type: Range<Int>, value: DERElement)] = []
-
+struct NameFormatter {
     func format(_ der: UnsafeBufferPointer<UInt8>) -> String {
         var out = [UInt8]()
         out.reserveCapacity(der.count)
@@ -59,43 +69,52 @@ final class NameFormatter {
 
     /// Appends the formatted name; an unparseable name is shown as `#` and its hex, as OpenSSL dumps.
     func append(_ der: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
-        attributes.removeAll(keepingCapacity: true)
-        do {
-            var top = DERCursor(der)
-            let name = try top.next(DERTag.sequence, "the name")
-            var sets = DERCursor(contentOf: name, in: der)
-            var setIndex = 0
-            while !sets.isAtEnd {
-                let rdn = try sets.next(DERTag.set, "a relative distinguished name")
-                var members = DERCursor(contentOf: rdn, in: der)
-                while !members.isAtEnd {
-                    let pair = try members.next(DERTag.sequence, "an attribute")
-                    var fields = DERCursor(contentOf: pair, in: der)
-                    let type = try fields.next(DERTag.objectIdentifier, "an attribute type")
-                    let value = try fields.next()
-                    attributes.append((setIndex, type.contentRange, value))
+        // An attribute takes at least 9 bytes of DER, which bounds how many there can be; the list of
+        // them lives on the stack for any real name.
+        let capacity = der.count / 9 + 1
+        withUnsafeTemporaryAllocation(of: AttributePosition.self, capacity: capacity) { attributes in
+            var count = 0
+            do {
+                var top = DERCursor(der)
+                let name = try top.next(DERTag.sequence, "the name")
+                var sets = DERCursor(contentOf: name, in: der)
+                var setIndex = 0
+                while !sets.isAtEnd {
+                    let rdn = try sets.next(DERTag.set, "a relative distinguished name")
+                    var members = DERCursor(contentOf: rdn, in: der)
+                    while !members.isAtEnd {
+                        let pair = try members.next(DERTag.sequence, "an attribute")
+                        var fields = DERCursor(contentOf: pair, in: der)
+                        let type = try fields.next(DERTag.objectIdentifier, "an attribute type")
+                        let value = try fields.next()
+                        guard count < capacity else { throw PinHashError.malformed("too many attributes") }
+                        attributes.initializeElement(
+                            at: count,
+                            to: AttributePosition(set: setIndex, type: type.contentRange, value: value))
+                        count += 1
+                    }
+                    setIndex += 1
                 }
-                setIndex += 1
+            } catch {
+                out.append(UInt8(ascii: "#"))
+                appendHex(der, to: &out)
+                return
             }
-        } catch {
-            out.append(UInt8(ascii: "#"))
-            appendHex(der, to: &out)
-            return
-        }
-        var previousSet: Int?
-        for attribute in attributes.reversed() {
-            if let previousSet {
-                out.append(previousSet == attribute.set ? UInt8(ascii: "+") : UInt8(ascii: ","))
-            }
-            previousSet = attribute.set
-            if let name = shortName(der.slice(attribute.type)) {
-                out.append(contentsOf: name.utf8)
-                out.append(UInt8(ascii: "="))
-                appendValue(attribute.value, in: der, to: &out)
-            } else {
-                out.append(contentsOf: dottedOID(der.slice(attribute.type)).utf8)
-                out.append(contentsOf: "=#".utf8)
-                appendHex(der.slice(attribute.value.range), to: &out)
+            var previousSet: Int?
+            for attribute in attributes[0..<count].reversed() {
+                if let previousSet {
+                    out.append(previousSet == attribute.set ? UInt8(ascii: "+") : UInt8(ascii: ","))
+                }
+                previousSet = attribute.set
+                if let name = shortName(der.slice(attribute.type)) {
+                    out.append(contentsOf: name.utf8)
+                    out.append(UInt8(ascii: "="))
+                    appendValue(attribute.value, in: der, to: &out)
+                } else {
+                    out.append(contentsOf: dottedOID(der.slice(attribute.type)).utf8)
+                    out.append(contentsOf: "=#".utf8)
+                    appendHex(der.slice(attribute.value.range), to: &out)
+                }
             }
         }
     }
@@ -226,4 +245,11 @@ func dottedOID(_ content: UnsafeBufferPointer<UInt8>) -> String {
     guard let first = arcs.first else { return "" }
     let head = first < 80 ? [first / 40, first % 40] : [2, first - 80]
     return (head + arcs.dropFirst()).map(String.init).joined(separator: ".")
+}
+
+/// Where one attribute of a name is: its RDN, its type OID's content and its value element.
+private struct AttributePosition {
+    var set: Int
+    var type: Range<Int>
+    var value: DERElement
 }

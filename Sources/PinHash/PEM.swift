@@ -204,7 +204,12 @@ struct PEMLocation {
     /// `line` without trailing white space or a carriage return.
     private func trimmed(_ line: Range<Int>, in buffer: [UInt8]) -> Int {
         var end = line.upperBound
-        while end > line.lowerBound, [0x0D, 0x20, 0x09, 0x0A].contains(buffer[end - 1]) { end -= 1 }
+        while end > line.lowerBound {
+            switch buffer[end - 1] {
+            case 0x0D, 0x20, 0x09, 0x0A: end -= 1
+            default: return end
+            }
+        }
         return end
     }
 

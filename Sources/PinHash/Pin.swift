@@ -3,17 +3,34 @@ internal import CPinhashOpenSSL
 /// An SPKI pin: the SHA-256 of a DER SubjectPublicKeyInfo, as HPKP, curl, OkHttp, Android, iOS and DANE
 /// `3 1 1` records use it.
 public struct Pin: Sendable, Hashable, CustomStringConvertible {
+    /// The digest, held inline: a bundle of thousands of certificates makes no allocation per pin.
+    private let words: (UInt64, UInt64, UInt64, UInt64)
+
     /// The 32 bytes of the SHA-256 digest.
-    public let sha256: [UInt8]
+    public var sha256: [UInt8] {
+        withUnsafeBytes(of: words) { Array($0) }
+    }
 
     /// The pin of a DER SubjectPublicKeyInfo, hashed byte for byte as given.
     public init(subjectPublicKeyInfo der: some Collection<UInt8>) {
         let bytes = Array(der)
-        self.sha256 = bytes.withUnsafeBufferPointer { Self.digest($0) }
+        self.words = bytes.withUnsafeBufferPointer { Self.digest($0) }
     }
 
     init(hashing spki: UnsafeBufferPointer<UInt8>) {
-        self.sha256 = Self.digest(spki)
+        self.words = Self.digest(spki)
+    }
+
+    private init(digest bytes: [UInt8]) {
+        var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &words) { $0.copyBytes(from: bytes) }
+        self.words = words
+    }
+
+    public static func == (lhs: Pin, rhs: Pin) -> Bool { lhs.words == rhs.words }
+
+    public func hash(into hasher: inout Hasher) {
+        withUnsafeBytes(of: words) { hasher.combine(bytes: $0) }
     }
 
     /// A pin given as base64 (the form `pin-sha256="…"` and `sha256//…` carry); nil unless it is exactly
@@ -28,18 +45,20 @@ public struct Pin: Sendable, Hashable, CustomStringConvertible {
             return nil
         }
         text.removeAll()
-        self.sha256 = bytes
+        self.init(digest: bytes)
     }
 
     /// The pin as base64, the form every pinning consumer but DANE takes.
-    public var base64: String { Base64.encode(sha256) }
+    public var base64: String {
+        withUnsafeBytes(of: words) { Base64.encode($0.assumingMemoryBound(to: UInt8.self)) }
+    }
 
     /// The pin as lower-case hex, the data of a DANE TLSA `3 1 1` record.
     public var hex: String {
         let digits = Array("0123456789abcdef".utf8)
         var out = [UInt8]()
         out.reserveCapacity(64)
-        for byte in sha256 {
+        for byte in withUnsafeBytes(of: words, { Array($0) }) {
             out.append(digits[Int(byte >> 4)])
             out.append(digits[Int(byte & 15)])
         }
@@ -51,14 +70,15 @@ public struct Pin: Sendable, Hashable, CustomStringConvertible {
     /// The pin of an empty input, which openssl pipelines print when they fail to read a key.
     public static let ofNothing = Pin(subjectPublicKeyInfo: [UInt8]())
 
-    private static func digest(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
-        [UInt8](unsafeUninitializedCapacity: 32) { out, count in
+    private static func digest(_ bytes: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64, UInt64, UInt64) {
+        var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &words) { out in
             // SHA256() would fetch a provider on every call in OpenSSL 3; the context functions do not.
             var context = SHA256_CTX()
             _ = SHA256_Init(&context)
             _ = SHA256_Update(&context, bytes.baseAddress, bytes.count)
-            _ = SHA256_Final(out.baseAddress, &context)
-            count = 32
+            _ = SHA256_Final(out.baseAddress!.assumingMemoryBound(to: UInt8.self), &context)
         }
+        return words
     }
 }

@@ -259,7 +259,7 @@ final class ReadSession {
             body(
                 PinnedObject(
                     pin: Pin(subjectPublicKeyInfo: spki), kind: .privateKey, position: position,
-                    subjectPublicKeyInfo: spki, role: nil, hasMatchingPrivateKey: false,
+                    ownSubjectPublicKeyInfo: spki, role: nil, hasMatchingPrivateKey: false,
                     signedObject: nil))
         case .pkcs12:
             try produceFromPKCS12(der, body)
@@ -328,7 +328,7 @@ final class ReadSession {
     private static func publicKey(_ spki: [UInt8], position: Int) -> PinnedObject {
         PinnedObject(
             pin: Pin(subjectPublicKeyInfo: spki), kind: .publicKey, position: position,
-            subjectPublicKeyInfo: spki,
+            ownSubjectPublicKeyInfo: spki,
             role: nil, hasMatchingPrivateKey: false, signedObject: nil)
     }
 
@@ -352,10 +352,10 @@ final class ReadSession {
                 summary.certificate.count == der.count ? der : Array(buffer[summary.certificate])
             return PinnedObject(
                 pin: Pin(hashing: spki), kind: .certificate, position: position,
-                subjectPublicKeyInfo: Array(spki),
+                ownSubjectPublicKeyInfo: [],
                 role: role, hasMatchingPrivateKey: keys.contains { $0.elementsEqual(spki) },
                 signedObject: SignedObjectFields(
-                    der: certificateDER, subject: summary.subject, issuer: summary.issuer,
+                    der: certificateDER, spki: summary.spki, subject: summary.subject, issuer: summary.issuer,
                     notAfter: summary.notAfter))
         }
     }
@@ -366,8 +366,8 @@ final class ReadSession {
             let spki = buffer.slice(summary.spki)
             return PinnedObject(
                 pin: Pin(hashing: spki), kind: .certificateRequest, position: position,
-                subjectPublicKeyInfo: Array(spki), role: nil, hasMatchingPrivateKey: false,
-                signedObject: SignedObjectFields(der: der, subject: summary.subject))
+                ownSubjectPublicKeyInfo: [], role: nil, hasMatchingPrivateKey: false,
+                signedObject: SignedObjectFields(der: der, spki: summary.spki, subject: summary.subject))
         }
     }
 }

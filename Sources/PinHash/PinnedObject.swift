@@ -42,7 +42,12 @@ public struct PinnedObject: Sendable, Hashable {
     /// 1-based position in its input: the PEM block, or the certificate's place in a PKCS#12 file.
     public let position: Int
     /// The DER SubjectPublicKeyInfo that was hashed.
-    public let subjectPublicKeyInfo: [UInt8]
+    public var subjectPublicKeyInfo: [UInt8] {
+        guard let signedObject, let range = signedObject.spki else { return ownSubjectPublicKeyInfo }
+        return Array(signedObject.der[range])
+    }
+    /// The SubjectPublicKeyInfo of a key; empty for a certificate or request, whose DER holds it.
+    let ownSubjectPublicKeyInfo: [UInt8]
     /// A certificate's role in its chain.
     public let role: CertificateRole?
     /// Whether a private key for this certificate came with it (in the same PKCS#12 file).
@@ -116,12 +121,17 @@ struct SignedObjectFields: Sendable, Hashable {
     var subject: Range<Int>?
     var issuer: Range<Int>?
     var notAfter: Range<Int>?
+    var spki: Range<Int>?
     /// The subject as text, formatted where the object is decoded (on the decoding threads, for a bundle)
     /// because nearly every use of a certificate prints it.
     let formattedSubject: String?
 
-    init(der: [UInt8], subject: Range<Int>?, issuer: Range<Int>? = nil, notAfter: Range<Int>? = nil) {
+    init(
+        der: [UInt8], spki: Range<Int>, subject: Range<Int>?, issuer: Range<Int>? = nil,
+        notAfter: Range<Int>? = nil
+    ) {
         self.der = der
+        self.spki = spki
         self.subject = subject
         self.issuer = issuer
         self.notAfter = notAfter
