@@ -14,6 +14,7 @@ struct PKCS12Contents {
 func readPKCS12(_ der: [UInt8], passphrase: (() throws(PinHashError) -> SecretBytes)?) throws(PinHashError)
     -> PKCS12Contents
 {
+    readyOpenSSLForKeys()
     OpenSSLErrors.clear()
     defer { OpenSSLErrors.clear() }
     let p12: OpaquePointer? = der.withUnsafeBufferPointer { buffer in

@@ -14,6 +14,9 @@ public struct PinHashError: Error, Sendable, Hashable, CustomStringConvertible {
             case wrongPassphrase = "wrong passphrase"
             case passphraseUnavailable = "passphrase unavailable"
             case internalFailure = "internal failure"
+            case outputExists = "output exists"
+            case unwritableOutput = "unwritable output"
+            case invalidArgument = "invalid argument"
         }
 
         let backing: Backing
@@ -34,6 +37,12 @@ public struct PinHashError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let wrongPassphrase = Code(backing: .wrongPassphrase)
         /// The passphrase source (`env:`, `file:`, `fd:`, a terminal) could not be read.
         public static let passphraseUnavailable = Code(backing: .passphraseUnavailable)
+        /// A file pinhash was to write exists already; pinhash never overwrites one.
+        public static let outputExists = Code(backing: .outputExists)
+        /// A file pinhash was to write could not be created or written.
+        public static let unwritableOutput = Code(backing: .unwritableOutput)
+        /// A value given by the caller (a certificate subject, say) is not of the form it must have.
+        public static let invalidArgument = Code(backing: .invalidArgument)
         /// OpenSSL failed in a way no input should cause (out of memory, say).
         public static let internalFailure = Code(backing: .internalFailure)
 

@@ -75,7 +75,7 @@ public struct PinnedObject: Sendable, Hashable {
 
 extension KeyAlgorithm {
     init(subjectPublicKeyInfo der: [UInt8]) {
-        _ = OpenSSLSetUp.done
+        readyOpenSSLForKeys()
         let key: OpaquePointer? = der.withUnsafeBufferPointer { buffer in
             var cursor: UnsafePointer<UInt8>? = buffer.baseAddress
             return d2i_PUBKEY(nil, &cursor, buffer.count)

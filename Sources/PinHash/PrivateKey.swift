@@ -18,6 +18,7 @@ enum PrivateKeyFormat {
 func subjectPublicKeyInfo(
     ofPrivateKey der: [UInt8], format: PrivateKeyFormat, passphrase: () throws(PinHashError) -> SecretBytes
 ) throws(PinHashError) -> [UInt8] {
+    readyOpenSSLForKeys()
     OpenSSLErrors.clear()
     defer { OpenSSLErrors.clear() }
     let key: OpaquePointer

@@ -1,15 +1,114 @@
 import ArgumentParser
 import PinHash
 
-// Scaffolding registered so that the subcommand list is fixed; replaced by the real command.
+extension BackupKeyAlgorithm: ExpressibleByArgument {}
+
+/// `pinhash backup --algorithm A --out FILE`: a new key for HPKP's backup pin, and its pin.
 struct BackupCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "backup",
-        abstract: "Generate a backup key for HPKP and print its pin."
+        abstract: "Generate a backup key for HPKP and print its pin.",
+        discussion: """
+            HPKP needs a backup pin: the pin of a key that is not in the served chain, kept offline until \
+            the current key must be replaced. pinhash generates the key with OpenSSL, writes it as PKCS#8 \
+            PEM to a new file with mode 0600 (encrypted with AES-256-CBC when --passout is given), and \
+            prints its pin. With --csr and --subject it also writes a certificate request for the key, \
+            signed with SHA-256 (Ed25519: pure Ed25519), to send to a CA when the key is needed.
+
+            Files are never overwritten: when --out or --csr exists, nothing is written. Each file is \
+            written to a temporary file in the same directory and linked into place, so it appears whole \
+            or not at all.
+
+            Exit status: 0 the key (and request) were written and the pin printed; 1 a file exists or \
+            cannot be written, or the passphrase cannot be read; 64 the command line was wrong.
+            """
     )
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The key type (RSA of 2048 to 4096 bits, EC on P-256 or P-384, Ed25519).", valueName: "algorithm")
+    )
+    var algorithm: BackupKeyAlgorithm
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp("The new key file (mode 0600; never overwritten).", valueName: "file"),
+        completion: .file(extensions: ["key", "pem"]))
+    var out: String
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Encrypt the key with a passphrase from this source.",
+            discussion:
+                "As openssl's -passout: env:VAR, file:PATH, fd:N, stdin or pass:TEXT (visible to other users).",
+            valueName: "source"))
+    var passout: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Also write a certificate request for the key (needs --subject).", valueName: "file"),
+        completion: .file(extensions: ["csr", "pem"]))
+    var csr: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The request's subject, as openssl req -subj takes it: /CN=www.example.com/O=Example (\\/ for a slash).",
+            valueName: "subject"))
+    var subject: String?
+
+    func validate() throws {
+        if out.isEmpty || out == "-" {
+            throw ValidationError("--out must name a file: a key is never written to standard output.")
+        }
+        if (csr == nil) != (subject == nil) { throw ValidationError("--csr and --subject go together.") }
+        if let csr, csr == out { throw ValidationError("--csr and --out must be different files.") }
+        if csr == "-" { throw ValidationError("--csr must name a file.") }
+        _ = try passphrase()
+        _ = try requestSubject()
+    }
+
+    private func passphrase() throws -> PassphraseSource? {
+        guard let passout else { return nil }
+        do {
+            return try PassphraseSource(openSSLArgument: passout)
+        } catch {
+            throw ValidationError("--passout: \(error.reason).")
+        }
+    }
+
+    private func requestSubject() throws -> CertificateRequestSubject? {
+        guard let subject else { return nil }
+        do {
+            return try CertificateRequestSubject(openSSLForm: subject)
+        } catch {
+            throw ValidationError("--subject: \(error.reason).")
+        }
+    }
+
     func run() throws {
-        Diagnostics.warn("backup: not built yet")
-        throw ExitCode(70)
+        let passphrase = try passphrase()
+        if passphrase?.isVisibleInProcessList == true {
+            Diagnostics.warn(
+                "warning: --passout pass: shows the passphrase to other users of this machine; prefer env:, file: or fd:"
+            )
+        }
+        let request = try requestSubject().map { CertificateRequestOutput(path: csr!, subject: $0) }
+        do {
+            // Refuse before spending seconds on an RSA key; write() checks again as it creates the files.
+            try BackupKey.checkDestinations(keyPath: out, certificateRequest: request)
+            let key = try BackupKey.generate(algorithm, passphrase: passphrase)
+            try key.write(to: out, certificateRequest: request)
+            let output = OutputBuffer()
+            output.append("\(key.pin.base64)\n")
+            output.commit()
+            output.flush()
+        } catch {
+            Diagnostics.warn("\(error)")
+            throw ExitCode.failure
+        }
     }
 }

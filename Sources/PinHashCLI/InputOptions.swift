@@ -23,7 +23,7 @@ struct InputOptions: ParsableArguments {
     @Flag(help: "Read private keys only (PKCS#8, PKCS#1, SEC1, DSA; encrypted or not).") var key = false
     @Flag(help: "Read public keys only (PUBLIC KEY or RSA PUBLIC KEY).") var pubkey = false
     @Flag(help: "Read certificate requests only.") var csr = false
-    @Flag(help: "Read certificates only; without --all, the first one's pin.") var cert = false
+    @Flag(help: "Read certificates only.") var cert = false
     @Flag(help: "Read a PKCS#12 (.p12, .pfx) file; without --all, the leaf certificate's pin.") var p12 =
         false
 

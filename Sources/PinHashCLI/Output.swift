@@ -53,21 +53,29 @@ final class OutputBuffer {
 }
 
 /// What one input prints: every object with --all, else its one pin (and a note when the first
-/// certificate of a bundle is a CA while the leaf comes later).
+/// certificate of a bundle is a CA while the leaf comes later). When `collecting`, the objects are kept
+/// in `entries` for a `--format` document instead of being printed as lines.
 final class InputReport {
     let file: String
     let showFile: Bool
     let all: Bool
+    let collecting: Bool
+    private(set) var entries: [PinnedEntry] = []
     private var chosen: PinnedObject?
     private var firstLeaf: PinnedObject?
 
-    init(file: String, showFile: Bool, all: Bool) {
+    init(file: String, showFile: Bool, all: Bool, collecting: Bool = false) {
         self.file = file
         self.showFile = showFile
         self.all = all
+        self.collecting = collecting
     }
 
     func add(_ object: PinnedObject, to output: OutputBuffer) {
+        if all, collecting {
+            entries.append(PinnedEntry(object, source: file))
+            return
+        }
         if all {
             output.append(object.pin.base64)
             if showFile { output.append("  \(file)") }
@@ -87,7 +95,11 @@ final class InputReport {
 
     func finish(to output: OutputBuffer) {
         guard !all, let chosen else { return }
-        output.append(showFile ? "\(chosen.pin.base64)  \(file)\n" : "\(chosen.pin.base64)\n")
+        if collecting {
+            entries.append(PinnedEntry(chosen, source: file))
+        } else {
+            output.append(showFile ? "\(chosen.pin.base64)  \(file)\n" : "\(chosen.pin.base64)\n")
+        }
         if chosen.kind == .certificate, let role = chosen.role, role != .leaf, !chosen.hasMatchingPrivateKey,
             let leaf = firstLeaf
         {

@@ -16,7 +16,9 @@ struct PinsCommand: ParsableCommand {
             the SubjectPublicKeyInfo OpenSSL derives from them, as `openssl pkey -pubout` writes it.
 
             Output: one file prints its bare pin; several files print `PIN  FILE` lines; --all prints \
-            `PIN  ROLE  SUBJECT` for every object (with FILE after PIN when there are several files).
+            `PIN  ROLE  SUBJECT` for every object (with FILE after PIN when there are several files). \
+            With --format, the same pins are written as one document for that consumer, after every input \
+            is read; an input that fails adds nothing to it.
 
             Exit status: 0 every input gave a pin; 1 an input could not be read, was malformed, of the wrong \
             type, encrypted without a usable passphrase, or too large (each named on stderr); 64 the command \
@@ -25,6 +27,8 @@ struct PinsCommand: ParsableCommand {
     )
 
     @OptionGroup var input: InputOptions
+
+    @OptionGroup var format: FormatOptions
 
     @Flag(
         name: .long,
@@ -45,19 +49,29 @@ struct PinsCommand: ParsableCommand {
 
     func run() throws {
         let reader = try input.makeReader()
+        // The default format prints each input's lines as it goes; the others gather every input's pins
+        // into one document.
+        let formatter = format.format == .base64 ? nil : try format.formatter()
         let output = OutputBuffer()
+        var entries: [PinnedEntry] = []
         var failed = false
         for file in files {
-            let report = InputReport(file: file, showFile: files.count > 1, all: all)
+            let report = InputReport(
+                file: file, showFile: files.count > 1, all: all, collecting: formatter != nil)
             do {
                 try reader.forEachPin(inFileAt: file) { object in report.add(object, to: output) }
                 report.finish(to: output)
                 output.commit()
+                entries += report.entries
             } catch {
                 output.discard()
                 Diagnostics.warn("\(error)")
                 failed = true
             }
+        }
+        if let formatter, !entries.isEmpty {
+            output.append(try formatter.render(entries))
+            output.commit()
         }
         output.flush()
         if failed { throw ExitCode.failure }

@@ -1,15 +1,123 @@
 import ArgumentParser
 import PinHash
 
-// Scaffolding registered so that the subcommand list is fixed; replaced by the real command.
+/// `pinhash verify --pin P … FILE…`: whether any key or certificate in the inputs has one of the pins.
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Exit 0 when a key or certificate in the inputs has one of the given pins."
+        abstract: "Exit 0 when a key or certificate in the inputs has one of the given pins.",
+        discussion: """
+            For CI jobs that guard a certificate renewal: every object of every input (each certificate of \
+            a chain, each key) is pinned and compared with the expected pins.
+
+            Pins are taken in every common spelling: bare base64, sha256/… (OkHttp), sha256//… (curl; \
+            several joined by ;), pin-sha256="…" (HPKP) and 64 hex digits (DANE TLSA 3 1 1). A --pins \
+            file holds one entry per line; # starts a comment and blank lines are skipped. The SHA-256 \
+            of empty input (47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=), which a failed openssl pipeline \
+            prints, is refused: no key has it.
+
+            On a match, one line on stdout: `pin OK: PIN matches ROLE SUBJECT (FILE)`. Otherwise stderr \
+            has the pinning failure report: `pinhash: certificate pinning failure!`, every object's \
+            sha256/PIN with its role and subject (for keys, the algorithm and size), then the pinned pins.
+
+            Exit status: 0 an object has one of the pins; 1 no object has one of the pins (the pinning \
+            failure report), or an input could not be read, was malformed, of the wrong type or encrypted \
+            without a usable passphrase (one `pinhash: FILE: REASON` line each, no report, even if another \
+            input matched); 64 the command line was wrong, including a malformed pin, the empty-input \
+            pin, or a --pins file that cannot be read.
+            """
     )
 
+    @OptionGroup var input: InputOptions
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "An expected pin (repeatable): base64, sha256/…, sha256//… (;-joined), pin-sha256=\"…\" or hex.",
+            valueName: "pin"))
+    var pin: [String] = []
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "A file of expected pins, one per line; # comments and blank lines allowed; - reads standard input.",
+            valueName: "file"),
+        completion: .file())
+    var pins: String?
+
+    @Argument(
+        help: ArgumentHelp("Files to check; - reads standard input.", valueName: "file"),
+        completion: .file(extensions: ["pem", "crt", "cer", "der", "key", "csr", "req", "pub", "p12", "pfx"]))
+    var files: [String] = []
+
+    func validate() throws {
+        if pin.isEmpty, pins == nil { throw ValidationError("Give the expected pins with --pin or --pins.") }
+        if files.isEmpty { throw ValidationError("Name at least one file, or - for standard input.") }
+        try input.validate(files: files)
+        if pins == "-", files.contains("-") {
+            throw ValidationError("--pins - and the input - cannot both read standard input.")
+        }
+        if pins == "-", let passin = input.passin,
+            (try? PassphraseSource(openSSLArgument: passin))?.readsStandardInput == true
+        {
+            throw ValidationError("--pins - and --passin stdin cannot both read standard input.")
+        }
+        _ = try argumentPins()
+    }
+
+    /// The pins of the --pin arguments; a malformed one is a usage error naming it.
+    private func argumentPins() throws -> PinList {
+        var expected = PinList()
+        for argument in pin {
+            do {
+                try expected.add(parsing: argument)
+            } catch {
+                throw ValidationError("--pin: \(error.reason).")
+            }
+        }
+        return expected
+    }
+
+    /// Adds the pins of the --pins file, read once here and not in validate() (it may be standard input or
+    /// a pipe); a file that cannot be read or holds a malformed pin is a usage error too.
+    private func addFilePins(to expected: inout PinList) throws {
+        guard let pins else { return }
+        var fromFile = PinList()
+        do {
+            try fromFile.add(contentsOfFileAt: pins)
+        } catch {
+            Diagnostics.warn("--pins \(error)")
+            throw ExitCode.validationFailure
+        }
+        if fromFile.isEmpty {
+            Diagnostics.warn("--pins \(pins == "-" ? "standard input" : pins): holds no pin")
+            throw ExitCode.validationFailure
+        }
+        for pin in fromFile.pins { expected.add(pin) }
+    }
+
     func run() throws {
-        Diagnostics.warn("verify: not built yet")
-        throw ExitCode(70)
+        var expected = try argumentPins()
+        try addFilePins(to: &expected)
+        let reader = try input.makeReader()
+        var verification = PinVerification(expected: expected)
+        var failed = false
+        for file in files {
+            do {
+                verification.check(try reader.pins(inFileAt: file), from: file)
+            } catch {
+                Diagnostics.warn("\(error)")
+                failed = true
+            }
+        }
+        if failed { throw ExitCode.failure }
+        guard let match = verification.firstMatch else {
+            Diagnostics.warn(verification.failureReport)
+            throw ExitCode.failure
+        }
+        let output = OutputBuffer()
+        output.append("pin OK: \(match.object.pin.base64) matches \(match.summary) (\(match.sourceName))\n")
+        output.commit()
+        output.flush()
     }
 }

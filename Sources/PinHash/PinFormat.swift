@@ -1,0 +1,151 @@
+/// The forms pins are printed in: one for each consumer of pins.
+///
+/// The raw values are the names the command line's `--format` takes.
+public enum PinFormat: String, Sendable, Hashable, CaseIterable {
+    /// The bare base64 pin, one line per object.
+    case base64
+    /// The pin as lower-case hex, one line per object: the data of a DANE TLSA `3 1 1` record.
+    case hex
+    /// `pin-sha256="…"`, one line per pin: the directives of an HPKP header.
+    case hpkp
+    /// `sha256//A;sha256//B`: one `curl --pinnedpubkey` value holding every pin.
+    case curl
+    /// OkHttp's `sha256/…` lines; with a host, a `CertificatePinner.Builder()` chain in Kotlin.
+    case okhttp
+    /// An Android network security config `<pin-set>`; with a host, a whole `<domain-config>`.
+    case android
+    /// An `NSPinnedDomains` fragment for the `NSAppTransportSecurity` dictionary of an iOS or macOS
+    /// Info.plist: leaf pins (leaf certificates, and keys and requests, which a leaf will carry) under
+    /// `NSPinnedLeafIdentities`, CA pins under `NSPinnedCAIdentities`.
+    case ios
+    /// DANE TLSA records, `_443._tcp.HOST. IN TLSA 3 1 1 HEX`: usage 3 (DANE-EE) for leaf pins, 2
+    /// (DANE-TA) for CA certificates, which a `3` record would never match. Needs a host.
+    case tlsa
+    /// The comma-separated list Chrome's `--ignore-certificate-errors-spki-list` takes.
+    case chrome
+    /// A JSON array, one object per pin, with what the pin was computed from.
+    case json
+
+    /// Whether the format writes the server's name when it has one (`okhttp`, `android`, `ios`, `tlsa`).
+    public var usesHost: Bool {
+        switch self {
+        case .okhttp, .android, .ios, .tlsa: true
+        default: false
+        }
+    }
+
+    /// Whether the format cannot be written without a host (`tlsa`).
+    public var requiresHost: Bool { self == .tlsa }
+
+    /// Whether the format writes the server's port (`tlsa`).
+    public var usesPort: Bool { self == .tlsa }
+
+    /// Whether each pin is written once, in first-seen order, however many objects have it: true for
+    /// the formats that configure a consumer (whose pins form a set), false for the listings (`base64`,
+    /// `hex`, `json`), which have one entry per object.
+    public var listsEachPinOnce: Bool {
+        switch self {
+        case .base64, .hex, .json: false
+        default: true
+        }
+    }
+}
+
+/// A pinned object and the input it was read from: what a ``PinFormatter`` writes.
+public struct PinnedEntry: Sendable, Hashable {
+    public var object: PinnedObject
+    /// The input's name as the caller gave it (a path; `-` is standard input).
+    public var source: String
+
+    public init(_ object: PinnedObject, source: String) {
+        self.object = object
+        self.source = source
+    }
+}
+
+/// Writes pins in a ``PinFormat``: one document for all the entries given, ending in a newline.
+///
+/// ```swift
+/// let objects = try PinReader(inputType: .certificate).pins(inFileAt: "chain.pem")
+/// let formatter = PinFormatter(format: .android, host: "www.example.com")
+/// print(try formatter.render(objects.map { PinnedEntry($0, source: "chain.pem") }), terminator: "")
+/// ```
+public struct PinFormatter: Sendable, Hashable {
+    public var format: PinFormat
+    /// The server's DNS name or IP address, for the formats that name it (``PinFormat/usesHost``); other
+    /// formats ignore it. A trailing dot is dropped and letters are written in lower case.
+    public var host: String?
+    /// The server's TCP port, for the formats that name it (``PinFormat/usesPort``).
+    public var port: Int
+
+    public init(format: PinFormat = .base64, host: String? = nil, port: Int = 443) {
+        self.format = format
+        self.host = host
+        self.port = port
+    }
+
+    /// Checks that the host and port suit the format: a host where the format needs one, a DNS name or IP
+    /// address with nothing else in it, a name rather than an address where the consumer takes only names
+    /// (`ios`, `tlsa`), and a port in 1...65535.
+    public func validate() throws(PinFormatError) {
+        _ = try checkedHost()
+    }
+
+    /// The document for `entries`, in their order. No entries give an empty document (`[]` for JSON, an
+    /// empty pin set) or, for the line formats, no text at all.
+    public func render(_ entries: [PinnedEntry]) throws(PinFormatError) -> String {
+        let host = try checkedHost()
+        var writer = PinDocumentWriter(host: host, port: port)
+        let listed = format.listsEachPinOnce ? firstOfEachPin(entries) : entries
+        switch format {
+        case .base64: writer.lines(listed) { $0.object.pin.base64 }
+        case .hex: writer.lines(listed) { $0.object.pin.hex }
+        case .hpkp: writer.lines(listed) { "pin-sha256=\"\($0.object.pin.base64)\"" }
+        case .curl: writer.joined(listed, separator: ";") { "sha256//\($0.object.pin.base64)" }
+        case .chrome: writer.joined(listed, separator: ",") { $0.object.pin.base64 }
+        case .okhttp: writer.okHttp(listed)
+        case .android: writer.android(listed)
+        case .ios: writer.iOS(listed)
+        case .tlsa: writer.tlsa(listed)
+        case .json: writer.json(listed)
+        }
+        return writer.text
+    }
+
+    private func checkedHost() throws(PinFormatError) -> PinFormatHost? {
+        if format.usesPort, !(1...65535).contains(port) {
+            throw PinFormatError(.invalidPort, "the port \(port) is not in 1...65535")
+        }
+        guard format.usesHost else { return nil }
+        guard let host else {
+            if format.requiresHost {
+                throw PinFormatError(
+                    .hostRequired, "\(format.rawValue) needs a host: its records are named _PORT._tcp.HOST")
+            }
+            return nil
+        }
+        let checked = try PinFormatHost(host)
+        if checked.isAddress, format == .tlsa || format == .ios {
+            let consumer = format == .tlsa ? "a TLSA record's name" : "NSPinnedDomains"
+            throw PinFormatError(
+                .invalidHost, "\(consumer) takes a DNS name, not an IP address like \(checked.text)")
+        }
+        return checked
+    }
+
+    /// The entries whose pin has not come before. For `ios` and `tlsa`, which list leaf and CA pins
+    /// apart, a key that is both (rare) is kept once in each list.
+    private func firstOfEachPin(_ entries: [PinnedEntry]) -> [PinnedEntry] {
+        let byRole = format == .ios || format == .tlsa
+        var seen = Set<PinAndPlace>()
+        return entries.filter { entry in
+            seen.insert(PinAndPlace(pin: entry.object.pin, isCA: byRole && entry.isCertificateAuthority))
+                .inserted
+        }
+    }
+
+    private struct PinAndPlace: Hashable {
+        let pin: Pin
+        let isCA: Bool
+    }
+}
