@@ -60,6 +60,8 @@ struct BackupCommand: ParsableCommand {
             valueName: "subject"))
     var subject: String?
 
+    @OptionGroup var format: FormatOptions
+
     func validate() throws {
         if out.isEmpty || out == "-" {
             throw ValidationError("--out must name a file: a key is never written to standard output.")
@@ -103,7 +105,11 @@ struct BackupCommand: ParsableCommand {
             let key = try BackupKey.generate(algorithm, passphrase: passphrase)
             try key.write(to: out, certificateRequest: request)
             let output = OutputBuffer()
-            output.append("\(key.pin.base64)\n")
+            if format.format == .base64 {
+                output.append("\(key.pin.base64)\n")
+            } else {
+                output.append(try format.formatter().render([PinnedEntry(key.pinnedObject, source: out)]))
+            }
             output.commit()
             output.flush()
         } catch {

@@ -112,6 +112,26 @@ struct BackupCommandTests {
         }
     }
 
+    @Test("--format prints the new key's pin in the form asked for, as openssl computes it")
+    func formattedPin() throws {
+        try withBackupDirectory { directory in
+            let out = directory.path("backup.key")
+            let result = try run(["backup", "--algorithm", "p256", "--out", out, "--format", "hpkp"])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stdout == "pin-sha256=\"\(try BackupOpenSSL.pin(ofKey: out))\"\n")
+            let tlsaOut = directory.path("backup2.key")
+            let tlsa = try run(
+                [
+                    "backup", "--algorithm", "ed25519", "--out", tlsaOut, "--format", "tlsa", "--host",
+                    "example.com",
+                ])
+            #expect(tlsa.status == 0, "\(tlsa.stderr)")
+            let pin = try #require(Data(base64Encoded: try BackupOpenSSL.pin(ofKey: tlsaOut)))
+            let hex = pin.map { String(format: "%02x", $0) }.joined()
+            #expect(tlsa.stdout == "_443._tcp.example.com. IN TLSA 3 1 1 \(hex)\n")
+        }
+    }
+
     @Test("An existing --out is refused: exit 1, one line, the file untouched, no other file left")
     func refusesToOverwrite() throws {
         try withBackupDirectory { directory in
