@@ -17,6 +17,8 @@ struct PinsCommand: ParsableCommand {
 
             Output: one file prints its bare pin; several files print `PIN  FILE` lines; --all prints \
             `PIN  ROLE  SUBJECT` for every object (with FILE after PIN when there are several files). \
+            Without --all, a bundle gives its first certificate's pin, as openssl x509 reads it (with a note \
+            on stderr when that is a CA and the leaf comes later), and a PKCS#12 file its leaf's. \
             With --format, the same pins are written as one document for that consumer, after every input \
             is read; an input that fails adds nothing to it.
 
