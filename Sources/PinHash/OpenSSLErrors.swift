@@ -1,11 +1,5 @@
 internal import CPinhashOpenSSL
-import Synchronization
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 
 /// OpenSSL's error queue, cleared before each call into OpenSSL and drained after it.
 enum OpenSSLErrors {
@@ -55,51 +49,7 @@ enum OpenSSLSetUp {
         OPENSSL_init_crypto(UInt64(OPENSSL_INIT_NO_LOAD_CONFIG) | UInt64(OPENSSL_INIT_NO_ATEXIT), nil) == 1
 }
 
-extension PinReader {
-    /// Starts building OpenSSL's tables of key decoders and encoders on another thread and returns at
-    /// once, so that the first private key read afterwards skips that work (about 7 million
-    /// instructions, most of a key's cost). For short-lived processes: call it first thing, then parse
-    /// arguments while it runs. Nothing else uses OpenSSL's decoders until it has finished: OpenSSL 3.0's
-    /// first fetches are not safe to race.
-    public static func prepareKeyDecodersInBackground() {
-        KeyDecoderPreparation.start()
-    }
-}
-
-/// The background thread `prepareKeyDecodersInBackground` starts, joined before decoders are used.
-enum KeyDecoderPreparation {
-    private static let thread = Mutex<pthread_t?>(nil)
-
-    static func start() {
-        thread.withLock { running in
-            guard running == nil else { return }
-            var handle = pthread_t()
-            let started = pthread_create(
-                &handle, nil,
-                { _ in
-                    _ = OpenSSLSetUp.done
-                    OSSL_DECODER_do_all_provided(nil, { _, _ in }, nil)
-                    OSSL_ENCODER_do_all_provided(nil, { _, _ in }, nil)
-                    EVP_KEYMGMT_do_all_provided(nil, { _, _ in }, nil)
-                    return nil
-                }, nil)
-            if started == 0 { running = handle }
-        }
-    }
-
-    /// Waits for the preparation, if one was started and is not joined yet.
-    static func finish() {
-        let running = thread.withLock { running -> pthread_t? in
-            defer { running = nil }
-            return running
-        }
-        if let running { pthread_join(running, nil) }
-    }
-}
-
-/// OpenSSL, initialised and with any background preparation finished: call before using its key
-/// decoders, encoders or generators.
+/// OpenSSL, initialised: call before using its key decoders, encoders or generators.
 func readyOpenSSLForKeys() {
     _ = OpenSSLSetUp.done
-    KeyDecoderPreparation.finish()
 }

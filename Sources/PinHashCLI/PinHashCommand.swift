@@ -27,14 +27,4 @@ struct PinHashCommand: ParsableCommand {
         ],
         defaultSubcommand: PinsCommand.self
     )
-
-    static func main() {
-        // Key decoding starts with OpenSSL building its decoder tables; let that run on another core
-        // while the arguments are parsed, unless the arguments already rule keys out.
-        let keyFree: Set<String> = ["--cert", "--csr", "--pubkey", "--help", "-h", "--version"]
-        if !CommandLine.arguments.dropFirst().contains(where: keyFree.contains) {
-            PinReader.prepareKeyDecodersInBackground()
-        }
-        main(nil)
-    }
 }
