@@ -1,6 +1,5 @@
 internal import CPinhashOpenSSL
 
-
 /// OpenSSL's error queue, cleared before each call into OpenSSL and drained after it.
 enum OpenSSLErrors {
     static func clear() { ERR_clear_error() }
