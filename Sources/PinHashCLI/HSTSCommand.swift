@@ -1,15 +1,56 @@
 import ArgumentParser
 import PinHash
 
-// Scaffolding registered so that the subcommand list is fixed; replaced by the real command.
+/// `pinhash hsts`: a Strict-Transport-Security header, refused when `--preload` is asked for and the
+/// preload list would reject it.
 struct HSTSCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hsts",
-        abstract: "Build a Strict-Transport-Security header, checking the preload list's rules."
+        abstract: "Build a Strict-Transport-Security header, checking the preload list's rules.",
+        discussion: """
+            Prints max-age=SECONDS[; includeSubDomains][; preload] as the header line for --server: raw, \
+            apache (Header always set …), nginx (add_header … always;) or iis (the web.config \
+            <httpProtocol> block).
+
+            With --preload it checks the rules of the browsers' preload list (hstspreload.org): max-age of \
+            at least 31536000 (one year), includeSubDomains, and preload; it names each one missing and \
+            prints nothing. Short max-age values (a day or less) are explained as test values.
+
+            Exit status: 0 the header was printed (notes on stderr); 1 --preload was given and the list \
+            would reject the header; 64 the command line was wrong.
+            """
     )
 
+    @Option(
+        name: .customLong("max-age"),
+        help: ArgumentHelp(
+            "Seconds browsers keep to HTTPS only (default 31536000, one year).", valueName: "seconds"))
+    var maxAge: String?
+
+    @Flag(name: .customLong("include-subdomains"), help: "Add includeSubDomains: every subdomain too.")
+    var includeSubDomains = false
+
+    @Flag(help: "Add preload, and check the preload list's rules.")
+    var preload = false
+
+    @Option(help: ArgumentHelp("The configuration syntax to print the header in.", valueName: "syntax"))
+    var server: ServerSyntax = .raw
+
+    func validate() throws {
+        _ = try Seconds.parse(maxAge, option: "--max-age")
+    }
+
     func run() throws {
-        Diagnostics.warn("hsts: not built yet")
-        throw ExitCode(70)
+        let header = HSTSHeader(
+            maxAge: try Seconds.parse(maxAge, option: "--max-age") ?? HSTSHeader.defaultMaxAge,
+            includeSubDomains: includeSubDomains, preload: preload)
+        var findings = header.validate()
+        var line: String?
+        do { line = try header.line(for: server) } catch { findings.append(error) }
+        if !findings.containsErrors, let line {
+            print(line)
+        }
+        Diagnostics.report(findings)
+        if findings.containsErrors { throw ExitCode.failure }
     }
 }

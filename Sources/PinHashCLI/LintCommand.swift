@@ -1,15 +1,154 @@
 import ArgumentParser
 import PinHash
 
-// Scaffolding registered so that the subcommand list is fixed; replaced by the real command.
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// `pinhash lint`: checks Public-Key-Pins and Strict-Transport-Security headers against their RFCs.
 struct LintCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lint",
-        abstract: "Check a Public-Key-Pins or Strict-Transport-Security header against RFC 7469 and RFC 6797."
+        abstract:
+            "Check a Public-Key-Pins or Strict-Transport-Security header against RFC 7469 and RFC 6797.",
+        discussion: """
+            Give a header line (pinhash lint 'Public-Key-Pins: max-age=…; pin-sha256="…"; …'), - to read \
+            one or more header lines from standard input (curl -sI https://example.com/ | pinhash lint -; \
+            other lines are skipped, folded lines joined), or the value alone with --hpkp or --hsts.
+
+            The value is parsed by the grammar of RFC 7469 section 2.1 or RFC 6797 section 6.1: directive \
+            names are case-insensitive, values are tokens or quoted strings, a repeated directive is an \
+            error, an unknown one a note. Every problem is reported, one per line on stdout: error: … \
+            (browsers ignore or misapply the header), warning: … (risky: a max-age over 60 days for pins, \
+            a preload directive the preload list would reject), note: … (ignored or worth knowing).
+
+            FILEs after the header (the certificate chain or keys in use) are matched against the pins: \
+            each pin is reported as matching a file or as a backup, and a header with no backup pin left \
+            is an error.
+
+            Exit status: 0 no errors or warnings (notes are fine); 1 an error or warning, or a FILE could \
+            not be read; 64 the command line was wrong.
+            """
     )
 
+    @Option(
+        name: .customLong("hpkp"), help: ArgumentHelp("A Public-Key-Pins value to check.", valueName: "value")
+    )
+    var hpkpValue: String?
+
+    @Option(
+        name: .customLong("hsts"),
+        help: ArgumentHelp("A Strict-Transport-Security value to check.", valueName: "value"))
+    var hstsValue: String?
+
+    @Flag(
+        name: .customLong("report-only"),
+        help: "With --hpkp: the value is a Public-Key-Pins-Report-Only header's.")
+    var reportOnly = false
+
+    @OptionGroup var input: InputOptions
+
+    @Argument(
+        help: ArgumentHelp(
+            "The header line (or - for standard input) unless --hpkp or --hsts is given, then the certificate "
+                + "chain or keys in use.",
+            valueName: "header|file"))
+    var arguments: [String] = []
+
+    private var headerArgument: String? {
+        hpkpValue == nil && hstsValue == nil ? arguments.first : nil
+    }
+
+    private var files: [String] { headerArgument == nil ? arguments : Array(arguments.dropFirst()) }
+
+    func validate() throws {
+        if hpkpValue != nil, hstsValue != nil {
+            throw ValidationError("Give --hpkp or --hsts, not both.")
+        }
+        if reportOnly, hpkpValue == nil {
+            throw ValidationError("--report-only goes with --hpkp.")
+        }
+        if hpkpValue == nil, hstsValue == nil {
+            guard let header = arguments.first else {
+                throw ValidationError(
+                    "Give the header line, - for standard input, or a value with --hpkp or --hsts.")
+            }
+            if header != "-" {
+                do { _ = try HeaderField(line: header) } catch {
+                    throw ValidationError("\(error.message)\(error.fix.map { "; \($0)" } ?? "").")
+                }
+            }
+        }
+        try input.validate(files: files + (headerArgument == "-" ? ["-"] : []))
+    }
+
     func run() throws {
-        Diagnostics.warn("lint: not built yet")
-        throw ExitCode(70)
+        var fields: [HeaderField] = []
+        if let hpkpValue {
+            fields = [
+                HeaderField(kind: reportOnly ? .publicKeyPinsReportOnly : .publicKeyPins, value: hpkpValue)
+            ]
+        } else if let hstsValue {
+            fields = [HeaderField(kind: .strictTransportSecurity, value: hstsValue)]
+        } else if headerArgument == "-" {
+            guard let text = Self.readStandardInput() else { throw ExitCode.failure }
+            fields = HeaderField.fields(inResponse: text)
+            if fields.isEmpty {
+                Diagnostics.warn(
+                    "standard input: no Public-Key-Pins, Public-Key-Pins-Report-Only or Strict-Transport-Security header"
+                )
+                throw ExitCode.failure
+            }
+        } else if let headerArgument {
+            fields = [try HeaderField(line: headerArgument)]
+        }
+
+        var failed = false
+        var keysInUse: [PinOrigin] = []
+        if !files.isEmpty {
+            let reader = try input.makeReader()
+            for file in files {
+                do {
+                    keysInUse += try reader.pins(inFileAt: file).map { PinOrigin(file: file, object: $0) }
+                } catch {
+                    Diagnostics.warn("\(error)")
+                    failed = true
+                }
+            }
+        }
+        if failed { throw ExitCode.failure }
+
+        var problems = false
+        for field in fields {
+            let lint = HeaderLint(field, keysInUse: keysInUse)
+            let prefix = fields.count > 1 ? "\(field.kind.rawValue): " : ""
+            for finding in lint.findings { print(prefix + finding.description) }
+            if !lint.isClean { problems = true }
+        }
+        if problems { throw ExitCode.failure }
+    }
+
+    /// Standard input as text, at most 1 MiB (a response head is far smaller); nil after saying why not.
+    static func readStandardInput() -> String? {
+        let limit = 1 << 20
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(STDIN_FILENO, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                Diagnostics.warn("standard input: \(String(cString: strerror(errno)))")
+                return nil
+            }
+            if count == 0 { break }
+            bytes += chunk[0..<count]
+            if bytes.count > limit {
+                Diagnostics.warn("standard input: more than 1 MiB; give the response head only")
+                return nil
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

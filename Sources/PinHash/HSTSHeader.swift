@@ -1,0 +1,103 @@
+/// A `Strict-Transport-Security` header, RFC 6797, with the preload list's rules (hstspreload.org).
+public struct HSTSHeader: Sendable, Hashable {
+    /// One year, what `pinhash hsts` uses when no max-age is given.
+    public static let defaultMaxAge: UInt64 = 31_536_000
+    /// The least max-age the preload list accepts: one year.
+    public static let preloadMinimumMaxAge: UInt64 = 31_536_000
+    /// Up to this many seconds a max-age reads as a test value (one day).
+    public static let testValueLimit: UInt64 = 86_400
+
+    public let maxAge: UInt64
+    public let includeSubDomains: Bool
+    /// The `preload` directive: consent to the browsers' built-in HSTS list (not part of RFC 6797).
+    public let preload: Bool
+
+    public init(
+        maxAge: UInt64 = HSTSHeader.defaultMaxAge, includeSubDomains: Bool = false, preload: Bool = false
+    ) {
+        self.maxAge = maxAge
+        self.includeSubDomains = includeSubDomains
+        self.preload = preload
+    }
+
+    public var name: String { "Strict-Transport-Security" }
+
+    /// `max-age=N[; includeSubDomains][; preload]`.
+    public var value: String {
+        var directives = ["max-age=\(maxAge)"]
+        if includeSubDomains { directives.append("includeSubDomains") }
+        if preload { directives.append("preload") }
+        return directives.joined(separator: "; ")
+    }
+
+    public func line(for syntax: ServerSyntax) throws(HeaderFinding) -> String {
+        try syntax.line(name: name, value: value)
+    }
+
+    /// Errors when `preload` is asked for and the list would reject the header; notes explaining short
+    /// and zero max-age values.
+    public func validate() -> [HeaderFinding] {
+        var findings: [HeaderFinding] = []
+        if preload {
+            findings += Self.preloadFindings(
+                maxAge: maxAge, includeSubDomains: includeSubDomains, preload: preload, severity: .error,
+                flags: true)
+            if findings.isEmpty {
+                findings.append(
+                    .note(
+                        "the preload list also checks the site: a valid certificate, HTTP redirecting to "
+                            + "HTTPS on the same host, every subdomain on HTTPS, and this header on the bare "
+                            + "domain",
+                        fix: "submit the domain at https://hstspreload.org once all of that holds"))
+            }
+        }
+        findings += Self.maxAgeFindings(maxAge, includeSubDomains: includeSubDomains)
+        return findings
+    }
+
+    /// One finding per preload-list requirement the header misses; `flags` words the fixes as
+    /// `pinhash hsts` options rather than directives.
+    static func preloadFindings(
+        maxAge: UInt64?, includeSubDomains: Bool, preload: Bool, severity: HeaderFinding.Severity, flags: Bool
+    ) -> [HeaderFinding] {
+        var findings: [HeaderFinding] = []
+        if let maxAge, maxAge < preloadMinimumMaxAge {
+            findings.append(
+                HeaderFinding(
+                    severity,
+                    "the preload list requires max-age of at least \(preloadMinimumMaxAge) (1 year); this "
+                        + "header has \(maxAge) (\(HeaderDuration.describe(seconds: maxAge)))",
+                    fix: flags ? "use --max-age \(preloadMinimumMaxAge) or more" : "raise max-age"))
+        }
+        if !includeSubDomains {
+            findings.append(
+                HeaderFinding(
+                    severity, "the preload list requires includeSubDomains",
+                    fix: flags ? "add --include-subdomains" : "add includeSubDomains"))
+        }
+        if !preload {
+            findings.append(HeaderFinding(severity, "the preload list requires the preload directive"))
+        }
+        return findings
+    }
+
+    static func maxAgeFindings(_ maxAge: UInt64, includeSubDomains: Bool) -> [HeaderFinding] {
+        if maxAge == 0 {
+            return [
+                .note(
+                    "max-age=0 tells browsers to forget this host's HSTS policy"
+                        + (includeSubDomains ? ", includeSubDomains included" : "") + " (RFC 6797 §6.1.1)")
+            ]
+        }
+        if maxAge <= testValueLimit {
+            return [
+                .note(
+                    "max-age=\(maxAge) is a test value: browsers forget the policy "
+                        + "\(HeaderDuration.describe(seconds: maxAge)) after they last saw it",
+                    fix: "raise it (31536000 is one year) once HTTPS works for every page"
+                        + (includeSubDomains ? " and subdomain" : ""))
+            ]
+        }
+        return []
+    }
+}
