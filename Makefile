@@ -7,10 +7,14 @@ PREFIX ?= /usr/local
 RELEASE_FLAGS := -c release --static-swift-stdlib
 BIN := .build/release/pinhash
 BUILD_PACKAGES := libssl-dev pkg-config
-TEST_PACKAGES := $(BUILD_PACKAGES) openssl gnutls-bin ca-certificates
+TEST_PACKAGES := $(BUILD_PACKAGES) openssl gnutls-bin ca-certificates curl python3 nginx apache2
 SWIFT_FILES = $(shell git ls-files '*.swift')
+# make fuzz SECONDS=N: how long libFuzzer runs.
+SECONDS ?= 60
+ASAN_BUILD ?= .build/asan
+UBSAN_BUILD ?= .build/ubsan
 
-.PHONY: build run test bench lint format fixtures install clean build-deps test-deps
+.PHONY: build run test bench lint format fixtures install clean build-deps test-deps sanitize fuzz leakcheck
 
 build: build-deps
 	$(SWIFT) build $(RELEASE_FLAGS) --product pinhash
@@ -21,6 +25,27 @@ run: build
 test: test-deps
 	$(SWIFT) build --product pinhash
 	$(SWIFT) test
+
+# The test suites again under AddressSanitizer (with LeakSanitizer) and UndefinedBehaviorSanitizer, each
+# in its own scratch path so the normal build stays as it is; the command-line tests run a pinhash
+# built with the same sanitizer. .ci/lsan.supp names the test harness's own leaks (XCTest, Foundation);
+# a UBSan report stops the run rather than scrolling past.
+sanitize: test-deps
+	$(SWIFT) build --product pinhash --sanitize=address --scratch-path $(ASAN_BUILD)
+	PINHASH_BINARY=$(abspath $(ASAN_BUILD))/debug/pinhash LSAN_OPTIONS=suppressions=$(CURDIR)/.ci/lsan.supp \
+		$(SWIFT) test --sanitize=address --scratch-path $(ASAN_BUILD)
+	$(SWIFT) build --product pinhash --sanitize=undefined --scratch-path $(UBSAN_BUILD)
+	PINHASH_BINARY=$(abspath $(UBSAN_BUILD))/debug/pinhash UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		$(SWIFT) test --sanitize=undefined --scratch-path $(UBSAN_BUILD)
+
+# libFuzzer over every parsing entry point for SECONDS seconds; crashes land in Fixtures/fuzz-regressions.
+fuzz: build-deps
+	SWIFT=$(SWIFT) bash .ci/fuzz $(SECONDS)
+
+# The release pinhash under valgrind over every fixture: fails on any definitely or indirectly lost block.
+leakcheck: build test-deps
+	@sh .ci/install-packages valgrind
+	bash .ci/leakcheck $(BIN)
 
 bench: build test-deps
 	PINHASH=$(BIN) bash Tests/Bench/bench.sh

@@ -37,3 +37,18 @@ let package = Package(
         ),
     ]
 )
+
+// The libFuzzer target of `make fuzz` exists only when asked for (PINHASH_FUZZ=1): it links only with
+// `-sanitize=fuzzer`, which brings libFuzzer, and a plain build or test run has no such flag.
+if Context.environment["PINHASH_FUZZ"] == "1" {
+    package.targets.append(
+        .executableTarget(
+            name: "PinHashFuzz",
+            dependencies: ["PinHash"],
+            exclude: ["pinhash.dict"],
+            // `@_extern(c)` declares libFuzzer's driver without a C module; lld lets the `main` SwiftPM
+            // defines for the target take the place of libFuzzer's (gold fails on the pair).
+            swiftSettings: [.unsafeFlags(["-enable-experimental-feature", "Extern"])],
+            linkerSettings: [.unsafeFlags(["-use-ld=lld"])]
+        ))
+}

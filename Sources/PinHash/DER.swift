@@ -97,11 +97,16 @@ struct DERCursor {
         if position < end { throw .malformed("\(what) has \(end - position) unexpected bytes at its end") }
     }
 
-    /// Parses the header at `start`; the element must end at or before `limit`.
+    /// Parses the header at `start`; the element must end at or before `limit`. A `limit` past the end of
+    /// `bytes` (a caller that wants a short input reported as truncated) checks the header against `bytes`.
     static func header(in bytes: UnsafeBufferPointer<UInt8>, at start: Int, limit: Int) throws(PinHashError)
         -> DERElement
     {
-        guard start + 2 <= limit else { throw .malformed("the DER ends in the middle of an element header") }
+        // The header's own bytes must be there: a limit past the buffer once let `30 82` read 2 bytes past it.
+        let headerLimit = min(limit, bytes.count)
+        guard start + 2 <= headerLimit else {
+            throw .malformed("the DER ends in the middle of an element header")
+        }
         let tag = bytes[start]
         if tag & 0x1F == 0x1F { throw .malformed("the DER uses a high tag number, which no key format has") }
         let first = bytes[start + 1]
@@ -116,7 +121,7 @@ struct DERCursor {
             guard count <= 4 else {
                 throw .malformed("a DER length takes \(count) bytes; no key needs that many")
             }
-            guard contentStart + count <= limit else {
+            guard contentStart + count <= headerLimit else {
                 throw .malformed("the DER ends in the middle of an element header")
             }
             for index in 0..<count { length = length << 8 | Int(bytes[contentStart + index]) }
@@ -127,6 +132,36 @@ struct DERCursor {
                 "a DER element claims \(length) bytes but only \(limit - contentStart) follow (truncated?)")
         }
         return DERElement(tag: tag, start: start, contentStart: contentStart, end: contentStart + length)
+    }
+}
+
+/// Fails when constructed elements in `der` nest more than `limit` deep, before the DER goes to a decoder
+/// that recurses over it (OpenSSL's). Walks every element with an explicit stack of the open elements'
+/// ends, so the check itself cannot exhaust the call stack. It only measures: at the first malformed header
+/// it stops without an error and leaves the reason to the decoder that reads the DER.
+func checkNestingDepth(_ der: UnsafeBufferPointer<UInt8>, limit: Int) throws(PinHashError) {
+    var openEnds: [Int] = []
+    var position = 0
+    while position < der.count {
+        while let innermost = openEnds.last, position >= innermost { openEnds.removeLast() }
+        guard let element = try? DERCursor.header(in: der, at: position, limit: openEnds.last ?? der.count)
+        else { return }
+        guard element.isConstructed else {
+            position = element.end
+            continue
+        }
+        if openEnds.count >= limit {
+            throw PinHashError(.inputTooLarge, "DER nested deeper than \(limit) levels")
+        }
+        openEnds.append(element.end)
+        position = element.contentStart
+    }
+}
+
+/// `checkNestingDepth` over an array.
+func checkNestingDepth(_ der: [UInt8], limit: Int) throws(PinHashError) {
+    try der.withUnsafeBufferPointer { buffer throws(PinHashError) in
+        try checkNestingDepth(buffer, limit: limit)
     }
 }
 

@@ -15,15 +15,23 @@ public struct InputLimits: Sendable, Hashable {
     /// handed to OpenSSL's decoders, which recurse over it. Real keys nest about 5 levels and PKCS#12
     /// files about 10 (each encapsulated part counts on its own).
     public var maximumNestingDepth: Int
+    /// The key-derivation work one input may ask for before a passphrase is tried, over all its encrypted
+    /// parts and every passphrase tried: PBKDF2 and PKCS#12 iterations, scrypt's N·r·p. OpenSSL runs
+    /// whatever count a file names, and a 1 KB key can name 2³¹ iterations (about ten minutes). The
+    /// default, ten million, is a few seconds of work and over a thousand times what `openssl pkcs8` and
+    /// `openssl pkcs12` write (2,048 a derivation).
+    public var maximumKeyDerivationIterations: Int
 
     public init(
         maximumObjectSize: Int = 16 << 20, maximumTextBetweenBlocks: Int = 1 << 20,
-        maximumBlockCount: Int = 1_000_000, maximumNestingDepth: Int = 64
+        maximumBlockCount: Int = 1_000_000, maximumNestingDepth: Int = 64,
+        maximumKeyDerivationIterations: Int = 10_000_000
     ) {
         self.maximumObjectSize = maximumObjectSize
         self.maximumTextBetweenBlocks = maximumTextBetweenBlocks
         self.maximumBlockCount = maximumBlockCount
         self.maximumNestingDepth = maximumNestingDepth
+        self.maximumKeyDerivationIterations = maximumKeyDerivationIterations
     }
 
     public static let `default` = InputLimits()
@@ -35,5 +43,31 @@ extension InputLimits {
         if bytes >= 1 << 20, bytes % (1 << 20) == 0 { return "\(bytes >> 20) MiB" }
         if bytes >= 1 << 10, bytes % (1 << 10) == 0 { return "\(bytes >> 10) KiB" }
         return "\(bytes) bytes"
+    }
+}
+
+/// The key-derivation work (PBKDF2 or PKCS#12 iterations, scrypt N·r·p) one input may ask for across all
+/// its encrypted parts and passphrase tries, spent before each derivation runs.
+struct KeyDerivationBudget {
+    private(set) var remaining: Int
+    let limit: Int
+
+    init(limit: Int) {
+        self.limit = limit
+        self.remaining = limit
+    }
+
+    /// Takes `cost` (nil, an unknown scheme, costs nothing: OpenSSL bounds the rest) from the budget, or
+    /// fails with an error that names the count the input asks for.
+    mutating func spend(_ cost: Int?) throws(PinHashError) {
+        guard let cost else { return }
+        guard cost <= remaining else {
+            let asked = cost == Int.max ? "an unbounded number of" : "\(cost)"
+            throw PinHashError(
+                .inputTooLarge,
+                "its encryption asks for \(asked) key-derivation iterations, more than the \(limit) "
+                    + "pinhash spends on one input")
+        }
+        remaining -= cost
     }
 }

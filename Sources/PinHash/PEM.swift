@@ -49,17 +49,14 @@ struct PEMScanner {
                     throw PinHashError(.inputTooLarge, "more than \(limits.maximumBlockCount) PEM blocks")
                 }
                 if let (endLine, end) = try blockEnd(from: begin) {
+                    // A block already in memory whole (bytes given to `pins(in:)`) is held to the limit too.
+                    if end - begin > limits.maximumObjectSize { throw blockTooLarge() }
                     blockCount += 1
                     skippedText = 0
                     source.start = end
                     return PEMLocation(index: blockCount, range: begin..<end, endLine: endLine)
                 }
-                if source.available > limits.maximumObjectSize {
-                    throw PinHashError(
-                        .inputTooLarge,
-                        "block \(blockCount + 1) is larger than \(InputLimits.describe(bytes: limits.maximumObjectSize))"
-                    )
-                }
+                if source.available > limits.maximumObjectSize { throw blockTooLarge() }
                 guard mayRead else { return nil }
                 guard try source.readMore() else {
                     throw .malformed(
@@ -79,6 +76,12 @@ struct PEMScanner {
                 return nil
             }
         }
+    }
+
+    private func blockTooLarge() -> PinHashError {
+        PinHashError(
+            .inputTooLarge,
+            "block \(blockCount + 1) is larger than \(InputLimits.describe(bytes: limits.maximumObjectSize))")
     }
 
     private mutating func skipText(_ range: Range<Int>) throws(PinHashError) {
@@ -125,7 +128,7 @@ struct PEMScanner {
             label.append(buffer[index])
             index += 1
         }
-        return String(decoding: label, as: UTF8.self)
+        return label.isEmpty ? nil : String(decoding: label, as: UTF8.self)
     }
 
     private func find(_ needle: [UInt8], in range: Range<Int>) -> Int? {
@@ -219,10 +222,11 @@ struct PEMLocation {
             bytes.suffix(dashes.count).elementsEqual(dashes)
         else { return nil }
         let label = bytes.dropFirst(marker.count).dropLast(dashes.count)
-        // Printable ASCII only (RFC 7468): a label is echoed in messages, where a control character could
-        // rewrite the terminal.
-        guard !label.isEmpty, !label.contains(UInt8(ascii: "-")), label.allSatisfy(isPrintableASCII)
-        else { return nil }
+        // Printable ASCII but the dash (RFC 7468): a label is echoed in messages, where a control character
+        // could rewrite the terminal. One pass, as every block of a bundle comes through here twice.
+        guard !label.isEmpty, label.allSatisfy({ isPrintableASCII($0) && $0 != UInt8(ascii: "-") }) else {
+            return nil
+        }
         return String(decoding: label, as: UTF8.self)
     }
 

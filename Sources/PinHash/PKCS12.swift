@@ -11,9 +11,9 @@ struct PKCS12Contents {
 ///
 /// With no passphrase given it tries the empty and absent passwords first, as Windows exports without
 /// one use them, and asks `passphrase` only when those fail.
-func readPKCS12(_ der: [UInt8], passphrase: (() throws(PinHashError) -> SecretBytes)?) throws(PinHashError)
-    -> PKCS12Contents
-{
+func readPKCS12(
+    _ der: [UInt8], passphrase: (() throws(PinHashError) -> SecretBytes)?, budget: inout KeyDerivationBudget
+) throws(PinHashError) -> PKCS12Contents {
     readyOpenSSLForKeys()
     OpenSSLErrors.clear()
     defer { OpenSSLErrors.clear() }
@@ -29,10 +29,11 @@ func readPKCS12(_ der: [UInt8], passphrase: (() throws(PinHashError) -> SecretBy
     guard let p12 else { throw .malformed("is not a PKCS#12 file\(OpenSSLErrors.drainedSuffix())") }
     defer { PKCS12_free(p12) }
 
-    let password = try choosePassword(p12, passphrase)
+    let password = try choosePassword(
+        p12, passphrase, macCost: keyDerivationCost(ofPKCS12MAC: der), budget: &budget)
     do {
         return try password.withPointer { pointer, length throws(PinHashError) in
-            try readBags(p12, pointer, length)
+            try readBags(p12, pointer, length, budget: &budget)
         }
     } catch let error where error.code == .wrongPassphrase && passphrase == nil {
         // A file without a MAC was opened with the empty password, which its key did not take.
@@ -68,14 +69,20 @@ private enum PKCS12Password {
     }
 }
 
-private func choosePassword(_ p12: OpaquePointer, _ passphrase: (() throws(PinHashError) -> SecretBytes)?)
+private func choosePassword(
+    _ p12: OpaquePointer, _ passphrase: (() throws(PinHashError) -> SecretBytes)?, macCost: Int?,
+    budget: inout KeyDerivationBudget
+)
     throws(PinHashError) -> PKCS12Password
 {
     func macVerifies(_ password: PKCS12Password) throws(PinHashError) -> Bool {
-        try password.withPointer { pointer, length in
+        try password.withPointer { pointer, length throws(PinHashError) in
+            // Every check of the MAC derives a key with the file's iteration count.
+            try budget.spend(macCost)
             if PKCS12_verify_mac(p12, pointer, length) == 1 { return true }
             // The MAC may use a digest only the legacy provider has; load it and try once more.
             if LegacyProvider.loadIfUnsupported(OpenSSLErrors.drain()) {
+                try budget.spend(macCost)
                 return PKCS12_verify_mac(p12, pointer, length) == 1
             }
             return false
@@ -99,7 +106,10 @@ private func choosePassword(_ p12: OpaquePointer, _ passphrase: (() throws(PinHa
     return given
 }
 
-private func readBags(_ p12: OpaquePointer, _ password: UnsafePointer<CChar>?, _ length: Int32)
+private func readBags(
+    _ p12: OpaquePointer, _ password: UnsafePointer<CChar>?, _ length: Int32,
+    budget: inout KeyDerivationBudget
+)
     throws(PinHashError) -> PKCS12Contents
 {
     guard let authenticatedSafes = PKCS12_unpack_authsafes(p12) else {
@@ -114,8 +124,13 @@ private func readBags(_ p12: OpaquePointer, _ password: UnsafePointer<CChar>?, _
         if nid == NID_pkcs7_data {
             bags = PKCS12_unpack_p7data(p7)
         } else if nid == NID_pkcs7_encrypted {
+            let cost = p7.pointee.d.encrypted?.pointee.enc_data?.pointee.algorithm.flatMap {
+                keyDerivationCost(of: UnsafePointer($0))
+            }
+            try budget.spend(cost)
             bags = PKCS12_unpack_p7encdata(p7, password, length)
             if bags == nil, LegacyProvider.loadIfUnsupported(OpenSSLErrors.drain()) {
+                try budget.spend(cost)
                 bags = PKCS12_unpack_p7encdata(p7, password, length)
             }
         } else {
@@ -125,14 +140,14 @@ private func readBags(_ p12: OpaquePointer, _ password: UnsafePointer<CChar>?, _
             throw .malformed("part \(index + 1) cannot be decrypted or read\(OpenSSLErrors.drainedSuffix())")
         }
         defer { OPENSSL_sk_pop_free(bags, safeBagFree) }
-        try readSafeBags(bags, password, length, into: &contents)
+        try readSafeBags(bags, password, length, into: &contents, budget: &budget)
     }
     return contents
 }
 
 private func readSafeBags(
     _ bags: OpaquePointer, _ password: UnsafePointer<CChar>?, _ length: Int32,
-    into contents: inout PKCS12Contents
+    into contents: inout PKCS12Contents, budget: inout KeyDerivationBudget
 ) throws(PinHashError) {
     for index in 0..<OPENSSL_sk_num(bags) {
         let bag = OpaquePointer(OPENSSL_sk_value(bags, index))!
@@ -153,6 +168,9 @@ private func readSafeBags(
         case NID_keyBag:
             if let info = PKCS12_SAFEBAG_get0_p8inf(bag) { try appendKey(info, into: &contents) }
         case NID_pkcs8ShroudedKeyBag:
+            var algorithm: UnsafePointer<X509_ALGOR>?
+            if let shrouded = PKCS12_SAFEBAG_get0_pkcs8(bag) { X509_SIG_get0(shrouded, &algorithm, nil) }
+            try budget.spend(algorithm.flatMap(keyDerivationCost(of:)))
             guard let info = PKCS12_decrypt_skey(bag, password, length) else {
                 throw PinHashError(
                     .wrongPassphrase, "wrong passphrase (its private key cannot be decrypted with it)")
@@ -175,3 +193,13 @@ private func appendKey(_ info: OpaquePointer, into contents: inout PKCS12Content
 
 private let pkcs7Free: OPENSSL_sk_freefunc = { PKCS7_free($0?.assumingMemoryBound(to: PKCS7.self)) }
 private let safeBagFree: OPENSSL_sk_freefunc = { PKCS12_SAFEBAG_free(OpaquePointer($0)) }
+
+/// The key-derivation work of an encryption AlgorithmIdentifier OpenSSL holds (a PKCS#12 bag's).
+private func keyDerivationCost(of algorithm: UnsafePointer<X509_ALGOR>) -> Int? {
+    var output: UnsafeMutablePointer<UInt8>?
+    let length = i2d_X509_ALGOR(algorithm, &output)
+    guard length > 0, let output else { return nil }
+    defer { freeOpenSSLBuffer(output) }
+    return keyDerivationCost(
+        ofAlgorithmIdentifier: Array(UnsafeBufferPointer(start: output, count: Int(length))))
+}

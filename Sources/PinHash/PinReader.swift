@@ -68,10 +68,13 @@ public struct PinReader: Sendable {
 final class ReadSession {
     let reader: PinReader
     let name: String
+    /// What decrypting this input's parts may cost in key derivation, all told.
+    var derivationBudget: KeyDerivationBudget
     var delivered = 0
 
     init(reader: PinReader, name: String) {
         _ = OpenSSLSetUp.done
+        self.derivationBudget = KeyDerivationBudget(limit: reader.limits.maximumKeyDerivationIterations)
         self.reader = reader
         self.name = name
     }
@@ -250,6 +253,14 @@ final class ReadSession {
         case .certificate, .certificateRequest, .subjectPublicKeyInfo, .rsaPublicKey:
             if let object = try Self.publicObject(content, der: der, position: position) { body(object) }
         case .privateKey(let format):
+            // OpenSSL's decoders recurse over the DER and compute DSA public keys whatever the prime's size.
+            try checkNestingDepth(der, limit: reader.limits.maximumNestingDepth)
+            switch format {
+            case .encryptedPKCS8:
+                try derivationBudget.spend(keyDerivationCost(ofEncryptedPrivateKeyInfo: der))
+            case .pkcs8: try checkKeyParameters(ofPrivateKeyInfo: der)
+            default: break
+            }
             var secretDER = der
             defer { OPENSSL_cleanse(&secretDER, secretDER.count) }
             let spki = try subjectPublicKeyInfo(ofPrivateKey: secretDER, format: format) {
@@ -262,6 +273,7 @@ final class ReadSession {
                     ownSubjectPublicKeyInfo: spki, role: nil, hasMatchingPrivateKey: false,
                     signedObject: nil))
         case .pkcs12:
+            try checkNestingDepth(der, limit: reader.limits.maximumNestingDepth)
             try produceFromPKCS12(der, body)
         case .ecParameters:
             return
@@ -282,7 +294,8 @@ final class ReadSession {
         let contents = try readPKCS12(
             der,
             passphrase: reader.passphrase == nil
-                ? nil : { () throws(PinHashError) in try self.passphraseBytes() })
+                ? nil : { () throws(PinHashError) in try self.passphraseBytes() },
+            budget: &derivationBudget)
         guard !contents.certificates.isEmpty else {
             throw PinHashError(.unsupportedInput, "holds no certificate")
         }
