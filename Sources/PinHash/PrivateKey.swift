@@ -94,28 +94,36 @@ private func rsaSubjectPublicKeyInfo(_ der: [UInt8], _ format: PrivateKeyFormat)
 /// gathering every decoder it has when the type is left open (about 3 million instructions).
 private func narrowDecode(
     _ cursor: inout UnsafePointer<UInt8>?, _ count: Int, structure: String, keyType: String?
-)
-    -> OpaquePointer?
-{
+) -> OpaquePointer? {
     guard let keyType else { return nil }
-    var key: OpaquePointer?
     // EVP_PKEY_KEYPAIR, a macro Swift does not import.
     let keyPair =
         OSSL_KEYMGMT_SELECT_PRIVATE_KEY | OSSL_KEYMGMT_SELECT_PUBLIC_KEY
         | OSSL_KEYMGMT_SELECT_DOMAIN_PARAMETERS
         | OSSL_KEYMGMT_SELECT_OTHER_PARAMETERS
-    guard
-        let context = OSSL_DECODER_CTX_new_for_pkey(&key, "DER", structure, keyType, Int32(keyPair), nil, nil)
-    else { return nil }
-    defer { OSSL_DECODER_CTX_free(context) }
-    let start = cursor
-    var remaining = count
-    guard OSSL_DECODER_from_data(context, &cursor, &remaining) == 1, let key else {
-        cursor = start
-        OpenSSLErrors.clear()
-        return nil
+    // The context keeps the input type, structure and key type pointers it is given and reads them again
+    // in OSSL_DECODER_from_data, so the C strings must outlive it: a String passed straight to the call
+    // would be a temporary freed as the call returns.
+    return "DER".withCString { inputType in
+        structure.withCString { structure in
+            keyType.withCString { keyType -> OpaquePointer? in
+                var key: OpaquePointer?
+                guard
+                    let context = OSSL_DECODER_CTX_new_for_pkey(
+                        &key, inputType, structure, keyType, Int32(keyPair), nil, nil)
+                else { return nil }
+                defer { OSSL_DECODER_CTX_free(context) }
+                let start = cursor
+                var remaining = count
+                guard OSSL_DECODER_from_data(context, &cursor, &remaining) == 1, let key else {
+                    cursor = start
+                    OpenSSLErrors.clear()
+                    return nil
+                }
+                return key
+            }
+        }
     }
-    return key
 }
 
 /// The algorithm OID of a PKCS#8 PrivateKeyInfo, dotted (OpenSSL's key managers answer to it).
@@ -182,6 +190,17 @@ private func decryptPKCS8(_ der: [UInt8], _ secret: SecretBytes) throws(PinHashE
             .wrongPassphrase, "cannot decrypt the key: wrong passphrase\(OpenSSLErrors.drainedSuffix())")
     }
     defer { PKCS8_PRIV_KEY_INFO_free(info) }
+    // The decrypted key goes to OpenSSL too: the same check of its parameters as an unencrypted one.
+    var algorithm: UnsafePointer<X509_ALGOR>?
+    if PKCS8_pkey_get0(nil, nil, nil, &algorithm, info) == 1, let algorithm {
+        var output: UnsafeMutablePointer<UInt8>?
+        let length = i2d_X509_ALGOR(algorithm, &output)
+        if length > 0, let output {
+            defer { freeOpenSSLBuffer(output) }
+            try checkKeyParameters(
+                ofAlgorithmIdentifier: Array(UnsafeBufferPointer(start: output, count: Int(length))))
+        }
+    }
     guard let key = EVP_PKCS82PKEY(info) else {
         throw .malformed("the decrypted key is not a key OpenSSL can read\(OpenSSLErrors.drainedSuffix())")
     }
