@@ -17,6 +17,12 @@ public struct PinHashError: Error, Sendable, Hashable, CustomStringConvertible {
             case outputExists = "output exists"
             case unwritableOutput = "unwritable output"
             case invalidArgument = "invalid argument"
+            case nameResolution = "name resolution failed"
+            case connectionFailed = "connection failed"
+            case timedOut = "timed out"
+            case handshakeFailed = "TLS handshake failed"
+            case noCertificate = "no certificate"
+            case protocolFailure = "protocol failure"
         }
 
         let backing: Backing
@@ -43,6 +49,18 @@ public struct PinHashError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let unwritableOutput = Code(backing: .unwritableOutput)
         /// A value given by the caller (a certificate subject, say) is not of the form it must have.
         public static let invalidArgument = Code(backing: .invalidArgument)
+        /// A server's name could not be resolved to an address.
+        public static let nameResolutionFailed = Code(backing: .nameResolution)
+        /// The connection was refused, unreachable, or closed by the server.
+        public static let connectionFailed = Code(backing: .connectionFailed)
+        /// Connecting, the handshake, or a reply took longer than the timeout.
+        public static let timedOut = Code(backing: .timedOut)
+        /// The TLS handshake failed: an alert from the server, no common protocol or cipher, not TLS.
+        public static let handshakeFailed = Code(backing: .handshakeFailed)
+        /// The handshake finished without the server sending a certificate.
+        public static let noCertificate = Code(backing: .noCertificate)
+        /// The server's STARTTLS or HTTP reply was refused, malformed or too large.
+        public static let protocolFailure = Code(backing: .protocolFailure)
         /// OpenSSL failed in a way no input should cause (out of memory, say).
         public static let internalFailure = Code(backing: .internalFailure)
 
