@@ -45,19 +45,23 @@ public struct ServerConnector: Sendable {
         }
     }
 
-    /// Checks the options: a positive timeout of at most an hour, an IP address for `address`.
+    /// Checks the options: a positive timeout of at most an hour, an IP address for `address`, a DNS name
+    /// for `serverName`. The error's source names the option: `timeout`, `address` or `serverName`.
     public func validate() throws(PinHashError) {
         guard options.timeout > 0, options.timeout <= 3600 else {
-            throw PinHashError(.invalidArgument, "the timeout must be more than 0 and at most 3600 seconds")
+            throw PinHashError(
+                .invalidArgument, "must be more than 0 and at most 3600 seconds", source: "timeout")
         }
         if let address = options.address, !isIPAddressLiteral(address) {
-            throw PinHashError(.invalidArgument, "'\(address)' is not an IPv4 or IPv6 address")
+            throw PinHashError(
+                .invalidArgument, "'\(address)' is not an IPv4 or IPv6 address", source: "address")
         }
         if let serverName = options.serverName {
             guard !serverName.isEmpty, !isIPAddressLiteral(serverName),
                 serverName.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "/") })
             else {
-                throw PinHashError(.invalidArgument, "'\(serverName)' is not a DNS name")
+                throw PinHashError(
+                    .invalidArgument, "'\(serverName)' is not a DNS name", source: "serverName")
             }
         }
     }

@@ -71,6 +71,7 @@ struct BackupCommand: ParsableCommand {
         if csr == "-" { throw ValidationError("--csr must name a file.") }
         _ = try passphrase()
         _ = try requestSubject()
+        _ = try format.formatter()
     }
 
     private func passphrase() throws -> PassphraseSource? {

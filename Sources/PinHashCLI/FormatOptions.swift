@@ -53,12 +53,13 @@ struct FormatOptions: ParsableArguments {
                 throw ValidationError("--port: '\(portNumber)' is not a number.")
             }
         }
-        _ = try formatter()
     }
 
-    /// The formatter these options describe; a ValidationError names what is missing or wrong.
-    func formatter() throws -> PinFormatter {
-        let formatter = PinFormatter(format: format, host: host, port: portNumber.flatMap { Int($0) } ?? 443)
+    /// The formatter these options describe; a ValidationError names what is missing or wrong. The
+    /// defaults stand in for --host and --port when they are not given (`--connect` names the server).
+    func formatter(defaultHost: String? = nil, defaultPort: Int = 443) throws -> PinFormatter {
+        let formatter = PinFormatter(
+            format: format, host: host ?? defaultHost, port: portNumber.flatMap { Int($0) } ?? defaultPort)
         do {
             try formatter.validate()
         } catch {

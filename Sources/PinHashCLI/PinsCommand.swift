@@ -39,17 +39,76 @@ struct PinsCommand: ParsableCommand {
     )
     var all = false
 
+    @Option(
+        name: .customLong("connect"),
+        help: ArgumentHelp(
+            "Instead of files, print the pins of every certificate this TLS server sends (port 443 unless "
+                + "given; [IPv6]:port).",
+            valueName: "host[:port]"))
+    var connect: String?
+
+    @Option(
+        name: .customLong("servername"),
+        help: ArgumentHelp(
+            "With --connect: the name to send as SNI and check the certificate against (default: the host; "
+                + "none for an IP address).",
+            valueName: "name"))
+    var serverName: String?
+
+    @Option(
+        name: .customLong("starttls"),
+        help: ArgumentHelp(
+            "With --connect: run this protocol's STARTTLS first: smtp, imap or pop3 (default port 25, 143, "
+                + "110).",
+            valueName: "protocol"))
+    var startTLSName: String?
+
+    @OptionGroup var connection: ConnectionOptions
+
     @Argument(
         help: ArgumentHelp("Files to read; - reads standard input.", valueName: "file"),
         completion: .file(extensions: ["pem", "crt", "cer", "der", "key", "csr", "req", "pub", "p12", "pfx"]))
     var files: [String] = []
 
+    private var startTLS: StartTLSProtocol? { startTLSName.flatMap(StartTLSProtocol.init(rawValue:)) }
+
     func validate() throws {
-        if files.isEmpty { throw ValidationError("Name at least one file, or - for standard input.") }
-        try input.validate(files: files)
+        guard let connect else {
+            if serverName != nil || startTLSName != nil || connection.address != nil
+                || connection.caFile != nil
+                || connection.timeoutText != nil
+            {
+                throw ValidationError(
+                    "--servername, --starttls, --address, --cafile and --timeout go with --connect.")
+            }
+            if files.isEmpty { throw ValidationError("Name at least one file, or - for standard input.") }
+            try input.validate(files: files)
+            _ = try format.formatter()
+            return
+        }
+        if !files.isEmpty { throw ValidationError("Give --connect or files, not both.") }
+        if input.inputType != .auto || input.passin != nil {
+            throw ValidationError(
+                "--key, --pubkey, --csr, --cert, --p12 and --passin are for files, not --connect.")
+        }
+        if let startTLSName, startTLS == nil {
+            throw ValidationError("--starttls: '\(startTLSName)' is not smtp, imap or pop3.")
+        }
+        let server = try server(connect)
+        _ = try connection.connector(serverName: serverName, startTLS: startTLS)
+        _ = try format.formatter(defaultHost: serverName ?? server.host, defaultPort: server.port)
+    }
+
+    private func server(_ text: String) throws -> ServerAddress {
+        do {
+            return try ServerAddress(parsing: text, defaultPort: startTLS?.defaultPort ?? 443)
+        } catch {
+            throw ValidationError("--connect: \(error.reason).")
+        }
     }
 
     func run() throws {
+        if let connect { return try runConnect(connect) }
         let reader = try input.makeReader()
         // The default format prints each input's lines as it goes; the others gather every input's pins
         // into one document.
@@ -77,5 +136,36 @@ struct PinsCommand: ParsableCommand {
         }
         output.flush()
         if failed { throw ExitCode.failure }
+    }
+
+    /// `--connect`: the certificates the server sent, as `--all` prints a file's, then one line on stderr
+    /// saying whether they verify.
+    private func runConnect(_ connect: String) throws {
+        let server = try server(connect)
+        let connector = try connection.connector(serverName: serverName, startTLS: startTLS)
+        let formatter =
+            format.format == .base64
+            ? nil : try format.formatter(defaultHost: serverName ?? server.host, defaultPort: server.port)
+        let chain: ServerChain
+        do {
+            chain = try connector.chain(of: server)
+        } catch {
+            Diagnostics.warn("\(error)")
+            throw ExitCode.failure
+        }
+        let output = OutputBuffer()
+        let report = InputReport(
+            file: server.description, showFile: false, all: true, collecting: formatter != nil)
+        for certificate in chain.certificates { report.add(certificate, to: output) }
+        if let formatter { output.append(try formatter.render(report.entries)) }
+        output.commit()
+        output.flush()
+        let verification = chain.verification
+        if verification.isTrusted {
+            Diagnostics.warn(
+                "\(server): chain \(verification) (\(chain.protocolVersion) from \(chain.connectedAddress))")
+        } else {
+            Diagnostics.warn("\(server): warning: chain \(verification) (pins printed anyway)")
+        }
     }
 }
