@@ -1,0 +1,118 @@
+extension SiteAudit {
+    /// The report `pinhash audit` prints: what was fetched, the certificates sent (each as
+    /// `PIN  ROLE  SUBJECT`, as `pinhash --cert FILE --all` prints them), the findings one a line
+    /// (`error: hsts: message; fix`), and a count.
+    ///
+    ///     url: https://www.example.com/
+    ///     address: 192.0.2.10
+    ///     tls: TLSv1.3 TLS_AES_256_GCM_SHA384
+    ///     chain: trusted for www.example.com by the system trust store
+    ///     Bay4mhFD61xnT1E2enNFduym0i2YEgKCsqAHPCtaUtY=  leaf  CN=www.example.com,O=Example,C=DE
+    ///     https: HTTP/1.1 200 OK
+    ///     http: http://www.example.com/: HTTP/1.1 301 Moved Permanently, Location: https://www.example.com/
+    ///
+    ///     note: hsts: without includeSubDomains …; add includeSubDomains once every subdomain serves HTTPS
+    ///     0 errors, 0 warnings, 1 note
+    public var text: String {
+        var lines = [
+            "url: \(url)",
+            "address: \(chain.connectedAddress)",
+            "tls: \(chain.protocolVersion) \(chain.cipher)",
+            "chain: \(chain.verification)",
+        ]
+        for certificate in chain.certificates {
+            lines.append(
+                "\(certificate.pin.base64)  \(Self.role(of: certificate))  \(Self.subject(of: certificate))")
+        }
+        lines.append("https: \(Self.statusLine(of: response))")
+        lines.append("http: \(plainHTTPSummary)")
+        lines.append("")
+        lines += findings.map(\.description)
+        lines.append(summary)
+        return lines.map(AuditText.oneLine).joined(separator: "\n") + "\n"
+    }
+
+    /// `1 error, 2 warnings, 3 notes`.
+    public var summary: String {
+        func counted(_ severity: HeaderFinding.Severity) -> String {
+            let count = findings.count(of: severity)
+            return "\(count) \(severity.rawValue)\(count == 1 ? "" : "s")"
+        }
+        return [HeaderFinding.Severity.error, .warning, .note].map(counted).joined(separator: ", ")
+    }
+
+    /// The report as one JSON object:
+    /// `url`, `address`, `tls` {`version`, `cipher`, `verified`, `verification`}, `chain` [{`pin`, `role`,
+    /// `subject`}] (as sent), `http` {`url`, `status`, `error`} (null when not checked), `headers` {`https`:
+    /// [{`name`, `value`}], `http`: [...] or null}, `findings` [{`level`, `area`, `message`, `fix`}], and
+    /// `errors`, `warnings`, `notes` (the counts).
+    public var json: String {
+        let string = PinFormatEscaping.jsonString
+        func fields(_ head: HTTPResponseHead) -> String {
+            let items = head.fields.map { "{\"name\": \(string($0.name)), \"value\": \(string($0.value))}" }
+            return "[" + items.joined(separator: ", ") + "]"
+        }
+        func optional(_ text: String?) -> String { text.map(string) ?? "null" }
+
+        let verification = chain.verification
+        var out = "{\n"
+        out += "  \"url\": \(string(url.description)),\n"
+        out += "  \"address\": \(string(chain.connectedAddress)),\n"
+        out +=
+            "  \"tls\": {\"version\": \(string(chain.protocolVersion)), \"cipher\": \(string(chain.cipher)), "
+        out +=
+            "\"verified\": \(verification.isTrusted), \"verification\": \(string(verification.description))},\n"
+        let certificates = chain.certificates.map { certificate in
+            "    {\"pin\": \(string(certificate.pin.base64)), \"role\": \(string(Self.role(of: certificate))), "
+                + "\"subject\": \(string(Self.subject(of: certificate)))}"
+        }
+        out += "  \"chain\": [\n" + certificates.joined(separator: ",\n") + (certificates.isEmpty ? "" : "\n")
+        out += "  ],\n"
+        if let plainHTTP {
+            let response = plainHTTP.response
+            var error: String?
+            if case .failed(let failure) = plainHTTP.outcome { error = failure.reason }
+            out += "  \"http\": {\"url\": \(string(plainHTTP.url.description)), "
+            out +=
+                "\"status\": \(response.map { String($0.statusCode) } ?? "null"), \"error\": \(optional(error))},\n"
+        } else {
+            out += "  \"http\": null,\n"
+        }
+        out += "  \"headers\": {\"https\": \(fields(response)), "
+        out += "\"http\": \(plainHTTP?.response.map(fields) ?? "null")},\n"
+        let items = findings.map { finding in
+            "    {\"level\": \(string(finding.severity.rawValue)), \"area\": \(string(finding.area.rawValue)), "
+                + "\"message\": \(string(finding.message)), \"fix\": \(optional(finding.fix))}"
+        }
+        out += "  \"findings\": [\n" + items.joined(separator: ",\n") + (items.isEmpty ? "" : "\n") + "  ],\n"
+        out += "  \"errors\": \(findings.count(of: .error)), \"warnings\": \(findings.count(of: .warning)), "
+        out += "\"notes\": \(findings.count(of: .note))\n"
+        return out + "}\n"
+    }
+
+    /// `http://www.example.com/: HTTP/1.1 301 Moved Permanently, Location: https://www.example.com/`,
+    /// `http://www.example.com/: connection refused by …`, or `not checked`.
+    private var plainHTTPSummary: String {
+        guard let plainHTTP else { return "not checked" }
+        switch plainHTTP.outcome {
+        case .failed(let error):
+            return "\(plainHTTP.url): \(error.reason)"
+        case .response(let head):
+            let location = head.values(of: "Location").first.map { ", Location: \($0)" } ?? ""
+            return "\(plainHTTP.url): \(Self.statusLine(of: head))\(location)"
+        }
+    }
+
+    private static func statusLine(of head: HTTPResponseHead) -> String {
+        "\(head.version) \(head.statusCode)\(head.reason.isEmpty ? "" : " " + head.reason)"
+    }
+
+    /// The role column of `pinhash --all`: `leaf`, `intermediate`, `root`, or `certificate`.
+    private static func role(of certificate: PinnedObject) -> String {
+        certificate.role?.rawValue ?? "certificate"
+    }
+
+    private static func subject(of certificate: PinnedObject) -> String {
+        certificate.subject ?? certificate.keyAlgorithm.description
+    }
+}
