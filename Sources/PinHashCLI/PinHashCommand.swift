@@ -23,7 +23,7 @@ struct PinHashCommand: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             PinsCommand.self, HeaderCommand.self, HSTSCommand.self, LintCommand.self, VerifyCommand.self,
-            BackupCommand.self,
+            BackupCommand.self, AuditCommand.self,
         ],
         defaultSubcommand: PinsCommand.self
     )
