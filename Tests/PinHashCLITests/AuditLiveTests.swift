@@ -7,8 +7,6 @@ import Testing
     "pinhash audit against live servers", .serialized,
     .enabled(if: LiveTools.nginx != nil, "nginx is not installed: apt-get install nginx"))
 struct AuditLiveTests {
-    static let backupPin = "SdcRgk4P0N4mEMVGP7frGXX/BCcFIALMyj/0NR6YLFs="
-
     /// The manifest rows of the certificates nginx sends, in order.
     static func sentRows() throws -> [ManifestRow] {
         let manifest = try Fixtures.readManifest()
