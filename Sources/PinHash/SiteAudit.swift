@@ -52,7 +52,8 @@ public struct SiteAudit: Sendable, Hashable {
     public let response: HTTPResponseHead
     /// The plain-HTTP request's outcome; nil when it was not made.
     public let plainHTTP: PlainHTTPProbe?
-    /// Grouped by area (certificate, tls, hsts, http-redirect, hpkp), in the order the checks ran.
+    /// In the order the checks run: the certificate and TLS version, the HSTS header, the plain-HTTP
+    /// answer (and what headers it sent), the preload list's site rules, then the HPKP headers.
     public let findings: [AuditFinding]
 
     public init(url: HTTPURL, chain: ServerChain, response: HTTPResponseHead, plainHTTP: PlainHTTPProbe?) {
