@@ -104,10 +104,10 @@ extension HTTPResponseHead {
     /// The largest response head read; real ones are a few KiB.
     static let sizeLimit = 64 << 10
 
-    /// Parses a response head: the status line, then fields, continuation lines joined to the field
-    /// before them. Control characters in values become `?`, so that a hostile header cannot drive a
-    /// terminal.
-    init(parsing bytes: [UInt8]) throws(PinHashError) {
+    /// Parses a response head as a server sends it (or `curl -sI` prints it): the status line, then
+    /// fields, continuation lines joined to the field before them; lines without a colon are skipped.
+    /// Control characters in values become `?`, so that a hostile header cannot drive a terminal.
+    public init(parsing bytes: [UInt8]) throws(PinHashError) {
         var lines: [ArraySlice<UInt8>] = bytes.split(separator: 0x0A, omittingEmptySubsequences: false).map {
             $0.last == 0x0D ? $0.dropLast() : $0
         }

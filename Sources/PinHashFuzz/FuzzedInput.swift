@@ -44,6 +44,15 @@ struct FuzzedInput {
             require(error.code != .internalFailure, "internal failure: \(error.reason)")
         }
         _ = Pin(base64: String(decoding: bytes.prefix(64), as: UTF8.self))
+        // What a server sends back, and what a user types for --connect and audit.
+        if let head = try? HTTPResponseHead(parsing: bytes) {
+            require(head.statusCode >= 100 && head.statusCode <= 999, "status \(head.statusCode)")
+            _ = head.text
+        }
+        if let line = text.split(separator: "\n", maxSplits: 1).first.map(String.init) {
+            _ = try? ServerAddress(parsing: line, defaultPort: 443)
+            _ = try? HTTPURL(parsing: line)
+        }
     }
 
     private func read(with reader: PinReader) {
