@@ -92,7 +92,7 @@ struct FormatCommandTests {
 
     /// curl fetching `https://www.example.com:PORT/` from `server`, trusting the test root and pinning
     /// `pinnedPublicKey`; the proxy settings and ~/.curlrc of the machine are ignored.
-    private func curl(_ server: FormatTLSServer, pinnedPublicKey: String) throws -> ProcessOutput {
+    private func curl(_ server: OpenSSLTLSServer, pinnedPublicKey: String) throws -> ProcessOutput {
         let curl = try #require(FormatConsumers.curl)
         return try runProcess(
             curl,
@@ -116,7 +116,7 @@ struct FormatCommandTests {
         #expect(chainValue.split(separator: ";").count == 3)
         #expect(wrongValue.split(separator: ";").count == 2)
 
-        let server = try FormatTLSServer()
+        let server = try OpenSSLTLSServer()
         defer { server.stop() }
         for value in [leafValue, chainValue] {
             let result = try curl(server, pinnedPublicKey: String(value.dropLast()))
