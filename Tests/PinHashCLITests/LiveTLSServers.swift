@@ -101,6 +101,8 @@ final class OpenSSLTLSServer {
         /// With an alternative: a fatal unrecognized_name alert for any other SNI name
         /// (`-servername_fatal`); clients sending no SNI still get the first chain.
         var fatalForOtherNames = false
+        /// More s_server options.
+        var options: [String] = []
 
         /// leaf.pem and intermediate.pem.
         static let leafAndIntermediate = Setup(
@@ -110,6 +112,11 @@ final class OpenSSLTLSServer {
         static let fullChain = Setup(
             testDescription: "leaf, intermediate and root",
             sent: ["certs/leaf.pem", "certs/intermediate.pem", "certs/root.pem"], key: "certs/leaf.key")
+        /// leaf.pem and intermediate.pem over TLS 1.2 only (`-tls1_2`).
+        static let tls12Only = Setup(
+            testDescription: "leaf and intermediate over TLS 1.2",
+            sent: ["certs/leaf.pem", "certs/intermediate.pem"],
+            key: "certs/leaf.key", options: ["-tls1_2"])
         /// leaf.pem and intermediate.pem without SNI; leaf-expired.pem (alone) for SNI
         /// `expired.example.com`; a fatal alert for any other SNI name.
         static let selectedByName = Setup(
@@ -131,11 +138,13 @@ final class OpenSSLTLSServer {
         self.setup = setup
         self.addresses = addresses
         let chain = try concatenate(Array(setup.sent.dropFirst()), into: group.directory, as: "chain.pem")
-        var arguments = [
-            "-cert", Fixtures.url(setup.sent[0]).path, "-key", Fixtures.url(setup.key).path, "-cert_chain",
-            chain,
-            "-www",
-        ]
+        var arguments =
+            [
+                "-cert", Fixtures.url(setup.sent[0]).path, "-key", Fixtures.url(setup.key).path,
+                "-cert_chain",
+                chain,
+                "-www",
+            ] + setup.options
         if let alternative = setup.alternative {
             arguments += [
                 "-servername", alternative.serverName, "-cert2", Fixtures.url(alternative.certificate).path,
