@@ -95,12 +95,7 @@ private struct SiteAuditor {
     private var host: String { url.server.host }
 
     /// Browsers note HSTS and HPKP only for names (RFC 6797 §8.1, RFC 7469 §2.3.3).
-    private var hostIsIPAddress: Bool {
-        if url.server.isIPv6Literal { return true }
-        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
-        return parts.count == 4
-            && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy(\.isASCII) && UInt8($0) != nil }
-    }
+    private var hostIsIPAddress: Bool { isIPAddressLiteral(host) }
 
     private mutating func add(
         _ area: AuditArea, _ severity: HeaderFinding.Severity, _ message: String, fix: String? = nil
