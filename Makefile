@@ -12,6 +12,7 @@ SWIFT_FILES = $(shell git ls-files '*.swift')
 # make fuzz SECONDS=N: how long libFuzzer runs.
 SECONDS ?= 60
 ASAN_BUILD ?= .build/asan
+TSAN_BUILD ?= .build/tsan
 
 .PHONY: build run test bench lint format fixtures install clean build-deps test-deps sanitize fuzz leakcheck
 
@@ -25,15 +26,19 @@ test: test-deps
 	$(SWIFT) build --product pinhash
 	$(SWIFT) test
 
-# The test suites again under AddressSanitizer (with LeakSanitizer), in their own scratch path so the
-# normal build stays as it is; the command-line tests run a pinhash built with the same sanitizer.
-# .ci/lsan.supp names the test harness's own leaks (XCTest, Foundation). There is no UBSan run: Swift 6.3
-# on Linux refuses -sanitize=undefined ("unsupported option for target x86_64-unknown-linux-gnu"), and
-# the debug build `make test` runs already traps on overflow and out-of-bounds access in Swift code.
+# The test suites again under AddressSanitizer (with LeakSanitizer) and ThreadSanitizer, each in its own
+# scratch path so the normal build stays as it is; the command-line tests run a pinhash built with the
+# same sanitizer. .ci/lsan.supp names the test harness's own leaks (XCTest, Foundation). Not
+# UndefinedBehaviorSanitizer: Swift 6.3 refuses -sanitize=undefined on Linux ("unsupported option"), and
+# pinhash has no C code of its own for it to check (Swift traps on overflow and out-of-bounds access in
+# every build); ThreadSanitizer checks the two threads that decode bulk certificates instead.
 sanitize: test-deps
 	$(SWIFT) build --product pinhash --sanitize=address --scratch-path $(ASAN_BUILD)
 	PINHASH_BINARY=$(abspath $(ASAN_BUILD))/debug/pinhash LSAN_OPTIONS=suppressions=$(CURDIR)/.ci/lsan.supp \
 		$(SWIFT) test --sanitize=address --scratch-path $(ASAN_BUILD)
+	$(SWIFT) build --product pinhash --sanitize=thread --scratch-path $(TSAN_BUILD)
+	PINHASH_BINARY=$(abspath $(TSAN_BUILD))/debug/pinhash \
+		$(SWIFT) test --sanitize=thread --scratch-path $(TSAN_BUILD)
 
 # libFuzzer over every parsing entry point for SECONDS seconds; crashes land in Fixtures/fuzz-regressions.
 fuzz: build-deps

@@ -75,6 +75,31 @@ struct LimitTests {
         #expect(error?.reason == "more than 1000 PEM blocks")
     }
 
+    @Test("An endless pipe of blocks that give no pin ends at the block limit, read as a stream")
+    func endlessPipeOfBlocksEnds() throws {
+        // `yes` repeats its argument, a whole EC PARAMETERS block, for ever (the leading newline keeps it
+        // from reading as an option). The command line's limit is a million; a small one keeps this quick
+        // under the sanitizers.
+        let block = "\n-----BEGIN EC PARAMETERS-----\nBggqhkjOPQMBBw==\n-----END EC PARAMETERS-----"
+        let yes = Process()
+        yes.executableURL = URL(fileURLWithPath: "/usr/bin/yes")
+        yes.arguments = [block]
+        let pipe = Pipe()
+        yes.standardOutput = pipe
+        try yes.run()
+        defer {
+            // SIGKILL: `yes` inherits the test thread's signal mask, which blocks the SIGTERM terminate() sends.
+            kill(yes.processIdentifier, SIGKILL)
+            yes.waitUntilExit()
+        }
+        let reader = PinReader(limits: InputLimits(maximumBlockCount: 20_000))
+        let error = #expect(throws: PinHashError.self) {
+            try reader.pins(inFileAt: "/dev/fd/\(pipe.fileHandleForReading.fileDescriptor)")
+        }
+        #expect(error?.code == .inputTooLarge)
+        #expect(error?.reason == "more than 20000 PEM blocks")
+    }
+
     @Test("A block larger than the object limit fails, even when it is already in memory whole")
     func blockOverObjectSize() {
         let error = Self.error(reading: Self.leaf, limits: InputLimits(maximumObjectSize: 1024))
