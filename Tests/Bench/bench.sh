@@ -413,6 +413,38 @@ bench_one() {
   report '        inputs: %s, %s' "${CERT#"$ROOT/"}" "${KEY#"$ROOT/"}"
 }
 
+# bench_connect — no target: pinhash --connect against the s_client pipeline admins are told to use, both
+# against one openssl s_server on loopback serving the fixture chain (the pipeline reads only the leaf).
+bench_connect() {
+  local log=$BENCH_DIR/s_server.log port pid pipe want got
+  (cd "$ROOT/Fixtures" && exec openssl s_server -accept 127.0.0.1:0 -cert certs/leaf.pem -key certs/leaf.key \
+    -cert_chain certs/intermediate.pem -www) >"$log" 2>&1 &
+  pid=$!
+  for _ in $(seq 50); do grep -q '^ACCEPT' "$log" && break; sleep 0.1; done
+  port=$(sed -n 's/^ACCEPT 127.0.0.1:\([0-9]*\)$/\1/p' "$log")
+  if [[ -z $port ]]; then
+    kill "$pid" 2>/dev/null
+    report 'connect (skipped: openssl s_server did not start)'
+    return
+  fi
+  pipe="openssl s_client -connect 127.0.0.1:$port -servername www.example.com </dev/null 2>/dev/null | openssl x509 -pubkey -noout | openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | openssl enc -base64"
+  want=$(sh -c "$pipe")
+  if run_pinhash "$BENCH_DIR/connect.out" --connect "127.0.0.1:$port" --servername www.example.com \
+    && got=$(head -n1 "$BENCH_DIR/connect.out") && [[ ${got%%  *} == "$want" ]] \
+    && measure connect 3 30 "$BENCH_ROUNDS" \
+      "$(cmdline "$PINHASH" --connect "127.0.0.1:$port" --servername www.example.com)" "$(cmdline sh -c "$pipe")"; then
+    report 'connect pinhash --connect (leaf + CA)       %9s   s_client pipeline (leaf only) %9s   ratio %.2f (no target)' \
+      "$(fmt_time "${MED[0]}")" "$(fmt_time "${MED[1]}")" "$(calc "${MED[0]} / ${MED[1]}")"
+    # Both read SSL_CERT_FILE whole when it is set; without it pinhash searches the hashed CA directory.
+    report '        loopback openssl s_server, RSA-2048 leaf; SSL_CERT_FILE %s' "${SSL_CERT_FILE:-unset}"
+  else
+    FAILED=1
+    report 'connect pinhash --connect FAIL (it failed, or its leaf pin is not the pipeline'"'"'s %s)' "$want"
+  fi
+  kill "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null || true
+}
+
 bench_stream() {
   local bundle=$BENCH_DIR/bundle1000.pem certs ref_sum ref_lines
   make_bundle 1000 "$bundle"
@@ -473,6 +505,7 @@ main() {
 
   bench_bulk
   bench_one
+  bench_connect
   bench_stream
 
   printf '\npinhash bench: medians of interleaved hyperfine rounds; ratios against baselines timed in this run\n'
