@@ -184,6 +184,7 @@ private func readSafeBags(
 }
 
 private func appendKey(_ info: OpaquePointer, into contents: inout PKCS12Contents) throws(PinHashError) {
+    try checkKeyParameters(ofDecodedPrivateKeyInfo: info)
     guard let key = EVP_PKCS82PKEY(info) else {
         throw .malformed("its private key cannot be read\(OpenSSLErrors.drainedSuffix())")
     }

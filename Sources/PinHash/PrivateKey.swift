@@ -191,16 +191,7 @@ private func decryptPKCS8(_ der: [UInt8], _ secret: SecretBytes) throws(PinHashE
     }
     defer { PKCS8_PRIV_KEY_INFO_free(info) }
     // The decrypted key goes to OpenSSL too: the same check of its parameters as an unencrypted one.
-    var algorithm: UnsafePointer<X509_ALGOR>?
-    if PKCS8_pkey_get0(nil, nil, nil, &algorithm, info) == 1, let algorithm {
-        var output: UnsafeMutablePointer<UInt8>?
-        let length = i2d_X509_ALGOR(algorithm, &output)
-        if length > 0, let output {
-            defer { freeOpenSSLBuffer(output) }
-            try checkKeyParameters(
-                ofAlgorithmIdentifier: Array(UnsafeBufferPointer(start: output, count: Int(length))))
-        }
-    }
+    try checkKeyParameters(ofDecodedPrivateKeyInfo: info)
     guard let key = EVP_PKCS82PKEY(info) else {
         throw .malformed("the decrypted key is not a key OpenSSL can read\(OpenSSLErrors.drainedSuffix())")
     }
@@ -256,4 +247,17 @@ enum LegacyProvider {
             return OSSL_PROVIDER_load(nil, "legacy") != nil
         }
     }
+}
+
+/// `checkKeyParameters(ofPrivateKeyInfo:)` for a PrivateKeyInfo OpenSSL has decoded (a decrypted key, a
+/// PKCS#12 key bag), before `EVP_PKCS82PKEY` computes anything from it.
+func checkKeyParameters(ofDecodedPrivateKeyInfo info: OpaquePointer) throws(PinHashError) {
+    var algorithm: UnsafePointer<X509_ALGOR>?
+    guard PKCS8_pkey_get0(nil, nil, nil, &algorithm, info) == 1, let algorithm else { return }
+    var output: UnsafeMutablePointer<UInt8>?
+    let length = i2d_X509_ALGOR(algorithm, &output)
+    guard length > 0, let output else { return }
+    defer { freeOpenSSLBuffer(output) }
+    try checkKeyParameters(
+        ofAlgorithmIdentifier: Array(UnsafeBufferPointer(start: output, count: Int(length))))
 }

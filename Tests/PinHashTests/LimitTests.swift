@@ -312,4 +312,34 @@ struct LimitTests {
             error?.reason
                 == "is a DSA key with a 16384-bit prime, more than the 10000 bits OpenSSL works with")
     }
+
+    /// A PKCS#12 file without a MAC whose one safe holds `privateKeyInfo` in an unencrypted keyBag.
+    static func pkcs12(keyBag privateKeyInfo: [UInt8]) -> [UInt8] {
+        let data: [UInt8] = [0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x07, 0x01]
+        let keyBag: [UInt8] = [0x06, 0x0B, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x0C, 0x0A, 0x01, 0x01]
+        let safeContents = element(0x30, element(0x30, keyBag + element(0xA0, privateKeyInfo)))
+        let authenticatedSafe = element(
+            0x30, element(0x30, data + element(0xA0, element(0x04, safeContents))))
+        return element(
+            0x30, [0x02, 0x01, 0x03] + element(0x30, data + element(0xA0, element(0x04, authenticatedSafe))))
+    }
+
+    @Test("A PKCS#12 key bag gets the DSA prime check too, before OpenSSL decodes the key")
+    func hugeDSAKeyInPKCS12IsRefused() throws {
+        let file = Self.pkcs12(keyBag: Self.dsaPrivateKey(primeBits: 16_384))
+        let error = #expect(throws: PinHashError.self) {
+            try PinReader(inputType: .pkcs12).pins(in: file)
+        }
+        #expect(error?.code == .inputTooLarge)
+        #expect(
+            error?.reason.hasSuffix(
+                "a DSA key with a 16384-bit prime, more than the 10000 bits OpenSSL works with")
+                == true, "\(error?.reason ?? "")")
+        // The same file with a key of an allowed size gets past the check to OpenSSL.
+        let allowed = #expect(throws: PinHashError.self) {
+            try PinReader(inputType: .pkcs12).pins(
+                in: Self.pkcs12(keyBag: Self.dsaPrivateKey(primeBits: 1024)))
+        }
+        #expect(allowed?.code != .inputTooLarge)
+    }
 }
