@@ -17,8 +17,8 @@ struct PinHashCommand: ParsableCommand {
             --help`): pinhash key.pem, pinhash --csr req.csr, pinhash --cert chain.crt --all.
 
             Exit status: 0 every input gave a pin; 1 an input could not be read, was malformed, of the wrong \
-            type, encrypted without a usable passphrase, or too large (each named on stderr); 64 the command \
-            line was wrong.
+            type, encrypted without a usable passphrase, or too large, or the --connect server could not be \
+            resolved, reached or handshaken with (each named on stderr); 64 the command line was wrong.
             """,
         version: "0.1.0",
         subcommands: [

@@ -22,9 +22,13 @@ struct PinsCommand: ParsableCommand {
             With --format, the same pins are written as one document for that consumer, after every input \
             is read; an input that fails adds nothing to it.
 
+            --connect HOST[:PORT] reads the certificates a TLS server sends instead of files and prints them \
+            as --all does; one line on stderr says whether the chain is trusted (an untrusted chain still \
+            prints its pins, with a warning, and exit status 0).
+
             Exit status: 0 every input gave a pin; 1 an input could not be read, was malformed, of the wrong \
-            type, encrypted without a usable passphrase, or too large (each named on stderr); 64 the command \
-            line was wrong.
+            type, encrypted without a usable passphrase, or too large, or the --connect server could not be \
+            resolved, reached or handshaken with (each named on stderr); 64 the command line was wrong.
             """
     )
 
