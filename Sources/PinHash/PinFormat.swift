@@ -92,27 +92,16 @@ public struct PinFormatter: Sendable, Hashable {
     }
 
     /// The document for `entries`, in their order. No entries give an empty document (`[]` for JSON, an
-    /// empty pin set) or, for the line formats, no text at all.
+    /// empty pin set) or, for the line formats, no text at all. ``PinDocumentStream`` writes the same
+    /// document as entries arrive.
     public func render(_ entries: [PinnedEntry]) throws(PinFormatError) -> String {
-        let host = try checkedHost()
-        var writer = PinDocumentWriter(host: host, port: port)
-        let listed = format.listsEachPinOnce ? firstOfEachPin(entries) : entries
-        switch format {
-        case .base64: writer.lines(listed) { $0.object.pin.base64 }
-        case .hex: writer.lines(listed) { $0.object.pin.hex }
-        case .hpkp: writer.lines(listed) { "pin-sha256=\"\($0.object.pin.base64)\"" }
-        case .curl: writer.joined(listed, separator: ";") { "sha256//\($0.object.pin.base64)" }
-        case .chrome: writer.joined(listed, separator: ",") { $0.object.pin.base64 }
-        case .okhttp: writer.okHttp(listed)
-        case .android: writer.android(listed)
-        case .ios: writer.iOS(listed)
-        case .tlsa: writer.tlsa(listed)
-        case .json: writer.json(listed)
-        }
-        return writer.text
+        var stream = try PinDocumentStream(self)
+        var text = ""
+        for entry in entries { text += stream.add(entry) }
+        return text + stream.finish()
     }
 
-    private func checkedHost() throws(PinFormatError) -> PinFormatHost? {
+    func checkedHost() throws(PinFormatError) -> PinFormatHost? {
         if format.usesPort, !(1...65535).contains(port) {
             throw PinFormatError(.invalidPort, "the port \(port) is not in 1...65535")
         }
@@ -131,21 +120,5 @@ public struct PinFormatter: Sendable, Hashable {
                 .invalidHost, "\(consumer) takes a DNS name, not an IP address like \(checked.text)")
         }
         return checked
-    }
-
-    /// The entries whose pin has not come before. For `ios` and `tlsa`, which list leaf and CA pins
-    /// apart, a key that is both (rare) is kept once in each list.
-    private func firstOfEachPin(_ entries: [PinnedEntry]) -> [PinnedEntry] {
-        let byRole = format == .ios || format == .tlsa
-        var seen = Set<PinAndPlace>()
-        return entries.filter { entry in
-            seen.insert(PinAndPlace(pin: entry.object.pin, isCA: byRole && entry.isCertificateAuthority))
-                .inserted
-        }
-    }
-
-    private struct PinAndPlace: Hashable {
-        let pin: Pin
-        let isCA: Bool
     }
 }

@@ -23,64 +23,112 @@ extension PinnedEntry {
     }
 }
 
-/// Builds the text of one document; `PinFormatter` has checked the host and port.
-struct PinDocumentWriter {
-    let host: PinFormatHost?
-    let port: Int
-    private(set) var text = ""
+/// Writes one document as its entries arrive, so that a bundle of any length is written in bounded
+/// memory: each `add` returns the text to write now, `finish` the rest. The formats that list each key
+/// once remember the pins they have written (a set of distinct keys); `ios`, which lists leaf and CA
+/// pins apart, holds its two lists (one small entry per distinct key) until `finish`.
+///
+/// A value: copy it before an input and go back to the copy to drop what that input added, when none
+/// of its text was written.
+public struct PinDocumentStream: Sendable {
+    private let format: PinFormat
+    private let host: PinFormatHost?
+    private let port: Int
+    private var seen = Set<PinAndPlace>()
+    private var count = 0
+    private var leafItems = ""
+    private var authorityItems = ""
+    private var hasLeaf = false
+    private var hasAuthority = false
 
-    init(host: PinFormatHost?, port: Int) {
-        self.host = host
-        self.port = port
+    /// A stream for `formatter`'s format, host and port; throws what ``PinFormatter/validate()`` throws.
+    public init(_ formatter: PinFormatter) throws(PinFormatError) {
+        format = formatter.format
+        host = try formatter.checkedHost()
+        port = formatter.port
     }
 
-    mutating func lines(_ entries: [PinnedEntry], _ line: (PinnedEntry) -> String) {
-        for entry in entries { text += line(entry) + "\n" }
-    }
-
-    mutating func joined(_ entries: [PinnedEntry], separator: String, _ item: (PinnedEntry) -> String) {
-        guard !entries.isEmpty else { return }
-        text += entries.map(item).joined(separator: separator) + "\n"
-    }
-
-    /// Bare `sha256/…` lines, or with a host the Kotlin that builds a `CertificatePinner`.
-    mutating func okHttp(_ entries: [PinnedEntry]) {
-        guard let host else {
-            lines(entries) { "sha256/\($0.object.pin.base64)" }
-            return
+    /// The text for `entry`: empty when the format lists each key once and this key came before.
+    public mutating func add(_ entry: PinnedEntry) -> String {
+        let isCA = (format == .ios || format == .tlsa) && entry.isCertificateAuthority
+        if format.listsEachPinOnce, !seen.insert(PinAndPlace(pin: entry.object.pin, isCA: isCA)).inserted {
+            return ""
         }
-        let pattern = PinFormatEscaping.kotlinString(host.text)
-        text += "CertificatePinner.Builder()\n"
-        for entry in entries {
-            let pin = PinFormatEscaping.kotlinString("sha256/" + entry.object.pin.base64)
-            text += "    .add(\(pattern), \(pin))\n"
+        defer { count += 1 }
+        let pin = entry.object.pin
+        switch format {
+        case .base64: return pin.base64 + "\n"
+        case .hex: return pin.hex + "\n"
+        case .hpkp: return "pin-sha256=\"\(pin.base64)\"\n"
+        case .curl: return (count == 0 ? "" : ";") + "sha256//\(pin.base64)"
+        case .chrome: return (count == 0 ? "" : ",") + pin.base64
+        case .okhttp:
+            guard let host else { return "sha256/\(pin.base64)\n" }
+            let item = PinFormatEscaping.kotlinString("sha256/" + pin.base64)
+            return (count == 0 ? okHttpHead : "")
+                + "    .add(\(PinFormatEscaping.kotlinString(host.text)), \(item))\n"
+        case .android:
+            return (count == 0 ? androidHead : "")
+                + "\(androidIndent)    <!-- \(PinFormatEscaping.xmlComment(entry.label)) -->\n"
+                + "\(androidIndent)    <pin digest=\"SHA-256\">\(PinFormatEscaping.xml(pin.base64))</pin>\n"
+        case .ios:
+            let item =
+                "            <!-- \(PinFormatEscaping.xmlComment(entry.label)) -->\n"
+                + "            <dict>\n"
+                + "                <key>SPKI-SHA256-BASE64</key>\n"
+                + "                <string>\(PinFormatEscaping.xml(pin.base64))</string>\n"
+                + "            </dict>\n"
+            if isCA {
+                authorityItems += item
+                hasAuthority = true
+            } else {
+                leafItems += item
+                hasLeaf = true
+            }
+            return ""
+        case .tlsa:
+            guard let host else { return "" }
+            return "_\(port)._tcp.\(host.text). IN TLSA \(isCA ? 2 : 3) 1 1 \(pin.hex)\n"
+        case .json:
+            return (count == 0 ? "[\n" : ",\n") + jsonObject(entry)
         }
-        text += "    .build()\n"
     }
+
+    /// The end of the document (and, for a document that needs one, its start when nothing was added).
+    public mutating func finish() -> String {
+        switch format {
+        case .base64, .hex, .hpkp, .tlsa: return ""
+        case .curl, .chrome: return count == 0 ? "" : "\n"
+        case .okhttp:
+            guard host != nil else { return "" }
+            return (count == 0 ? okHttpHead : "") + "    .build()\n"
+        case .android:
+            return (count == 0 ? androidHead : "") + "\(androidIndent)</pin-set>\n"
+                + (host != nil ? "</domain-config>\n" : "")
+        case .ios: return iOSDocument()
+        case .json: return count == 0 ? "[]\n" : "\n]\n"
+        }
+    }
+
+    /// The Kotlin that builds a `CertificatePinner`, before its `.add` lines.
+    private var okHttpHead: String { "CertificatePinner.Builder()\n" }
 
     /// A `<pin-set>`, inside a `<domain-config>` for the host when there is one. No `expiration`
     /// attribute: when pins expire is a policy decision, not a property of the certificates.
-    mutating func android(_ entries: [PinnedEntry]) {
-        var indent = ""
-        if let host {
-            text += "<domain-config>\n"
-            text += "    <domain includeSubdomains=\"false\">\(PinFormatEscaping.xml(host.text))</domain>\n"
-            indent = "    "
-        }
-        text += "\(indent)<pin-set>\n"
-        for entry in entries {
-            text += "\(indent)    <!-- \(PinFormatEscaping.xmlComment(entry.label)) -->\n"
-            let pin = PinFormatEscaping.xml(entry.object.pin.base64)
-            text += "\(indent)    <pin digest=\"SHA-256\">\(pin)</pin>\n"
-        }
-        text += "\(indent)</pin-set>\n"
-        if host != nil { text += "</domain-config>\n" }
+    private var androidHead: String {
+        guard let host else { return "<pin-set>\n" }
+        return "<domain-config>\n"
+            + "    <domain includeSubdomains=\"false\">\(PinFormatEscaping.xml(host.text))</domain>\n"
+            + "    <pin-set>\n"
     }
 
-    /// `<key>NSPinnedDomains</key><dict>…</dict>`: wrapped in `<plist><dict>…</dict></plist>`, a
-    /// property list. Without a host the domain is `example.com`, with a comment saying to replace it.
-    mutating func iOS(_ entries: [PinnedEntry]) {
-        text += "<!-- NSPinnedDomains belongs in the NSAppTransportSecurity dictionary of Info.plist. -->\n"
+    private var androidIndent: String { host == nil ? "" : "    " }
+
+    /// `<key>NSPinnedDomains</key><dict>…</dict>`, for the `NSAppTransportSecurity` dictionary of
+    /// Info.plist. Without a host the domain is `example.com`, with a comment saying to replace it.
+    private func iOSDocument() -> String {
+        var text =
+            "<!-- NSPinnedDomains belongs in the NSAppTransportSecurity dictionary of Info.plist. -->\n"
         text += "<key>NSPinnedDomains</key>\n<dict>\n"
         if host == nil {
             text += "    <!-- No host was given: replace example.com with the server's name. -->\n"
@@ -88,66 +136,45 @@ struct PinDocumentWriter {
         text += "    <key>\(PinFormatEscaping.xml(host?.text ?? "example.com"))</key>\n"
         text += "    <dict>\n"
         text += "        <key>NSIncludesSubdomains</key>\n        <false/>\n"
-        let leaves = entries.filter { !$0.isCertificateAuthority }
-        let authorities = entries.filter(\.isCertificateAuthority)
-        if !leaves.isEmpty, !authorities.isEmpty {
+        if hasLeaf, hasAuthority {
             text += "        <!-- With both lists, a connection needs a match in each. -->\n"
         }
-        for (key, list) in [("NSPinnedLeafIdentities", leaves), ("NSPinnedCAIdentities", authorities)]
-        where !list.isEmpty {
-            text += "        <key>\(key)</key>\n        <array>\n"
-            for entry in list {
-                text += "            <!-- \(PinFormatEscaping.xmlComment(entry.label)) -->\n"
-                text += "            <dict>\n"
-                text += "                <key>SPKI-SHA256-BASE64</key>\n"
-                text += "                <string>\(PinFormatEscaping.xml(entry.object.pin.base64))</string>\n"
-                text += "            </dict>\n"
-            }
-            text += "        </array>\n"
+        for (key, items, present) in [
+            ("NSPinnedLeafIdentities", leafItems, hasLeaf),
+            ("NSPinnedCAIdentities", authorityItems, hasAuthority),
+        ] where present {
+            text += "        <key>\(key)</key>\n        <array>\n" + items + "        </array>\n"
         }
-        text += "    </dict>\n</dict>\n"
+        return text + "    </dict>\n</dict>\n"
     }
 
-    /// One TLSA record per pin in zone-file syntax: selector 1 (SubjectPublicKeyInfo), matching type 1
-    /// (SHA-256), usage 3 (DANE-EE) for leaf pins and 2 (DANE-TA) for CA certificates.
-    mutating func tlsa(_ entries: [PinnedEntry]) {
-        guard let host else { return }
-        for entry in entries {
-            let usage = entry.isCertificateAuthority ? 2 : 3
-            text += "_\(port)._tcp.\(host.text). IN TLSA \(usage) 1 1 \(entry.object.pin.hex)\n"
-        }
+    /// One JSON object; every key is always present, `null` where the object has no such property (a
+    /// key has no subject, a request no issuer).
+    private func jsonObject(_ entry: PinnedEntry) -> String {
+        let object = entry.object
+        let algorithm = object.keyAlgorithm
+        let fields: [(String, String)] = [
+            ("file", string(entry.source)),
+            ("position", String(object.position)),
+            ("kind", string(Self.kindName(object.kind))),
+            ("role", string(object.role?.rawValue)),
+            ("subject", string(object.subject)),
+            ("issuer", string(object.issuer)),
+            ("notAfter", string(object.notAfter)),
+            ("keyAlgorithm", string(algorithm.name)),
+            ("keyBits", algorithm.bits.map(String.init) ?? "null"),
+            ("curve", string(algorithm.curve)),
+            ("pinSha256Base64", string(object.pin.base64)),
+            ("pinSha256Hex", string(object.pin.hex)),
+        ]
+        return "  {\n" + fields.map { "    \"\($0.0)\": \($0.1)" }.joined(separator: ",\n") + "\n  }"
     }
 
-    /// An array with one object per entry; every key is always present, `null` where the object has
-    /// no such property (a key has no subject, a request no issuer).
-    mutating func json(_ entries: [PinnedEntry]) {
-        guard !entries.isEmpty else {
-            text += "[]\n"
-            return
-        }
-        text += "[\n"
-        for (index, entry) in entries.enumerated() {
-            let object = entry.object
-            let algorithm = object.keyAlgorithm
-            let fields: [(String, String)] = [
-                ("file", string(entry.source)),
-                ("position", String(object.position)),
-                ("kind", string(Self.kindName(object.kind))),
-                ("role", string(object.role?.rawValue)),
-                ("subject", string(object.subject)),
-                ("issuer", string(object.issuer)),
-                ("notAfter", string(object.notAfter)),
-                ("keyAlgorithm", string(algorithm.name)),
-                ("keyBits", algorithm.bits.map(String.init) ?? "null"),
-                ("curve", string(algorithm.curve)),
-                ("pinSha256Base64", string(object.pin.base64)),
-                ("pinSha256Hex", string(object.pin.hex)),
-            ]
-            text += "  {\n"
-            text += fields.map { "    \"\($0.0)\": \($0.1)" }.joined(separator: ",\n")
-            text += index == entries.count - 1 ? "\n  }\n" : "\n  },\n"
-        }
-        text += "]\n"
+    /// A pin, and for `ios` and `tlsa` (which list leaf and CA pins apart) whether it is listed as a CA's,
+    /// so that a key that is both (rare) is kept once in each list.
+    private struct PinAndPlace: Hashable, Sendable {
+        let pin: Pin
+        let isCA: Bool
     }
 
     private func string(_ value: String?) -> String {

@@ -21,19 +21,31 @@ final class OutputBuffer {
     private var committed: [UInt8] = []
     private var pending: [UInt8] = []
     private let holdLimit = 8 << 20
+    /// Whether some of this input's text went out because it passed `holdLimit`.
+    private var pendingWasWritten = false
 
     func append(_ text: String) {
         pending.append(contentsOf: text.utf8)
-        if pending.count > holdLimit { commit() }
+        if pending.count > holdLimit {
+            pendingWasWritten = true
+            commit()
+        }
     }
 
     func commit() {
+        pendingWasWritten = false
         committed.append(contentsOf: pending)
         pending.removeAll(keepingCapacity: true)
         if committed.count >= 1 << 16 { flush() }
     }
 
-    func discard() { pending.removeAll(keepingCapacity: true) }
+    /// Drops the text held since the last commit; false when part of it was written already.
+    @discardableResult
+    func discard() -> Bool {
+        pending.removeAll(keepingCapacity: true)
+        defer { pendingWasWritten = false }
+        return !pendingWasWritten
+    }
 
     func flush() {
         var offset = 0
@@ -52,28 +64,59 @@ final class OutputBuffer {
     }
 }
 
+/// A `--format` document written as its entries arrive (``PinDocumentStream``), so that a bundle of any
+/// length is formatted in bounded memory. `mark()` before an input and `rollBack()` after one that
+/// failed drop what it added, unless part of its text was written already.
+final class DocumentOutput {
+    private var stream: PinDocumentStream
+    private let output: OutputBuffer
+    /// How many entries were given (before the format dropped repeated keys).
+    private(set) var count = 0
+    private var saved: (stream: PinDocumentStream, count: Int)?
+
+    init(_ formatter: PinFormatter, to output: OutputBuffer) throws {
+        stream = try PinDocumentStream(formatter)
+        self.output = output
+    }
+
+    func add(_ entry: PinnedEntry) {
+        count += 1
+        output.append(stream.add(entry))
+    }
+
+    func mark() { saved = (stream, count) }
+
+    func rollBack(textWasDiscarded: Bool) {
+        if textWasDiscarded, let saved { (stream, count) = saved }
+    }
+
+    /// The end of the document; nothing when no input gave an entry.
+    func finish() {
+        if count > 0 { output.append(stream.finish()) }
+    }
+}
+
 /// What one input prints: every object with --all, else its one pin (and a note when the first
-/// certificate of a bundle is a CA while the leaf comes later). When `collecting`, the objects are kept
-/// in `entries` for a `--format` document instead of being printed as lines.
+/// certificate of a bundle is a CA while the leaf comes later). With a `document`, the objects go into
+/// that `--format` document instead of being printed as lines.
 final class InputReport {
     let file: String
     let showFile: Bool
     let all: Bool
-    let collecting: Bool
-    private(set) var entries: [PinnedEntry] = []
+    let document: DocumentOutput?
     private var chosen: PinnedObject?
     private var firstLeaf: PinnedObject?
 
-    init(file: String, showFile: Bool, all: Bool, collecting: Bool = false) {
+    init(file: String, showFile: Bool, all: Bool, document: DocumentOutput? = nil) {
         self.file = file
         self.showFile = showFile
         self.all = all
-        self.collecting = collecting
+        self.document = document
     }
 
     func add(_ object: PinnedObject, to output: OutputBuffer) {
-        if all, collecting {
-            entries.append(PinnedEntry(object, source: file))
+        if all, let document {
+            document.add(PinnedEntry(object, source: file))
             return
         }
         if all {
@@ -95,8 +138,8 @@ final class InputReport {
 
     func finish(to output: OutputBuffer) {
         guard !all, let chosen else { return }
-        if collecting {
-            entries.append(PinnedEntry(chosen, source: file))
+        if let document {
+            document.add(PinnedEntry(chosen, source: file))
         } else {
             output.append(showFile ? "\(chosen.pin.base64)  \(file)\n" : "\(chosen.pin.base64)\n")
         }

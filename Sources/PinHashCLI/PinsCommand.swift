@@ -19,8 +19,8 @@ struct PinsCommand: ParsableCommand {
             `PIN  ROLE  SUBJECT` for every object (with FILE after PIN when there are several files). \
             Without --all, a bundle gives its first certificate's pin, as openssl x509 reads it (with a note \
             on stderr when that is a CA and the leaf comes later), and a PKCS#12 file its leaf's. \
-            With --format, the same pins are written as one document for that consumer, after every input \
-            is read; an input that fails adds nothing to it.
+            With --format, the same pins are written as one document for that consumer, as the inputs are \
+            read; an input that fails adds nothing to it.
 
             --connect HOST[:PORT] reads the certificates a TLS server sends instead of files and prints them \
             as --all does; one line on stderr says whether the chain is trusted (an untrusted chain still \
@@ -114,30 +114,28 @@ struct PinsCommand: ParsableCommand {
     func run() throws {
         if let connect { return try runConnect(connect) }
         let reader = try input.makeReader()
-        // The default format prints each input's lines as it goes; the others gather every input's pins
-        // into one document.
-        let formatter = format.format == .base64 ? nil : try format.formatter()
+        // The default format prints each input's lines; the others write every input's pins into one
+        // document, as they come.
         let output = OutputBuffer()
-        var entries: [PinnedEntry] = []
+        let document = format.format == .base64 ? nil : try DocumentOutput(format.formatter(), to: output)
         var failed = false
         for file in files {
-            let report = InputReport(
-                file: file, showFile: files.count > 1, all: all, collecting: formatter != nil)
+            let report = InputReport(file: file, showFile: files.count > 1, all: all, document: document)
+            document?.mark()
             do {
                 try reader.forEachPin(inFileAt: file) { object in report.add(object, to: output) }
                 report.finish(to: output)
                 output.commit()
-                entries += report.entries
             } catch {
-                output.discard()
+                // Not inside the optional chain, which would skip the discard without a document.
+                let discarded = output.discard()
+                document?.rollBack(textWasDiscarded: discarded)
                 Diagnostics.warn("\(error)")
                 failed = true
             }
         }
-        if let formatter, !entries.isEmpty {
-            output.append(try formatter.render(entries))
-            output.commit()
-        }
+        document?.finish()
+        output.commit()
         output.flush()
         if failed { throw ExitCode.failure }
     }
@@ -147,9 +145,6 @@ struct PinsCommand: ParsableCommand {
     private func runConnect(_ connect: String) throws {
         let server = try server(connect)
         let connector = try connection.connector(serverName: serverName, startTLS: startTLS)
-        let formatter =
-            format.format == .base64
-            ? nil : try format.formatter(defaultHost: serverName ?? server.host, defaultPort: server.port)
         let chain: ServerChain
         do {
             chain = try connector.chain(of: server)
@@ -158,10 +153,15 @@ struct PinsCommand: ParsableCommand {
             throw ExitCode.failure
         }
         let output = OutputBuffer()
-        let report = InputReport(
-            file: server.description, showFile: false, all: true, collecting: formatter != nil)
+        let document =
+            format.format == .base64
+            ? nil
+            : try DocumentOutput(
+                format.formatter(defaultHost: serverName ?? server.host, defaultPort: server.port), to: output
+            )
+        let report = InputReport(file: server.description, showFile: false, all: true, document: document)
         for certificate in chain.certificates { report.add(certificate, to: output) }
-        if let formatter { output.append(try formatter.render(report.entries)) }
+        document?.finish()
         output.commit()
         output.flush()
         let verification = chain.verification

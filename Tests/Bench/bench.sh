@@ -445,6 +445,30 @@ bench_connect() {
   wait "$pid" 2>/dev/null || true
 }
 
+# bench_stream_format BUNDLE CERTS ENDS — the same stream with --format hex, a document written as the
+# pins come (every --format but base64 used to hold every certificate until the end): same memory limit;
+# the line count and the first and last pins (ENDS, from cwalk, in base64) must agree.
+bench_stream_format() {
+  local bundle=$1 certs=$2 ends=$3 out=$BENCH_DIR/stream-hex.out rss=$BENCH_DIR/stream-hex.rss rc=0
+  # shellcheck disable=SC2002
+  cat "$bundle" | /usr/bin/time -f '%M %e' -o "$rss" "$PINHASH" --cert - --all --format hex >"$out" 2>"$out.err" || rc=$?
+  local kib secs lines want got mib v=PASS problems=""
+  read -r kib secs < <(tail -n 1 "$rss")
+  lines=$(wc -l <"$out")
+  want=$(while read -r pin; do printf '%s' "$pin" | base64 -d | od -An -tx1 -v | tr -d ' \n'; echo; done <"$ends")
+  got=$({ head -n 1 "$out"; tail -n 1 "$out"; })
+  rm -f "$out"
+  ((rc == 0)) || problems+="  pinhash exited $rc: $(head -c 200 "$out.err")"
+  [[ $lines -eq $certs ]] || problems+="  printed $lines lines for $certs certificates"
+  [[ $got == "$want" ]] || problems+="  first and last pins DIFFER from cwalk's"
+  mib=$(calc "$kib / 1024")
+  lt "$mib" "$RSS_LIMIT_MIB" || v=FAIL
+  [[ -z $problems ]] || { v=FAIL; fail "stream --format hex:$problems"; }
+  [[ $v == PASS ]] || FAILED=1
+  report 'stream  the same with --format hex: peak RSS %.1f MiB (limit %d MiB, ratio %.2f), %s s wall  %s%s' \
+    "$mib" "$RSS_LIMIT_MIB" "$(calc "$mib / $RSS_LIMIT_MIB")" "$secs" "$v" "$problems"
+}
+
 bench_stream() {
   local bundle=$BENCH_DIR/bundle1000.pem certs ref_sum ref_lines
   make_bundle 1000 "$bundle"
@@ -454,6 +478,8 @@ bench_stream() {
   "$CWALK" "$bundle" >"$BENCH_DIR/stream.cwalk" || setup_fail "cwalk failed on $bundle"
   ref_lines=$(wc -l <"$BENCH_DIR/stream.cwalk")
   ref_sum=$(sha256sum <"$BENCH_DIR/stream.cwalk" | cut -d' ' -f1)
+  { head -n 1 "$BENCH_DIR/stream.cwalk"; tail -n 1 "$BENCH_DIR/stream.cwalk"; } | awk '{ print $1 }' \
+    >"$BENCH_DIR/stream.cwalk.ends"
   rm -f "$BENCH_DIR/stream.cwalk"
   [[ $ref_lines -eq $certs ]] || setup_fail "cwalk printed $ref_lines pins for $certs certificates"
 
@@ -462,7 +488,6 @@ bench_stream() {
   # pinhash reads a real pipe (not a seekable file, hence cat); GNU time measures pinhash only
   # shellcheck disable=SC2002
   cat "$bundle" | /usr/bin/time -f '%M %e' -o "$rss_file" "$PINHASH" --cert - --all >"$out" 2>"$out.err" || rc=$?
-  ((BENCH_KEEP_BIG == 1)) || rm -f "$bundle"
 
   local kib secs lines sum
   read -r kib secs < <(tail -n 1 "$rss_file")
@@ -487,6 +512,8 @@ bench_stream() {
   [[ $v == PASS ]] || FAILED=1
   report 'stream  %s certs via stdin: peak RSS %.1f MiB (limit %d MiB, ratio %.2f), %s s wall  %s%s' \
     "$(thousands "$certs")" "$mib" "$RSS_LIMIT_MIB" "$ratio" "$secs" "$v" "$problems"
+  bench_stream_format "$bundle" "$certs" "$BENCH_DIR/stream.cwalk.ends"
+  ((BENCH_KEEP_BIG == 1)) || rm -f "$bundle"
 }
 
 # ---------------------------------------------------------------------------------------------------- main

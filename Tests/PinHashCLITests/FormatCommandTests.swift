@@ -272,6 +272,27 @@ struct FormatCommandTests {
         #expect(objects.map { $0["file"] as? String } == ["certs/leaf.pem", "keys/ed25519.pkcs8.pem"])
     }
 
+    @Test("An input that fails after some of its objects leaves no trace in the document written as it goes")
+    func failingInputIsRolledBack() throws {
+        let leaf = try Fixtures.file("certs/leaf.pem").expectedPin
+        // The failing bundle's first certificate is the same leaf: had it stayed in the document, curl's
+        // list (each key once) would drop the good file's, and JSON would lack its opening bracket.
+        let curl = try run([
+            "--format", "curl", "--all", "malformed/bundle-second-truncated.pem", "certs/leaf.pem",
+        ])
+        #expect(curl.status == 1)
+        #expect(curl.stdout == "sha256//\(leaf)\n")
+        let json = try run([
+            "--format", "json", "--all", "malformed/bundle-second-truncated.pem", "certs/leaf.pem",
+            "malformed/bundle-second-truncated.pem", "keys/ed25519.pkcs8.pem",
+        ])
+        #expect(json.status == 1)
+        #expect(json.stderrLines.count == 2)
+        let objects = try #require(
+            try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        #expect(objects.map { $0["file"] as? String } == ["certs/leaf.pem", "keys/ed25519.pkcs8.pem"])
+    }
+
     @Test(
         "When every input fails nothing is printed, for every format",
         arguments: ["json", "curl", "android", "ios", "hex"])
