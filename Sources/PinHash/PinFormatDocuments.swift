@@ -48,6 +48,9 @@ public struct PinDocumentStream: Sendable {
         port = formatter.port
     }
 
+    /// Whether no entry has been added (the first is never dropped as a repeat).
+    public var isEmpty: Bool { count == 0 }
+
     /// The text for `entry`: empty when the format lists each key once and this key came before.
     public mutating func add(_ entry: PinnedEntry) -> String {
         let isCA = (format == .ios || format == .tlsa) && entry.isCertificateAuthority

@@ -70,29 +70,24 @@ final class OutputBuffer {
 final class DocumentOutput {
     private var stream: PinDocumentStream
     private let output: OutputBuffer
-    /// How many entries were given (before the format dropped repeated keys).
-    private(set) var count = 0
-    private var saved: (stream: PinDocumentStream, count: Int)?
+    private var saved: PinDocumentStream?
 
     init(_ formatter: PinFormatter, to output: OutputBuffer) throws {
         stream = try PinDocumentStream(formatter)
         self.output = output
     }
 
-    func add(_ entry: PinnedEntry) {
-        count += 1
-        output.append(stream.add(entry))
-    }
+    func add(_ entry: PinnedEntry) { output.append(stream.add(entry)) }
 
-    func mark() { saved = (stream, count) }
+    func mark() { saved = stream }
 
     func rollBack(textWasDiscarded: Bool) {
-        if textWasDiscarded, let saved { (stream, count) = saved }
+        if textWasDiscarded, let saved { stream = saved }
     }
 
     /// The end of the document; nothing when no input gave an entry.
     func finish() {
-        if count > 0 { output.append(stream.finish()) }
+        if !stream.isEmpty { output.append(stream.finish()) }
     }
 }
 
