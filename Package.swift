@@ -5,31 +5,45 @@ let package = Package(
     name: "pinhash",
     products: [
         .library(name: "PinHash", targets: ["PinHash"]),
+        .library(name: "PinHashLive", targets: ["PinHashLive"]),
         .executable(name: "pinhash", targets: ["PinHashCLI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
     ],
     targets: [
+        // libcrypto: keys, PKCS#12, SHA-256, key generation. libssl: the TLS client of PinHashLive only.
         .systemLibrary(
             name: "CPinhashOpenSSL",
-            pkgConfig: "openssl",
+            pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
+        .systemLibrary(
+            name: "CPinhashLibSSL",
+            pkgConfig: "libssl",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        // Pins of files, formats, headers, verification, backup keys: libcrypto only.
         .target(
             name: "PinHash",
             dependencies: ["CPinhashOpenSSL"]
+        ),
+        // Live servers (TCP, TLS, STARTTLS, HTTP) and the site audit: libssl as well.
+        .target(
+            name: "PinHashLive",
+            dependencies: ["PinHash", "CPinhashOpenSSL", "CPinhashLibSSL"]
         ),
         .executableTarget(
             name: "PinHashCLI",
             dependencies: [
                 "PinHash",
+                "PinHashLive",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(
             name: "PinHashTests",
-            dependencies: ["PinHash"]
+            dependencies: ["PinHash", "PinHashLive"]
         ),
         .testTarget(
             name: "PinHashCLITests",
@@ -44,7 +58,7 @@ if Context.environment["PINHASH_FUZZ"] == "1" {
     package.targets.append(
         .executableTarget(
             name: "PinHashFuzz",
-            dependencies: ["PinHash"],
+            dependencies: ["PinHash", "PinHashLive"],
             exclude: ["pinhash.dict"],
             // `@_extern(c)` declares libFuzzer's driver without a C module; lld lets the `main` SwiftPM
             // defines for the target take the place of libFuzzer's (gold fails on the pair).

@@ -15,7 +15,6 @@
 #include <openssl/pkcs12.h>
 #include <openssl/provider.h>
 #include <openssl/sha.h>
-#include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 

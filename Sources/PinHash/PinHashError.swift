@@ -84,7 +84,7 @@ public struct PinHashError: Error, Sendable, Hashable, CustomStringConvertible {
         return "\(source == "-" ? "standard input" : source): \(reason)"
     }
 
-    func naming(_ source: String) -> PinHashError {
+    package func naming(_ source: String) -> PinHashError {
         var copy = self
         if copy.source == nil { copy.source = source }
         return copy

@@ -1,5 +1,6 @@
 import ArgumentParser
 import PinHash
+import PinHashLive
 
 /// `pinhash audit`: fetches a site's response heads over HTTPS and plain HTTP and checks its HSTS and
 /// HPKP headers, certificate chain and redirects.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import PinHash
+import PinHashLive
 
 extension BackupKeyAlgorithm: ExpressibleByArgument {}
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import PinHash
+import PinHashLive
 
 /// How the commands that reach a server (`--connect`, `audit`) connect and what they trust.
 struct ConnectionOptions: ParsableArguments {

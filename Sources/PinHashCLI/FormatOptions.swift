@@ -1,5 +1,6 @@
 import ArgumentParser
 import PinHash
+import PinHashLive
 
 /// How the commands that print pins write them: `--format`, and the server `--host` and `--port` that
 /// some formats name.

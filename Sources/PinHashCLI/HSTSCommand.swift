@@ -1,5 +1,6 @@
 import ArgumentParser
 import PinHash
+import PinHashLive
 
 /// `pinhash hsts`: a Strict-Transport-Security header, refused when `--preload` is asked for and the
 /// preload list would reject it.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import PinHash
+import PinHashLive
 
 /// The input types the flags force.
 enum ForcedType: String {

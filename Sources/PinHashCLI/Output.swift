@@ -1,4 +1,5 @@
 import PinHash
+import PinHashLive
 
 #if canImport(Glibc)
     import Glibc

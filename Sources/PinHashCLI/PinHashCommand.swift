@@ -1,5 +1,6 @@
 import ArgumentParser
 import PinHash
+import PinHashLive
 
 #if canImport(Glibc)
     import Glibc

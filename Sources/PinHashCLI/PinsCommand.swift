@@ -1,5 +1,6 @@
 import ArgumentParser
 import PinHash
+import PinHashLive
 
 /// `pinhash [pins] FILE…`: the pins of keys, requests, certificates and PKCS#12 files.
 struct PinsCommand: ParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import PinHash
+import PinHashLive
 
 /// `pinhash verify --pin P … FILE…`: whether any key or certificate in the inputs has one of the pins.
 struct VerifyCommand: ParsableCommand {

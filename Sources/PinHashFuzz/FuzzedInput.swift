@@ -1,4 +1,5 @@
 import PinHash
+import PinHashLive
 
 /// The passphrase of the encrypted fixtures the corpus is seeded from, so that mutations of them get past
 /// the PKCS#12 integrity check and the decryption into the decoders behind them.

@@ -1,5 +1,6 @@
 import Foundation
 import PinHash
+import PinHashLive
 import Testing
 
 #if canImport(Glibc)

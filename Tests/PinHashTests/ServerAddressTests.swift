@@ -1,4 +1,5 @@
 import PinHash
+import PinHashLive
 import Testing
 
 @Suite("Server addresses and URLs as the command line takes them")

@@ -1,6 +1,6 @@
 /// Writes text into the languages pin formats produce, so that any subject, file name or host comes out
 /// as data, never as markup or code. Non-ASCII text stays UTF-8 in every one of them.
-enum PinFormatEscaping {
+package enum PinFormatEscaping {
     /// Text for XML character data or a double-quoted attribute value. Tabs and line ends become
     /// character references (a parser would otherwise normalise them); characters XML 1.0 cannot carry
     /// even as a reference (other C0 controls, U+FFFE, U+FFFF) become U+FFFD.
@@ -43,7 +43,7 @@ enum PinFormatEscaping {
     /// A JSON string literal, quotes included (RFC 8259): `"` and `\` escaped, every control character
     /// as `\n`-style or `\u00XX` escapes, and U+2028/U+2029 escaped too so the text is also valid
     /// JavaScript.
-    static func jsonString(_ text: String) -> String {
+    package static func jsonString(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

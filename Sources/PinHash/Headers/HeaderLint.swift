@@ -77,7 +77,7 @@ public struct HeaderField: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { "\(kind.rawValue): \(value)" }
 
-    static func trimmingWhiteSpace(_ text: Substring) -> String {
+    package static func trimmingWhiteSpace(_ text: Substring) -> String {
         var text = text
         while let first = text.first, first == " " || first == "\t" { text = text.dropFirst() }
         while let last = text.last, last == " " || last == "\t" { text = text.dropLast() }

@@ -1,11 +1,11 @@
 internal import CPinhashOpenSSL
 
 /// OpenSSL's error queue, cleared before each call into OpenSSL and drained after it.
-enum OpenSSLErrors {
-    static func clear() { ERR_clear_error() }
+package enum OpenSSLErrors {
+    package static func clear() { ERR_clear_error() }
 
     /// The reason strings queued since the last `clear()`, oldest first, and empties the queue.
-    static func drain() -> [String] {
+    package static func drain() -> [String] {
         var reasons: [String] = []
         while true {
             let code = ERR_get_error()
@@ -16,14 +16,14 @@ enum OpenSSLErrors {
     }
 
     /// The most specific reason queued, for the end of an error message: ` (bad decrypt)`.
-    static func drainedSuffix() -> String {
+    package static func drainedSuffix() -> String {
         guard let reason = drain().last else { return "" }
         return " (\(reason))"
     }
 }
 
 /// Frees memory OpenSSL allocated (`OPENSSL_free` is a macro Swift cannot call).
-func freeOpenSSLBuffer(_ pointer: UnsafeMutableRawPointer?) {
+package func freeOpenSSLBuffer(_ pointer: UnsafeMutableRawPointer?) {
     CRYPTO_free(pointer, #fileID, #line)
 }
 
@@ -49,6 +49,6 @@ enum OpenSSLSetUp {
 }
 
 /// OpenSSL, initialised: call before using its key decoders, encoders or generators.
-func readyOpenSSLForKeys() {
+package func readyOpenSSLForKeys() {
     _ = OpenSSLSetUp.done
 }

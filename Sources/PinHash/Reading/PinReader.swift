@@ -385,6 +385,13 @@ final class ReadSession {
     }
 }
 
+extension PinnedObject {
+    /// A certificate pinned as a file's would be (for the certificates a server sends).
+    package static func certificate(der: [UInt8], position: Int) throws(PinHashError) -> PinnedObject {
+        try ReadSession.certificate(der, position: position, trusted: false)
+    }
+}
+
 /// `2049-12-31T23:59:59Z` from a DER UTCTime or GeneralizedTime element.
 func formatTime(_ element: UnsafeBufferPointer<UInt8>) -> String? {
     guard element.count > 2 else { return nil }

@@ -1,4 +1,6 @@
+internal import CPinhashLibSSL
 internal import CPinhashOpenSSL
+import PinHash
 
 #if canImport(Glibc)
     import Glibc

@@ -1,3 +1,4 @@
+import PinHash
 /// What part of a site a `SiteAudit` finding is about.
 public enum AuditArea: String, Sendable, Hashable, CaseIterable {
     /// The certificate chain the server sent and whether it verifies.

@@ -1,3 +1,4 @@
+import PinHash
 /// pinhash's version, as `pinhash --version` prints it and its HTTP requests name it.
 public let pinHashVersion = "0.1.0"
 
@@ -105,11 +106,7 @@ public struct ServerConnector: Sendable {
         var objects: [PinnedObject] = []
         for (index, der) in certificates.enumerated() {
             do throws(PinHashError) {
-                if let object = try ReadSession.publicObject(
-                    .certificate(trusted: false), der: der, position: index + 1)
-                {
-                    objects.append(object)
-                }
+                objects.append(try PinnedObject.certificate(der: der, position: index + 1))
             } catch {
                 throw PinHashError(.protocolFailure, "\(what) \(index + 1) from the server: \(error.reason)")
             }

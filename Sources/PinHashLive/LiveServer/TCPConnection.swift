@@ -1,4 +1,5 @@
 import Dispatch
+import PinHash
 
 #if canImport(Glibc)
     import Glibc

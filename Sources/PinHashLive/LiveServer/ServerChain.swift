@@ -1,3 +1,4 @@
+import PinHash
 /// The mail protocols whose STARTTLS command `ServerConnector` speaks before the TLS handshake.
 public enum StartTLSProtocol: String, Sendable, Hashable, CaseIterable {
     case smtp, imap, pop3

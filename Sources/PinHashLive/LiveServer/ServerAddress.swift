@@ -1,3 +1,4 @@
+import PinHash
 /// A server to connect to: a DNS name or IP address and a TCP port.
 ///
 /// Parsed from `HOST`, `HOST:PORT`, `IPv4:PORT`, a bare IPv6 address (`::1`) or `[IPv6]:PORT`.

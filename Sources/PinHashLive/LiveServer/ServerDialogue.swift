@@ -1,3 +1,4 @@
+import PinHash
 /// Reads a server's replies line by line (STARTTLS) or up to the end of an HTTP head, never past what
 /// it was asked for by more than one receive, and within a size limit.
 struct ReplyReader {
