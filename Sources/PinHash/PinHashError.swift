@@ -1,6 +1,8 @@
-/// An input that pinhash could not turn into pins, with the reason in words a person can act on.
+/// An input that pinhash could not turn into pins, with what is wrong in words a person can act on and,
+/// where the library knows, what would fix it as a ``Remedy``.
 ///
-/// `description` reads `FILE: REASON`, the form the command-line tool prints after `pinhash: `.
+/// `description` reads `FILE: REASON` (and `; REMEDY`), in the library's words; the command-line tool
+/// words the remedy with its own options.
 public struct PinHashError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What kind of problem this is; new codes may be added, so match on the ones you handle.
     public struct Code: Sendable, Hashable, CustomStringConvertible {
@@ -23,6 +25,9 @@ public struct PinHashError: Error, Sendable, Hashable, CustomStringConvertible {
             case handshakeFailed = "TLS handshake failed"
             case noCertificate = "no certificate"
             case protocolFailure = "protocol failure"
+            case hostRequired = "host required"
+            case invalidHost = "invalid host"
+            case invalidPort = "invalid port"
         }
 
         let backing: Backing
@@ -61,6 +66,12 @@ public struct PinHashError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let noCertificate = Code(backing: .noCertificate)
         /// The server's STARTTLS or HTTP reply was refused, malformed or too large.
         public static let protocolFailure = Code(backing: .protocolFailure)
+        /// A format names the server (a TLSA record's owner name) and no host was given.
+        public static let hostRequired = Code(backing: .hostRequired)
+        /// A format's host is not a DNS name or IP address, or is a kind of host the format cannot name.
+        public static let invalidHost = Code(backing: .invalidHost)
+        /// A format's port is not in 1...65535.
+        public static let invalidPort = Code(backing: .invalidPort)
         /// OpenSSL failed in a way no input should cause (out of memory, say).
         public static let internalFailure = Code(backing: .internalFailure)
 
@@ -72,16 +83,20 @@ public struct PinHashError: Error, Sendable, Hashable, CustomStringConvertible {
     public let reason: String
     /// The input's name as the caller gave it (a path, or `-` for standard input), when known.
     public var source: String?
+    /// What would fix it, when the library knows.
+    public let remedy: Remedy?
 
-    public init(_ code: Code, _ reason: String, source: String? = nil) {
+    public init(_ code: Code, _ reason: String, source: String? = nil, remedy: Remedy? = nil) {
         self.code = code
         self.reason = reason
         self.source = source
+        self.remedy = remedy
     }
 
     public var description: String {
-        guard let source else { return reason }
-        return "\(source == "-" ? "standard input" : source): \(reason)"
+        let problem = remedy.map { "\(reason); \($0)" } ?? reason
+        guard let source else { return problem }
+        return "\(source == "-" ? "standard input" : source): \(problem)"
     }
 
     package func naming(_ source: String) -> PinHashError {
@@ -95,7 +110,7 @@ public struct PinHashError: Error, Sendable, Hashable, CustomStringConvertible {
     func within(_ part: String) -> PinHashError {
         let joined =
             reason.hasPrefix("is ") || reason.hasPrefix("has ") ? "\(part) \(reason)" : "\(part): \(reason)"
-        return PinHashError(code, joined, source: source)
+        return PinHashError(code, joined, source: source, remedy: remedy)
     }
 
     static func malformed(_ reason: String) -> PinHashError { PinHashError(.malformedInput, reason) }

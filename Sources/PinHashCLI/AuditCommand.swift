@@ -77,7 +77,7 @@ struct AuditCommand: ParsableCommand {
         let connector = try connection.connector()
         let fetched: (head: HTTPResponseHead, chain: ServerChain?)
         do { fetched = try connector.responseHead(of: url) } catch {
-            Diagnostics.warn("\(error.source == nil ? "\(url.server): " : "")\(error)")
+            Diagnostics.warn(error.naming(url.server.description))
             throw ExitCode(2)
         }
         guard let chain = fetched.chain else {

@@ -114,6 +114,9 @@ struct BackupCommand: ParsableCommand {
             }
             output.commit()
             output.flush()
+        } catch let error as PinHashError {
+            Diagnostics.warn(error, passphraseOption: "--passout")
+            throw ExitCode.failure
         } catch {
             Diagnostics.warn("\(error)")
             throw ExitCode.failure

@@ -100,7 +100,7 @@ struct HeaderCommand: ParsableCommand {
             do {
                 chain += try reader.pins(inFileAt: file).map { PinOrigin(file: file, object: $0) }
             } catch {
-                Diagnostics.warn("\(error)")
+                Diagnostics.warn(error)
                 failed = true
             }
         }
@@ -125,7 +125,7 @@ struct HeaderCommand: ParsableCommand {
             do {
                 backupPins += try backupReader.pins(inFileAt: backup).map(\.pin)
             } catch {
-                Diagnostics.warn("\(error)")
+                Diagnostics.warn(error)
                 failed = true
             }
         }

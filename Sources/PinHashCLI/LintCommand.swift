@@ -114,7 +114,7 @@ struct LintCommand: ParsableCommand {
                 do {
                     keysInUse += try reader.pins(inFileAt: file).map { PinOrigin(file: file, object: $0) }
                 } catch {
-                    Diagnostics.warn("\(error)")
+                    Diagnostics.warn(error)
                     failed = true
                 }
             }

@@ -131,7 +131,7 @@ struct PinsCommand: ParsableCommand {
                 // Not inside the optional chain, which would skip the discard without a document.
                 let discarded = output.discard()
                 document?.rollBack(textWasDiscarded: discarded)
-                Diagnostics.warn("\(error)")
+                Diagnostics.warn(error)
                 failed = true
             }
         }
@@ -150,7 +150,7 @@ struct PinsCommand: ParsableCommand {
         do {
             chain = try connector.chain(of: server)
         } catch {
-            Diagnostics.warn("\(error)")
+            Diagnostics.warn(error)
             throw ExitCode.failure
         }
         let output = OutputBuffer()

@@ -107,7 +107,7 @@ struct VerifyCommand: ParsableCommand {
             do {
                 verification.check(try reader.pins(inFileAt: file), from: file)
             } catch {
-                Diagnostics.warn("\(error)")
+                Diagnostics.warn(error)
                 failed = true
             }
         }

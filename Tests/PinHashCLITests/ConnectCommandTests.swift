@@ -246,6 +246,35 @@ struct ConnectCommandTests {
         #expect(reason.contains("unrecognized name"), "\(reason)")
     }
 
+    @Test("The command line words the library's remedy for a name the server lacks with --servername")
+    func noServerNameMatchNamesTheOption() throws {
+        let server = try OpenSSLTLSServer(.selectedByName)
+        defer { server.stop() }
+        let target = "127.0.0.1:\(server.port)"
+        let (reason, _) = try Self.failure(
+            ["--connect", target, "--servername", "www.example.com"], server: target)
+        #expect(
+            reason.hasSuffix(
+                ": the server has no certificate for the name sent (www.example.com); check --servername"),
+            "\(reason)")
+    }
+
+    @Test(
+        "A mail server reached without --starttls: the TLS error says the port wants --starttls",
+        .enabled(if: LiveTools.python != nil, "python3 is not installed: apt-get install python3"))
+    func plaintextGreetingNamesStartTLS() throws {
+        let server = try StartTLSServer("smtp")
+        defer { server.stop() }
+        let target = "127.0.0.1:\(server.port)"
+        let (reason, _) = try Self.failure(["--connect", target, "--timeout", "5"], server: target)
+        #expect(reason.hasPrefix("TLS handshake failed: "), "\(reason)")
+        #expect(
+            reason.hasSuffix(
+                ": the server did not answer with TLS; is port \(server.port) a TLS port? (mail servers on 25, "
+                    + "587, 143 and 110 need --starttls)"),
+            "\(reason)")
+    }
+
     // MARK: Servers that fail
 
     /// A TCP server that fails a client in one way, and the reason pinhash must give.

@@ -191,10 +191,10 @@ struct PinFormatTests {
     @Test("tlsa without a host fails with hostRequired")
     func tlsaNeedsAHost() throws {
         let leaf = try entries("certs/leaf.pem")
-        let error = #expect(throws: PinFormatError.self) { try PinFormatter(format: .tlsa).render(leaf) }
+        let error = #expect(throws: PinHashError.self) { try PinFormatter(format: .tlsa).render(leaf) }
         #expect(error?.code == .hostRequired)
         #expect(error?.reason == "tlsa needs a host: its records are named _PORT._tcp.HOST")
-        #expect(throws: PinFormatError.self) { try PinFormatter(format: .tlsa).validate() }
+        #expect(throws: PinHashError.self) { try PinFormatter(format: .tlsa).validate() }
     }
 
     @Test("tlsa and ios take names only; okhttp and android take IP addresses too")
@@ -202,7 +202,7 @@ struct PinFormatTests {
         let leaf = try entries("certs/leaf.pem")
         for format in [PinFormat.tlsa, .ios] {
             for address in ["192.0.2.1", "2001:db8::1"] {
-                let error = #expect(throws: PinFormatError.self, "\(format) \(address)") {
+                let error = #expect(throws: PinHashError.self, "\(format) \(address)") {
                     try PinFormatter(format: format, host: address).render(leaf)
                 }
                 #expect(error?.code == .invalidHost)
@@ -216,7 +216,7 @@ struct PinFormatTests {
     @Test(
         "tlsa takes ports 1 to 65535; formats without a port ignore it", arguments: [0, -1, 65536, 100_000])
     func portRange(port: Int) throws {
-        let error = #expect(throws: PinFormatError.self) {
+        let error = #expect(throws: PinHashError.self) {
             try PinFormatter(format: .tlsa, host: "example.com", port: port).validate()
         }
         #expect(error?.code == .invalidPort)
@@ -253,7 +253,7 @@ struct PinFormatTests {
         ])
     func refusedHosts(host: String) throws {
         for format in [PinFormat.okhttp, .android, .ios, .tlsa] {
-            let error = #expect(throws: PinFormatError.self, "\(format)") {
+            let error = #expect(throws: PinHashError.self, "\(format)") {
                 try PinFormatter(format: format, host: host).validate()
             }
             #expect(error?.code == .invalidHost, "\(format)")

@@ -87,28 +87,28 @@ public struct PinFormatter: Sendable, Hashable {
     /// Checks that the host and port suit the format: a host where the format needs one, a DNS name or IP
     /// address with nothing else in it, a name rather than an address where the consumer takes only names
     /// (`ios`, `tlsa`), and a port in 1...65535.
-    public func validate() throws(PinFormatError) {
+    public func validate() throws(PinHashError) {
         _ = try checkedHost()
     }
 
     /// The document for `entries`, in their order. No entries give an empty document (`[]` for JSON, an
     /// empty pin set) or, for the line formats, no text at all. ``PinDocumentStream`` writes the same
     /// document as entries arrive.
-    public func render(_ entries: [PinnedEntry]) throws(PinFormatError) -> String {
+    public func render(_ entries: [PinnedEntry]) throws(PinHashError) -> String {
         var stream = try PinDocumentStream(self)
         var text = ""
         for entry in entries { text += stream.add(entry) }
         return text + stream.finish()
     }
 
-    func checkedHost() throws(PinFormatError) -> PinFormatHost? {
+    func checkedHost() throws(PinHashError) -> PinFormatHost? {
         if format.usesPort, !(1...65535).contains(port) {
-            throw PinFormatError(.invalidPort, "the port \(port) is not in 1...65535")
+            throw PinHashError(.invalidPort, "the port \(port) is not in 1...65535")
         }
         guard format.usesHost else { return nil }
         guard let host else {
             if format.requiresHost {
-                throw PinFormatError(
+                throw PinHashError(
                     .hostRequired, "\(format.rawValue) needs a host: its records are named _PORT._tcp.HOST")
             }
             return nil
@@ -116,7 +116,7 @@ public struct PinFormatter: Sendable, Hashable {
         let checked = try PinFormatHost(host)
         if checked.isAddress, format == .tlsa || format == .ios {
             let consumer = format == .tlsa ? "a TLSA record's name" : "NSPinnedDomains"
-            throw PinFormatError(
+            throw PinHashError(
                 .invalidHost, "\(consumer) takes a DNS name, not an IP address like \(checked.text)")
         }
         return checked

@@ -42,7 +42,7 @@ public struct PinDocumentStream: Sendable {
     private var hasAuthority = false
 
     /// A stream for `formatter`'s format, host and port; throws what ``PinFormatter/validate()`` throws.
-    public init(_ formatter: PinFormatter) throws(PinFormatError) {
+    public init(_ formatter: PinFormatter) throws(PinHashError) {
         format = formatter.format
         host = try formatter.checkedHost()
         port = formatter.port

@@ -9,7 +9,7 @@ struct PinFormatHost: Sendable, Hashable {
     /// The name in lower case, without a trailing dot or IPv6 brackets.
     let text: String
 
-    init(_ given: String) throws(PinFormatError) {
+    init(_ given: String) throws(PinHashError) {
         var scalars = Array(given.unicodeScalars)
         guard !scalars.isEmpty else { throw Self.invalid("the host is empty") }
         if let bad = scalars.first(where: { !$0.isASCII || !Self.mayAppear($0) }) {
@@ -53,7 +53,7 @@ struct PinFormatHost: Sendable, Hashable {
         }
     }
 
-    private static func checkedDNSName(_ text: String) throws(PinFormatError) -> String {
+    private static func checkedDNSName(_ text: String) throws(PinHashError) -> String {
         var name = text
         if name.hasSuffix(".") { name.removeLast() }
         guard name.utf8.count <= 253 else { throw invalid("the host name is longer than 253 characters") }
@@ -116,5 +116,5 @@ struct PinFormatHost: Sendable, Hashable {
         return printable ? "'\(Character(scalar))' (\(code))" : code
     }
 
-    private static func invalid(_ reason: String) -> PinFormatError { PinFormatError(.invalidHost, reason) }
+    private static func invalid(_ reason: String) -> PinHashError { PinHashError(.invalidHost, reason) }
 }

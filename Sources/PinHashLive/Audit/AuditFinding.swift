@@ -1,4 +1,5 @@
 import PinHash
+
 /// What part of a site a `SiteAudit` finding is about.
 public enum AuditArea: String, Sendable, Hashable, CaseIterable {
     /// The certificate chain the server sent and whether it verifies.

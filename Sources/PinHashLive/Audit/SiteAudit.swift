@@ -1,4 +1,5 @@
 import PinHash
+
 /// What the plain-HTTP request of an audit (`GET /` on `http://HOST[:PORT]/`) got.
 public struct PlainHTTPProbe: Sendable, Hashable {
     public enum Outcome: Sendable, Hashable {

@@ -1,4 +1,5 @@
 import PinHash
+
 extension SiteAudit {
     /// The report `pinhash audit` prints: what was fetched, the certificates sent (each as
     /// `PIN  ROLE  SUBJECT`, as `pinhash --cert FILE --all` prints them), the findings one a line

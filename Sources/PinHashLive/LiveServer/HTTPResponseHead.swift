@@ -1,4 +1,5 @@
 import PinHash
+
 /// An `http://` or `https://` URL as `pinhash audit` takes it: scheme, server and path; no user
 /// information, query strings are kept in the path, fragments are dropped.
 public struct HTTPURL: Sendable, Hashable, CustomStringConvertible {

@@ -1,4 +1,5 @@
 import PinHash
+
 /// A server to connect to: a DNS name or IP address and a TCP port.
 ///
 /// Parsed from `HOST`, `HOST:PORT`, `IPv4:PORT`, a bare IPv6 address (`::1`) or `[IPv6]:PORT`.

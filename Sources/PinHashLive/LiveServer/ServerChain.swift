@@ -1,4 +1,5 @@
 import PinHash
+
 /// The mail protocols whose STARTTLS command `ServerConnector` speaks before the TLS handshake.
 public enum StartTLSProtocol: String, Sendable, Hashable, CaseIterable {
     case smtp, imap, pop3

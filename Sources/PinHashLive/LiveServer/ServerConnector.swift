@@ -1,4 +1,5 @@
 import PinHash
+
 /// pinhash's version, as `pinhash --version` prints it and its HTTP requests name it.
 public let pinHashVersion = "0.1.0"
 

@@ -1,4 +1,5 @@
 import PinHash
+
 /// Reads a server's replies line by line (STARTTLS) or up to the end of an HTTP head, never past what
 /// it was asked for by more than one receive, and within a size limit.
 struct ReplyReader {

@@ -165,22 +165,24 @@ final class TLSClientSession: ByteStream {
             return PinHashError(.handshakeFailed, "TLS handshake failed (OpenSSL error \(failure))")
         }
         var hint = ""
+        var remedy: Remedy?
         if reason == "wrong version number" || reason == "packet length too long"
             || reason == "record layer failure"
         {
-            hint =
-                ": the server did not answer with TLS; is port \(connection.port) a TLS port? (mail servers on "
-                + "25, 587, 143 and 110 need --starttls)"
+            hint = ": the server did not answer with TLS; is port \(connection.port) a TLS port?"
+            remedy = .useStartTLS
         } else if reason.hasSuffix("unrecognized name") {
-            hint =
-                serverName.map {
-                    ": the server has no certificate for the name sent (\($0)); check --servername"
-                }
-                ?? ": the server wants a name; give it with --servername"
-        } else if reason.hasSuffix("alert handshake failure") {
-            hint = serverName == nil ? " (no server name was sent: try --servername)" : ""
+            if let serverName {
+                hint = ": the server has no certificate for the name sent (\(serverName))"
+                remedy = .checkServerName(serverName)
+            } else {
+                hint = ": the server wants a name"
+                remedy = .giveServerName
+            }
+        } else if reason.hasSuffix("alert handshake failure"), serverName == nil {
+            remedy = .tryServerName
         }
-        return PinHashError(.handshakeFailed, "TLS handshake failed: \(reason)\(hint)")
+        return PinHashError(.handshakeFailed, "TLS handshake failed: \(reason)\(hint)", remedy: remedy)
     }
 
     /// The DER of each certificate the server sent, in order (the leaf first).

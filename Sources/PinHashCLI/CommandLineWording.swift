@@ -1,0 +1,32 @@
+import PinHash
+
+extension PinHashError {
+    /// The error as pinhash prints it after `pinhash: `: `FILE: REASON`, with the library's remedy worded
+    /// by the option that applies. `passphraseOption` is the option the command reads its passphrase
+    /// with (`--passin`, or `--passout` for a new key).
+    func commandLineMessage(passphraseOption: String = "--passin") -> String {
+        let text: String
+        switch remedy {
+        case .givePassphrase(let noTerminal)?:
+            text =
+                "\(reason); give the passphrase with \(passphraseOption)"
+                + (noTerminal ? " (no terminal to ask on)" : "")
+        case .setEnvironmentVariable(let name)?:
+            text = "environment variable \(name) (from \(passphraseOption) env:) is not set"
+        case .useStartTLS?: text = "\(reason) (mail servers on 25, 587, 143 and 110 need --starttls)"
+        case .checkServerName?: text = "\(reason); check --servername"
+        case .giveServerName?: text = "\(reason); give it with --servername"
+        case .tryServerName?: text = "\(reason) (no server name was sent: try --servername)"
+        case nil: text = reason
+        }
+        guard let source else { return text }
+        return "\(source == "-" ? "standard input" : source): \(text)"
+    }
+}
+
+extension Diagnostics {
+    /// An error on standard error, worded for the command line.
+    static func warn(_ error: PinHashError, passphraseOption: String = "--passin") {
+        warn(error.commandLineMessage(passphraseOption: passphraseOption))
+    }
+}
