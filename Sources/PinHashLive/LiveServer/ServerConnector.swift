@@ -1,6 +1,6 @@
 import PinHash
 
-/// pinhash's version, as `pinhash --version` prints it and its HTTP requests name it.
+/// pinhash's version: the command prints it, and the HTTP requests of ``ServerConnector`` name it.
 public let pinHashVersion = "0.1.0"
 
 /// Connects to TLS servers to read the certificates they send, and fetches HTTP response heads for
@@ -68,7 +68,7 @@ public struct ServerConnector: Sendable {
         }
     }
 
-    /// The name sent as SNI: the --servername, else the host unless it is an IP address (RFC 6066 §3).
+    /// The name sent as SNI: ``ConnectOptions/serverName``, else the host unless it is an IP address (RFC 6066 §3).
     func serverName(for server: ServerAddress) -> String? {
         if let serverName = options.serverName { return Self.withoutTrailingDot(serverName) }
         return isIPAddressLiteral(server.host) ? nil : Self.withoutTrailingDot(server.host)

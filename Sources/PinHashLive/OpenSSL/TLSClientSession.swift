@@ -93,7 +93,7 @@ final class TLSClientSession: ByteStream {
     /// SSL_CERT_FILE first), but without the default bundle file when the directory has hash links
     /// (`c_rehash`, as update-ca-certificates makes them): OpenSSL then loads only the CA a chain needs,
     /// where the bundle is decoded whole on every run (Debian's 140 CAs, about 25 ms, most of a
-    /// --connect). A file SSL_CERT_FILE names is still loaded, as OpenSSL would; empty variables count as
+    /// connection's time). A file SSL_CERT_FILE names is still loaded, as OpenSSL would; empty variables count as
     /// unset.
     private static func loadSystemTrustStore(into context: OpaquePointer) -> Bool {
         let directory =
