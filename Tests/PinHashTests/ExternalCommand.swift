@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import PinHashTestSupport
 
 /// What a finished command printed and how it exited.
 struct CommandResult: Sendable {

@@ -1,5 +1,6 @@
 import Foundation
 import PinHash
+import PinHashTestSupport
 import Testing
 
 /// Connections as `ServerConnector` would report them, built from the fixture chain; every expected pin
