@@ -41,13 +41,18 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The fixture tables and paths both test targets read; no PinHash, so the CLI tests stay black-box.
+        .target(
+            name: "PinHashTestSupport",
+            path: "Tests/PinHashTestSupport"
+        ),
         .testTarget(
             name: "PinHashTests",
-            dependencies: ["PinHash", "PinHashLive"]
+            dependencies: ["PinHash", "PinHashLive", "PinHashTestSupport"]
         ),
         .testTarget(
             name: "PinHashCLITests",
-            dependencies: ["PinHash"]
+            dependencies: ["PinHash", "PinHashTestSupport"]
         ),
     ]
 )

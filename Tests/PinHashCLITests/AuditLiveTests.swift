@@ -1,4 +1,5 @@
 import Foundation
+import PinHashTestSupport
 import Testing
 
 /// `pinhash audit` against nginx on loopback (LiveTLSServers.swift) serving the fixture chain with good
@@ -9,7 +10,7 @@ import Testing
 struct AuditLiveTests {
     /// The manifest rows of the certificates nginx sends, in order.
     static func sentRows() throws -> [ManifestRow] {
-        let manifest = try Fixtures.readManifest()
+        let manifest = try Fixtures.manifest()
         return try LiveNginxSite.sent.map { file in
             try #require(manifest.first { $0.file == file && $0.position == 1 }, "\(file) in manifest.tsv")
         }
@@ -17,7 +18,7 @@ struct AuditLiveTests {
 
     /// A pin from the manifest, so that no header is written with a pin pinhash computed.
     static func manifestPin(_ file: String) throws -> String {
-        try #require(try Fixtures.readManifest().first { $0.file == file }).pin
+        try #require(try Fixtures.manifest().first { $0.file == file }).pin
     }
 
     /// `pinhash audit https://www.example.com:PORT/` connected to `address`, trusting the fixture root.

@@ -1,3 +1,4 @@
+import PinHashTestSupport
 import Testing
 
 @Suite("Command line: exit statuses, help, type flags and notes")

@@ -1,4 +1,5 @@
 import Foundation
+import PinHashTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -7,13 +8,9 @@ import Testing
     import Darwin
 #endif
 
-/// Where the package, its fixtures and the built `pinhash` are.
-enum PackagePaths {
-    static let root = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let fixtures = root.appendingPathComponent("Fixtures")
-
-    /// `PINHASH_BINARY` when set (a build in another scratch path), else `.build/debug/pinhash`.
+extension PackagePaths {
+    /// The built `pinhash`: `PINHASH_BINARY` when set (a build in another scratch path), else
+    /// `.build/debug/pinhash`.
     static var pinhash: String {
         if let path = ProcessInfo.processInfo.environment["PINHASH_BINARY"], !path.isEmpty { return path }
         return root.appendingPathComponent(".build/debug/pinhash").path
@@ -85,7 +82,7 @@ func runProcess(
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
-    process.currentDirectoryURL = PackagePaths.fixtures
+    process.currentDirectoryURL = Fixtures.directory
     process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
     let input = Pipe()
     let output = Pipe()

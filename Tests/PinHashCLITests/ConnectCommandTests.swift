@@ -1,4 +1,5 @@
 import Foundation
+import PinHashTestSupport
 import Testing
 
 /// `pinhash --connect` through the built binary against loopback servers no one here wrote: openssl

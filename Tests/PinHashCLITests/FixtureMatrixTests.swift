@@ -1,3 +1,4 @@
+import PinHashTestSupport
 import Testing
 
 /// Every fixture through the binary, checked against the pins, roles and subjects openssl put in the manifest.

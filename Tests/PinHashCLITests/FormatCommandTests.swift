@@ -1,4 +1,5 @@
 import Foundation
+import PinHashTestSupport
 import Testing
 
 /// `pinhash --format …` through the built binary: every format's output read by its consumer where one

@@ -1,4 +1,5 @@
 import Foundation
+import PinHashTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -10,17 +11,9 @@ import Testing
 /// The programs that consume what `--format` writes, where they are installed: python3 (its strict
 /// XML and plist parsers), curl, and openssl as a TLS server for curl to talk to.
 enum FormatConsumers {
-    static let python3 = executable("python3")
-    static let curl = executable("curl")
-    static let openssl = executable("openssl")
-
-    /// The first `name` on `PATH` that can be run.
-    static func executable(_ name: String) -> String? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-        return path.split(separator: ":").map { "\($0)/\(name)" }.first {
-            FileManager.default.isExecutableFile(atPath: $0)
-        }
-    }
+    static let python3 = InstalledProgram.path(of: "python3")
+    static let curl = InstalledProgram.path(of: "curl")
+    static let openssl = InstalledProgram.path(of: "openssl")
 
     /// Runs `python3 -c script` with `input` on standard input and returns what it printed, decoded as
     /// JSON; a failed requirement (with python's error) when it exits non-zero.

@@ -1,4 +1,5 @@
 import Foundation
+import PinHashTestSupport
 import Testing
 
 /// Expected pins and subjects from `manifest.tsv`, never from pinhash.

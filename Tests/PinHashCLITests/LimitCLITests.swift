@@ -1,4 +1,5 @@
 import Foundation
+import PinHashTestSupport
 import Testing
 
 /// Limits seen from the command line: hostile inputs that would keep pinhash busy for minutes or for
@@ -84,7 +85,7 @@ struct LimitCLITests {
             ("p12/leaf.p12", ["--p12", "--all"]), ("p12/leaf.p12", []),
         ])
     func hugeIterationCount(fixture: String, flags: [String]) throws {
-        let original = [UInt8](try Data(contentsOf: PackagePaths.fixtures.appendingPathComponent(fixture)))
+        let original = try Fixtures.bytes(fixture)
         let hostile = Self.settingIterations(of: original, to: Self.twoToThe31)
         let file = URL(
             fileURLWithPath: try Self.temporaryFile(URL(fileURLWithPath: fixture).lastPathComponent, hostile))

@@ -1,4 +1,5 @@
 import Foundation
+import PinHashTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -10,9 +11,7 @@ import Testing
 /// Programs the live-server tests need, found on `PATH` or in the Debian locations.
 enum LiveTools {
     static func find(_ name: String) -> String? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        let directories = path.split(separator: ":").map(String.init) + ["/usr/sbin", "/usr/bin", "/sbin"]
-        return directories.map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+        InstalledProgram.path(of: name, alsoSearching: ["/usr/sbin", "/usr/bin", "/sbin"])
     }
 
     static let openssl = find("openssl")

@@ -1,4 +1,5 @@
 import Foundation
+import PinHashTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -25,8 +26,10 @@ func expectRejected(
 
 @Suite("Malformed and unreadable inputs")
 struct MalformedInputTests {
-    @Test("Every malformed fixture is rejected with one error line naming it", arguments: Fixtures.malformed)
-    func malformedFixture(_ input: MalformedInput) throws {
+    @Test(
+        "Every malformed fixture is rejected with one error line naming it",
+        arguments: try Fixtures.malformed())
+    func malformedFixture(_ input: MalformedRow) throws {
         // The passphrase is there so encrypted inputs fail for being malformed, not for lacking it.
         let result = try run(
             input.typeArguments + ["--passin", "file:passphrase.txt", input.file], timeout: 20)

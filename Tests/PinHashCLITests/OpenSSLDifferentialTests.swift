@@ -1,4 +1,5 @@
 import Foundation
+import PinHashTestSupport
 import Testing
 
 /// The openssl command line, computed live: the pipelines people use to make pins by hand.

@@ -1,4 +1,5 @@
 import Foundation
+import PinHashTestSupport
 import Testing
 
 /// The forms of `--passin`, as openssl's `-passin` has them.

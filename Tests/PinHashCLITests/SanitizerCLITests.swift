@@ -1,4 +1,5 @@
 import Foundation
+import PinHashTestSupport
 import Testing
 
 /// The command line on inputs that take its concurrent and OpenSSL-heavy paths, so that a pinhash built
@@ -8,7 +9,7 @@ import Testing
 struct SanitizerCLITests {
     @Test("A 300-certificate bundle from standard input: 300 lines, nothing on standard error")
     func bundleFromStandardInput() throws {
-        let chain = try Data(contentsOf: PackagePaths.fixtures.appendingPathComponent("certs/chain.pem"))
+        let chain = try Fixtures.contents(of: "certs/chain.pem")
         let bundle = Data([Data](repeating: chain, count: 100).joined())
         let result = try run(["--cert", "--all", "-"], stdin: bundle, timeout: 60)
         #expect(result.status == 0)

@@ -1,4 +1,5 @@
 import Foundation
+import PinHashTestSupport
 import Testing
 
 /// Where `--connect` finds "the system trust store": OpenSSL's default directory and file, or

@@ -1,4 +1,5 @@
 import Foundation
+import PinHashTestSupport
 import Testing
 
 /// `pinhash verify` against the fixtures, with expected pins, roles and subjects from manifest.tsv.
@@ -189,7 +190,7 @@ struct VerifyCommandTests {
     func inputError() throws {
         let missing = "certs/no-such-certificate.pem"
         expectRejected(try run(["verify", "--pin", Self.strangerPin, missing]), naming: missing)
-        let malformed = try #require(Fixtures.malformed.first { $0.typeFlag == nil })
+        let malformed = try #require(try Fixtures.malformed().first { $0.typeFlag == nil })
         expectRejected(
             try run(["verify", "--pin", Self.strangerPin, malformed.file]), naming: malformed.file)
         expectRejected(

@@ -1,5 +1,6 @@
 import Foundation
 import PinHash
+import PinHashTestSupport
 import Testing
 
 /// `BackupKey` and `CertificateRequestSubject` in process; pins and subjects checked with live openssl.

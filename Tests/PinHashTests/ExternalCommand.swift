@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import PinHashTestSupport
 
 /// What a finished command printed and how it exited.
 struct CommandResult: Sendable {
@@ -23,11 +24,7 @@ enum ExternalCommand {
     static var hasOpenSSL: Bool { FileManager.default.isExecutableFile(atPath: openSSL) }
 
     /// certtool from GnuTLS, wherever `PATH` has it.
-    static let certtool: String? = {
-        let directories = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(
-            separator: ":")
-        return directories.map { "\($0)/certtool" }.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }()
+    static let certtool = InstalledProgram.path(of: "certtool")
 
     /// Runs `executable` with `arguments`, standard input from /dev/null, and collects both outputs.
     static func run(_ executable: String, _ arguments: [String], in directory: URL? = nil) throws

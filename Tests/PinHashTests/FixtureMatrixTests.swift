@@ -1,5 +1,6 @@
 import Foundation
 import PinHash
+import PinHashTestSupport
 import Testing
 
 /// Every row of `Fixtures/manifest.tsv` read through the library: the expected values were computed by the

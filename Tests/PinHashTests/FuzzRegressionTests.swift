@@ -1,5 +1,6 @@
 import Foundation
 import PinHash
+import PinHashTestSupport
 import Testing
 
 /// Every input `make fuzz` found a crash, leak, hang or broken invariant with, kept in

@@ -1,4 +1,5 @@
 import PinHash
+import PinHashTestSupport
 import Testing
 
 /// Expected pins from `manifest.tsv` (computed by openssl), and the objects pinhash reads from the same

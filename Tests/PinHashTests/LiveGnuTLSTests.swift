@@ -1,5 +1,6 @@
 import Foundation
 import PinHash
+import PinHashTestSupport
 import Testing
 
 /// Differential tests against GnuTLS, a second implementation no one here wrote: certtool prints a

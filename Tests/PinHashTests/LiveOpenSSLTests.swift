@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import PinHash
+import PinHashTestSupport
 import Testing
 
 /// Differential tests: keys and certificates made now by the openssl command line, whose pins openssl

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import PinHash
+import PinHashTestSupport
 import Testing
 
 /// Inputs that must be rejected with an error a person can act on, never a crash, a hang or a pin.

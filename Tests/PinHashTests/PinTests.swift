@@ -1,5 +1,6 @@
 import Foundation
 import PinHash
+import PinHashTestSupport
 import Testing
 
 /// The pin value: parsing, printing, and the hash itself checked against openssl.

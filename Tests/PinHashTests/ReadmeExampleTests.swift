@@ -2,6 +2,7 @@
 // The README's example begins with `import PinHash`, so that import sits below the others, with the code.
 
 import Foundation
+import PinHashTestSupport
 import Testing
 
 // README example begins

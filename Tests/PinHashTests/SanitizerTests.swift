@@ -1,5 +1,6 @@
 import Foundation
 import PinHash
+import PinHashTestSupport
 import Testing
 
 /// Inputs that take the paths only the sanitizers can judge: bundles large enough to be decoded on

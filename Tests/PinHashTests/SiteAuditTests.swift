@@ -1,6 +1,7 @@
 import Foundation
 import PinHash
 import PinHashLive
+import PinHashTestSupport
 import Testing
 
 /// Connections as `ServerConnector` would report them, built from the fixture chain; every expected pin

@@ -1,5 +1,6 @@
 import Foundation
 import PinHash
+import PinHashTestSupport
 import Testing
 
 /// `PinList` (the spellings of a pin) and `PinVerification` (matching and the failure report), with
