@@ -4,6 +4,16 @@ internal import CPinhashOpenSSL
 enum OpenSSLErrors {
     static func clear() { ERR_clear_error() }
 
+    /// Runs `body`, which calls into OpenSSL, with the queue cleared before and after it, so that no reason
+    /// left by one call ends up in the message of another. `body` drains what it throws about.
+    static func isolating<Result, Failure: Error>(_ body: () throws(Failure) -> Result) throws(Failure)
+        -> Result
+    {
+        ERR_clear_error()
+        defer { ERR_clear_error() }
+        return try body()
+    }
+
     /// The reason strings queued since the last `clear()`, oldest first, and empties the queue.
     static func drain() -> [String] {
         var reasons: [String] = []
@@ -20,11 +30,11 @@ enum OpenSSLErrors {
         guard let reason = drain().last else { return "" }
         return " (\(reason))"
     }
-}
 
-/// Frees memory OpenSSL allocated (`OPENSSL_free` is a macro Swift cannot call).
-func freeOpenSSLBuffer(_ pointer: UnsafeMutableRawPointer?) {
-    CRYPTO_free(pointer, #fileID, #line)
+    /// An OpenSSL failure that no input causes, with the queued reason.
+    static func internalFailure(_ what: String) -> PinHashError {
+        PinHashError(.internalFailure, "\(what)\(drainedSuffix())")
+    }
 }
 
 /// The DER SubjectPublicKeyInfo OpenSSL encodes for `key` (`i2d_PUBKEY`).
@@ -37,18 +47,4 @@ func encodedSubjectPublicKeyInfo(_ key: OpaquePointer) throws(PinHashError) -> [
     }
     defer { freeOpenSSLBuffer(output) }
     return Array(UnsafeBufferPointer(start: output, count: Int(length)))
-}
-
-/// Initialises OpenSSL once without reading openssl.cnf (no setting there changes a public key's
-/// encoding, and loading it costs about a million instructions a run) and without OpenSSL's exit-time
-/// clean-up of its global tables (another 0.8 million; pinhash frees and cleanses every key it loads
-/// as soon as it has the public key, and the process's memory goes with it).
-enum OpenSSLSetUp {
-    static let done: Bool =
-        OPENSSL_init_crypto(UInt64(OPENSSL_INIT_NO_LOAD_CONFIG) | UInt64(OPENSSL_INIT_NO_ATEXIT), nil) == 1
-}
-
-/// OpenSSL, initialised: call before using its key decoders, encoders or generators.
-func readyOpenSSLForKeys() {
-    _ = OpenSSLSetUp.done
 }

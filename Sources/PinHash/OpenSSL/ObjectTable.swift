@@ -1,0 +1,30 @@
+internal import CPinhashOpenSSL
+
+/// OpenSSL's table of object identifiers and the names it gives them.
+enum ObjectTable {
+    /// OpenSSL's short name (else its long name) for the OID whose DER content is `oid`; nil for an OID
+    /// it has no name for.
+    static func name(ofOID oid: UnsafeBufferPointer<UInt8>) -> String? {
+        let der = [DERTag.objectIdentifier] + derLength(oid.count) + Array(oid)
+        return OpenSSLErrors.isolating {
+            let object: OpaquePointer? = der.withUnsafeBufferPointer { buffer in
+                var cursor: UnsafePointer<UInt8>? = buffer.baseAddress
+                return d2i_ASN1_OBJECT(nil, &cursor, buffer.count)
+            }
+            guard let object else { return nil }
+            defer { ASN1_OBJECT_free(object) }
+            let nid = OBJ_obj2nid(object)
+            guard nid != NID_undef, let text = OBJ_nid2sn(nid) ?? OBJ_nid2ln(nid) else { return nil }
+            return String(cString: text)
+        }
+    }
+
+    /// Whether OpenSSL knows `name` as an object's short or long name or reads it as a dotted OID.
+    static func knows(_ name: String) -> Bool {
+        OpenSSLErrors.isolating {
+            guard let object = OBJ_txt2obj(name, 0) else { return false }
+            ASN1_OBJECT_free(object)
+            return true
+        }
+    }
+}
