@@ -36,15 +36,3 @@ enum OpenSSLErrors {
         PinHashError(.internalFailure, "\(what)\(drainedSuffix())")
     }
 }
-
-/// The DER SubjectPublicKeyInfo OpenSSL encodes for `key` (`i2d_PUBKEY`).
-func encodedSubjectPublicKeyInfo(_ key: OpaquePointer) throws(PinHashError) -> [UInt8] {
-    var output: UnsafeMutablePointer<UInt8>?
-    let length = i2d_PUBKEY(key, &output)
-    guard length > 0, let output else {
-        throw PinHashError(
-            .internalFailure, "OpenSSL could not encode the public key\(OpenSSLErrors.drainedSuffix())")
-    }
-    defer { freeOpenSSLBuffer(output) }
-    return Array(UnsafeBufferPointer(start: output, count: Int(length)))
-}
