@@ -1,5 +1,3 @@
-internal import CPinhashOpenSSL
-
 /// An SPKI pin: the SHA-256 of a DER SubjectPublicKeyInfo, as HPKP, curl, OkHttp, Android, iOS and DANE
 /// `3 1 1` records use it.
 public struct Pin: Sendable, Hashable, CustomStringConvertible {
@@ -14,11 +12,11 @@ public struct Pin: Sendable, Hashable, CustomStringConvertible {
     /// The pin of a DER SubjectPublicKeyInfo, hashed byte for byte as given.
     public init(subjectPublicKeyInfo der: some Collection<UInt8>) {
         let bytes = Array(der)
-        self.words = bytes.withUnsafeBufferPointer { Self.digest($0) }
+        self.words = bytes.withUnsafeBufferPointer { SHA256Digest(hashing: $0).words }
     }
 
     init(hashing spki: UnsafeBufferPointer<UInt8>) {
-        self.words = Self.digest(spki)
+        self.words = SHA256Digest(hashing: spki).words
     }
 
     private init(digest bytes: [UInt8]) {
@@ -69,16 +67,4 @@ public struct Pin: Sendable, Hashable, CustomStringConvertible {
 
     /// The pin of an empty input, which openssl pipelines print when they fail to read a key.
     public static let ofNothing = Pin(subjectPublicKeyInfo: [UInt8]())
-
-    private static func digest(_ bytes: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64, UInt64, UInt64) {
-        var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-        withUnsafeMutableBytes(of: &words) { out in
-            // SHA256() would fetch a provider on every call in OpenSSL 3; the context functions do not.
-            var context = SHA256_CTX()
-            _ = SHA256_Init(&context)
-            _ = SHA256_Update(&context, bytes.baseAddress, bytes.count)
-            _ = SHA256_Final(out.baseAddress!.assumingMemoryBound(to: UInt8.self), &context)
-        }
-        return words
-    }
 }

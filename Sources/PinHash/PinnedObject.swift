@@ -1,5 +1,3 @@
-internal import CPinhashOpenSSL
-
 /// What a pin was computed from.
 public enum ObjectKind: String, Sendable, Hashable, CaseIterable {
     case certificate
@@ -75,30 +73,13 @@ public struct PinnedObject: Sendable, Hashable {
 
 extension KeyAlgorithm {
     init(subjectPublicKeyInfo der: [UInt8]) {
-        readyOpenSSLForKeys()
-        let key: OpaquePointer? = der.withUnsafeBufferPointer { buffer in
-            var cursor: UnsafePointer<UInt8>? = buffer.baseAddress
-            return d2i_PUBKEY(nil, &cursor, buffer.count)
-        }
-        defer { OpenSSLErrors.clear() }
-        guard let key else {
+        guard let key = EVPKey(subjectPublicKeyInfo: der) else {
             self.init(name: Self.algorithmOID(der) ?? "unknown", bits: nil, curve: nil)
             return
         }
-        defer { EVP_PKEY_free(key) }
-        let typeName = EVP_PKEY_get0_type_name(key).map { String(cString: $0) } ?? "unknown"
+        let typeName = key.typeName ?? "unknown"
         let names = ["ED25519": "Ed25519", "ED448": "Ed448"]
-        let bits = Int(EVP_PKEY_get_bits(key))
-        var curve: String?
-        var group = [CChar](repeating: 0, count: 80)
-        var length = 0
-        if EVP_PKEY_get_utf8_string_param(key, "group", &group, group.count, &length) == 1 {
-            let groupName = String(
-                decoding: group.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            let nid = OBJ_sn2nid(groupName)
-            curve = EC_curve_nid2nist(nid).map { String(cString: $0) } ?? groupName
-        }
-        self.init(name: names[typeName] ?? typeName, bits: bits > 0 ? bits : nil, curve: curve)
+        self.init(name: names[typeName] ?? typeName, bits: key.bits, curve: key.curve)
     }
 
     private static func algorithmOID(_ der: [UInt8]) -> String? {

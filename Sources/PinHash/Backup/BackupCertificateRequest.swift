@@ -1,5 +1,3 @@
-internal import CPinhashOpenSSL
-
 /// A certificate request's subject in the form `openssl req -subj` takes: `/CN=www.example.com/O=Example`,
 /// each attribute `/TYPE=value`, a backslash making the next character plain (`\/` is a slash in a value).
 /// TYPE is any attribute name or dotted OID OpenSSL knows (`CN`, `O`, `OU`, `C`, `ST`, `L`,
@@ -41,8 +39,7 @@ public struct CertificateRequestSubject: Sendable, Hashable, CustomStringConvert
         attributes.append(try Self.attribute(field))
         self.attributes = attributes
         // Building the name once is what checks each type and value against OpenSSL's rules.
-        let name = try makeName()
-        X509_NAME_free(name)
+        _ = try X509Name(self)
     }
 
     /// Splits `TYPE=value` at its first unescaped `=` (escapes were already removed, so a value may hold
@@ -59,7 +56,7 @@ public struct CertificateRequestSubject: Sendable, Hashable, CustomStringConvert
         return Attribute(type: type, value: value)
     }
 
-    private static func invalid(_ reason: String) -> PinHashError {
+    static func invalid(_ reason: String) -> PinHashError {
         PinHashError(.invalidArgument, "the subject \(reason)")
     }
 
@@ -69,29 +66,6 @@ public struct CertificateRequestSubject: Sendable, Hashable, CustomStringConvert
             let value = attribute.value.map { $0 == "/" || $0 == "\\" ? "\\\($0)" : "\($0)" }.joined()
             return "/\(attribute.type)=\(value)"
         }.joined()
-    }
-
-    /// A new `X509_NAME` the caller frees.
-    func makeName() throws(PinHashError) -> OpaquePointer {
-        readyOpenSSLForKeys()
-        OpenSSLErrors.clear()
-        defer { OpenSSLErrors.clear() }
-        guard let name = X509_NAME_new() else { throw openSSLFailure("cannot allocate a name") }
-        for attribute in attributes {
-            let added = X509_NAME_add_entry_by_txt(
-                name, attribute.type, MBSTRING_UTF8, attribute.value, -1, -1, 0)
-            guard added == 1 else {
-                let reason = OpenSSLErrors.drainedSuffix()
-                X509_NAME_free(name)
-                if let object = OBJ_txt2obj(attribute.type, 0) {
-                    ASN1_OBJECT_free(object)
-                    throw Self.invalid(
-                        "attribute \(attribute.type) cannot hold \"\(attribute.value)\"\(reason)")
-                }
-                throw Self.invalid("attribute type \(attribute.type) is not one OpenSSL knows")
-            }
-        }
-        return name
     }
 }
 
@@ -111,28 +85,7 @@ extension BackupKey {
     /// A PKCS#10 request (version 1, no attributes) for this key with `subject`, signed with it (SHA-256;
     /// Ed25519 signs without a separate digest), as PEM text.
     public func certificateRequestPEM(subject: CertificateRequestSubject) throws(PinHashError) -> String {
-        let name = try subject.makeName()
-        defer { X509_NAME_free(name) }
-        OpenSSLErrors.clear()
-        defer { OpenSSLErrors.clear() }
-        guard let request = X509_REQ_new() else { throw openSSLFailure("cannot allocate a request") }
-        defer { X509_REQ_free(request) }
-        guard X509_REQ_set_version(request, 0) == 1, X509_REQ_set_subject_name(request, name) == 1,
-            X509_REQ_set_pubkey(request, pair.key) == 1
-        else { throw openSSLFailure("cannot fill in the certificate request") }
-        let digest = algorithm == .ed25519 ? nil : EVP_sha256()
-        guard X509_REQ_sign(request, pair.key, digest) > 0 else {
-            throw openSSLFailure("cannot sign the certificate request")
-        }
-        guard let bio = BIO_new(BIO_s_mem()) else { throw openSSLFailure("cannot allocate a memory BIO") }
-        defer { BIO_free(bio) }
-        guard PEM_write_bio_X509_REQ(bio, request) == 1 else {
-            throw openSSLFailure("cannot encode the certificate request")
-        }
-        var data: UnsafeMutablePointer<CChar>?
-        let length = BIO_ctrl(bio, BIO_CTRL_INFO, 0, &data)
-        guard length > 0, let data else { throw openSSLFailure("the encoded request is empty") }
-        return String(
-            decoding: UnsafeRawBufferPointer(start: data, count: Int(length)), as: UTF8.self)
+        try CertificateRequestSigner.pem(
+            subject: X509Name(subject), key: pair, hashingWithSHA256: algorithm != .ed25519)
     }
 }

@@ -1,5 +1,3 @@
-internal import CPinhashOpenSSL
-
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -37,7 +35,7 @@ public struct BackupKey: Sendable {
     public let subjectPublicKeyInfo: [UInt8]
     /// The pin of the new key.
     public let pin: Pin
-    let pair: KeyPair
+    let pair: EVPKey
     let passphrase: SecretBytes?
 
     /// The new key as `PinReader` reports the file `write` makes (a private key at position 1), for code
@@ -57,32 +55,8 @@ public struct BackupKey: Sendable {
         throws(PinHashError) -> BackupKey
     {
         let secret = try passphrase.map { source throws(PinHashError) in try newPassphrase(from: source) }
-        readyOpenSSLForKeys()
-        OpenSSLErrors.clear()
-        defer { OpenSSLErrors.clear() }
-        guard let context = EVP_PKEY_CTX_new_from_name(nil, algorithm.keyType, nil) else {
-            throw openSSLFailure("OpenSSL has no \(algorithm.keyType) key generator")
-        }
-        defer { EVP_PKEY_CTX_free(context) }
-        guard EVP_PKEY_keygen_init(context) == 1 else { throw openSSLFailure("cannot start key generation") }
-        let configured: Int32
-        switch algorithm {
-        case .rsa2048: configured = EVP_PKEY_CTX_set_rsa_keygen_bits(context, 2048)
-        case .rsa3072: configured = EVP_PKEY_CTX_set_rsa_keygen_bits(context, 3072)
-        case .rsa4096: configured = EVP_PKEY_CTX_set_rsa_keygen_bits(context, 4096)
-        case .p256: configured = EVP_PKEY_CTX_set_group_name(context, "P-256")
-        case .p384: configured = EVP_PKEY_CTX_set_group_name(context, "P-384")
-        case .ed25519: configured = 1
-        }
-        guard configured > 0 else {
-            throw openSSLFailure("cannot set up \(algorithm.rawValue) key generation")
-        }
-        var generated: OpaquePointer?
-        guard EVP_PKEY_generate(context, &generated) == 1, let generated else {
-            throw openSSLFailure("key generation failed")
-        }
-        let pair = KeyPair(takingOwnership: generated)
-        let spki = try encodedSubjectPublicKeyInfo(pair.key)
+        let pair = try KeyGenerator.generate(algorithm)
+        let spki = try pair.subjectPublicKeyInfo()
         return BackupKey(
             algorithm: algorithm, subjectPublicKeyInfo: spki, pin: Pin(subjectPublicKeyInfo: spki),
             pair: pair, passphrase: secret)
@@ -136,33 +110,7 @@ public struct BackupKey: Sendable {
     func withPrivateKeyPEM<Result>(_ body: (UnsafeRawBufferPointer) throws(PinHashError) -> Result)
         throws(PinHashError) -> Result
     {
-        OpenSSLErrors.clear()
-        defer { OpenSSLErrors.clear() }
-        guard let bio = BIO_new(BIO_s_mem()) else { throw openSSLFailure("cannot allocate a memory BIO") }
-        defer {
-            var data: UnsafeMutablePointer<CChar>?
-            let length = BIO_ctrl(bio, BIO_CTRL_INFO, 0, &data)
-            if length > 0, let data { OPENSSL_cleanse(data, Int(length)) }
-            BIO_free(bio)
-        }
-        let written: Int32
-        if let passphrase {
-            written = passphrase.withBytes { bytes in
-                PEM_write_bio_PKCS8PrivateKey(
-                    bio, pair.key, EVP_aes_256_cbc(),
-                    UnsafeRawPointer(bytes.baseAddress!).assumingMemoryBound(to: CChar.self),
-                    Int32(bytes.count),
-                    nil, nil)
-            }
-        } else {
-            written = PEM_write_bio_PKCS8PrivateKey(bio, pair.key, nil, nil, 0, nil, nil)
-        }
-        guard written == 1 else { throw openSSLFailure("cannot encode the key as PKCS#8") }
-        // BIO_get_mem_data, a macro Swift does not import.
-        var data: UnsafeMutablePointer<CChar>?
-        let length = BIO_ctrl(bio, BIO_CTRL_INFO, 0, &data)
-        guard length > 0, let data else { throw openSSLFailure("the encoded key is empty") }
-        return try body(UnsafeRawBufferPointer(start: data, count: Int(length)))
+        try pair.withPKCS8PEM(encryptedWith: passphrase, body)
     }
 
     /// Reads a passphrase for a new key: it must not be empty, and from the terminal it is asked twice.
@@ -187,18 +135,4 @@ public struct BackupKey: Sendable {
         }
         return secret
     }
-}
-
-/// An `EVP_PKEY` and its one owner, which frees it (OpenSSL cleanses private keys as it frees them).
-final class KeyPair: @unchecked Sendable {  // OpenSSL keys may be used from several threads once made
-    let key: OpaquePointer
-
-    init(takingOwnership key: OpaquePointer) { self.key = key }
-
-    deinit { EVP_PKEY_free(key) }
-}
-
-/// An OpenSSL failure that no input causes, with the queued reason.
-func openSSLFailure(_ what: String) -> PinHashError {
-    PinHashError(.internalFailure, "\(what)\(OpenSSLErrors.drainedSuffix())")
 }

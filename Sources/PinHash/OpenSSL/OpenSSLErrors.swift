@@ -4,6 +4,17 @@ internal import CPinhashOpenSSL
 package enum OpenSSLErrors {
     package static func clear() { ERR_clear_error() }
 
+    /// Runs `body`, which calls into OpenSSL, with the queue cleared before and after it, so that no reason
+    /// left by one call ends up in the message of another. `body` drains what it throws about.
+    package static func isolating<Result, Failure: Error>(_ body: () throws(Failure) -> Result)
+        throws(Failure)
+        -> Result
+    {
+        ERR_clear_error()
+        defer { ERR_clear_error() }
+        return try body()
+    }
+
     /// The reason strings queued since the last `clear()`, oldest first, and empties the queue.
     package static func drain() -> [String] {
         var reasons: [String] = []
@@ -20,35 +31,9 @@ package enum OpenSSLErrors {
         guard let reason = drain().last else { return "" }
         return " (\(reason))"
     }
-}
 
-/// Frees memory OpenSSL allocated (`OPENSSL_free` is a macro Swift cannot call).
-package func freeOpenSSLBuffer(_ pointer: UnsafeMutableRawPointer?) {
-    CRYPTO_free(pointer, #fileID, #line)
-}
-
-/// The DER SubjectPublicKeyInfo OpenSSL encodes for `key` (`i2d_PUBKEY`).
-func encodedSubjectPublicKeyInfo(_ key: OpaquePointer) throws(PinHashError) -> [UInt8] {
-    var output: UnsafeMutablePointer<UInt8>?
-    let length = i2d_PUBKEY(key, &output)
-    guard length > 0, let output else {
-        throw PinHashError(
-            .internalFailure, "OpenSSL could not encode the public key\(OpenSSLErrors.drainedSuffix())")
+    /// An OpenSSL failure that no input causes, with the queued reason.
+    package static func internalFailure(_ what: String) -> PinHashError {
+        PinHashError(.internalFailure, "\(what)\(drainedSuffix())")
     }
-    defer { freeOpenSSLBuffer(output) }
-    return Array(UnsafeBufferPointer(start: output, count: Int(length)))
-}
-
-/// Initialises OpenSSL once without reading openssl.cnf (no setting there changes a public key's
-/// encoding, and loading it costs about a million instructions a run) and without OpenSSL's exit-time
-/// clean-up of its global tables (another 0.8 million; pinhash frees and cleanses every key it loads
-/// as soon as it has the public key, and the process's memory goes with it).
-enum OpenSSLSetUp {
-    static let done: Bool =
-        OPENSSL_init_crypto(UInt64(OPENSSL_INIT_NO_LOAD_CONFIG) | UInt64(OPENSSL_INIT_NO_ATEXIT), nil) == 1
-}
-
-/// OpenSSL, initialised: call before using its key decoders, encoders or generators.
-package func readyOpenSSLForKeys() {
-    _ = OpenSSLSetUp.done
 }

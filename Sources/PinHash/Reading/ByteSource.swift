@@ -1,5 +1,3 @@
-internal import CPinhashOpenSSL
-
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -41,7 +39,7 @@ final class ByteSource {
 
     deinit {
         cleanse()
-        if holdsSecrets { OPENSSL_cleanse(scratch.baseAddress, scratch.count) }
+        if holdsSecrets { SecretMemory.cleanse(scratch) }
         scratch.deallocate()
         if ownsDescriptor { _ = close(descriptor) }
     }
@@ -70,7 +68,7 @@ final class ByteSource {
             return false
         }
         buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[0..<got]))
-        if holdsSecrets { OPENSSL_cleanse(scratch.baseAddress, got) }
+        if holdsSecrets { SecretMemory.cleanse(scratch.baseAddress, count: got) }
         return true
     }
 
@@ -99,7 +97,7 @@ final class ByteSource {
     private func cleanse(upTo end: Int? = nil) {
         guard holdsSecrets, !buffer.isEmpty else { return }
         let count = end ?? buffer.count
-        buffer.withUnsafeMutableBytes { raw in OPENSSL_cleanse(raw.baseAddress, count) }
+        buffer.withUnsafeMutableBytes { raw in SecretMemory.cleanse(raw.baseAddress, count: count) }
     }
 }
 

@@ -1,5 +1,3 @@
-internal import CPinhashOpenSSL
-
 /// pkcs7-data, 1.2.840.113549.1.7.1: the content type a PKCS#12 file's authenticated safe has.
 private let pkcs7DataOID: [UInt8] = [0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x07, 0x01]
 
@@ -41,13 +39,13 @@ func classifyDER(_ der: UnsafeBufferPointer<UInt8>) -> Content? {
     if tags.count >= 3, tags[1] == sequence, tags[2] == DERTag.octetString { return .privateKey(.pkcs8) }
     if tags == [integer, integer] { return .rsaPublicKey }
     if tags.count == 9, tags.allSatisfy({ $0 == integer }) {
-        return .privateKey(.traditional(type: NID_rsaEncryption, name: "RSA"))
+        return .privateKey(.traditional(.rsa))
     }
     if tags.count == 6, tags.allSatisfy({ $0 == integer }) {
-        return .privateKey(.traditional(type: NID_dsa, name: "DSA"))
+        return .privateKey(.traditional(.dsa))
     }
     if version == 1, tags.count >= 2, tags[1] == DERTag.octetString {
-        return .privateKey(.traditional(type: NID_X9_62_id_ecPublicKey, name: "EC"))
+        return .privateKey(.traditional(.ec))
     }
     return nil
 }

@@ -1,4 +1,3 @@
-internal import CPinhashOpenSSL
 import Synchronization
 
 #if canImport(Glibc)
@@ -41,18 +40,10 @@ final class AttributeNames: Sendable {
         if oid.count == 3, oid[0] == 0x55, oid[1] == 0x04, let name = Self.x520[Int(oid[2])] { return name }
         return others.withLock { others in
             for entry in others where entry.oid.elementsEqual(oid) { return entry.name }
-            let name = Self.lookUp(oid)
+            let name = ObjectTable.name(ofOID: oid)
             others.append((Array(oid), name))
             return name
         }
-    }
-
-    private static func lookUp(_ oid: UnsafeBufferPointer<UInt8>) -> String? {
-        guard let object = asn1Object(oid) else { return nil }
-        defer { ASN1_OBJECT_free(object) }
-        let nid = OBJ_obj2nid(object)
-        guard nid != NID_undef, let text = OBJ_nid2sn(nid) ?? OBJ_nid2ln(nid) else { return nil }
-        return String(cString: text)
     }
 }
 
@@ -220,14 +211,6 @@ func appendHex(_ bytes: some Sequence<UInt8>, upperCase: Bool = false, to out: i
     for byte in bytes {
         out.append(digits[Int(byte >> 4)])
         out.append(digits[Int(byte & 15)])
-    }
-}
-
-func asn1Object(_ oidContent: UnsafeBufferPointer<UInt8>) -> OpaquePointer? {
-    let der = [DERTag.objectIdentifier] + derLength(oidContent.count) + Array(oidContent)
-    return der.withUnsafeBufferPointer { buffer in
-        var cursor: UnsafePointer<UInt8>? = buffer.baseAddress
-        return d2i_ASN1_OBJECT(nil, &cursor, buffer.count)
     }
 }
 

@@ -1,5 +1,3 @@
-internal import CPinhashOpenSSL
-
 /// The type of input a caller expects; anything else in the input is an error. `auto` takes what it finds.
 public enum InputType: String, Sendable, Hashable, CaseIterable {
     case auto
@@ -64,13 +62,10 @@ enum Content {
             if let encryptedText {
                 self = .privateKey(.legacyEncryptedPEM(text: encryptedText))
             } else {
-                let type: [String: (Int32, String)] = [
-                    "RSA PRIVATE KEY": (NID_rsaEncryption, "RSA"),
-                    "EC PRIVATE KEY": (NID_X9_62_id_ecPublicKey, "EC"),
-                    "DSA PRIVATE KEY": (NID_dsa, "DSA"),
+                let type: [String: TraditionalKeyType] = [
+                    "RSA PRIVATE KEY": .rsa, "EC PRIVATE KEY": .ec, "DSA PRIVATE KEY": .dsa,
                 ]
-                let (nid, name) = type[label]!
-                self = .privateKey(.traditional(type: nid, name: name))
+                self = .privateKey(.traditional(type[label]!))
             }
         default: self = .unsupported(label)
         }

@@ -1,4 +1,3 @@
-internal import CPinhashOpenSSL
 import Synchronization
 
 #if canImport(Glibc)
@@ -126,7 +125,7 @@ func readFirstLine(_ descriptor: Int32, what: String, limit: Int = 4096) throws(
     }
     // Like openssl, only the line feed ends the passphrase; a carriage return before it is part of it.
     guard line.count <= limit else {
-        OPENSSL_cleanse(&line, line.count)
+        SecretMemory.cleanse(&line)
         throw PinHashError(
             .passphraseUnavailable, "the passphrase from \(what) is longer than \(limit) bytes")
     }
@@ -141,7 +140,7 @@ final class SecretBytes: @unchecked Sendable {  // immutable after init
         var bytes = bytes
         storage = .allocate(capacity: max(bytes.count, 1))
         _ = storage.initialize(from: bytes)
-        if !bytes.isEmpty { OPENSSL_cleanse(&bytes, bytes.count) }
+        if !bytes.isEmpty { SecretMemory.cleanse(&bytes) }
         count = bytes.count
     }
 
@@ -152,7 +151,7 @@ final class SecretBytes: @unchecked Sendable {  // immutable after init
     }
 
     deinit {
-        OPENSSL_cleanse(storage.baseAddress, storage.count)
+        SecretMemory.cleanse(UnsafeMutableRawBufferPointer(storage))
         storage.deallocate()
     }
 }

@@ -1,4 +1,3 @@
-internal import CPinhashOpenSSL
 import Dispatch
 
 #if canImport(Glibc)
@@ -262,7 +261,7 @@ final class ReadSession {
             default: break
             }
             var secretDER = der
-            defer { OPENSSL_cleanse(&secretDER, secretDER.count) }
+            defer { SecretMemory.cleanse(&secretDER) }
             let spki = try subjectPublicKeyInfo(ofPrivateKey: secretDER, format: format) {
                 () throws(PinHashError) in
                 try self.passphraseBytes()

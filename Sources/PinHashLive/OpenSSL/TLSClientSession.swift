@@ -14,7 +14,7 @@ import PinHash
 /// Verification runs in OpenSSL's SSL_VERIFY_NONE mode, so that an untrusted chain still completes the
 /// handshake and its pins can be printed; the result is read afterwards with SSL_get_verify_result.
 final class TLSClientSession: ByteStream {
-    private let context: OpaquePointer
+    private let context: TLSClientContext
     private let ssl: OpaquePointer
     private let connection: TCPConnection
     let serverName: String?
@@ -34,32 +34,13 @@ final class TLSClientSession: ByteStream {
         self.caFile = caFile
         readyOpenSSLForKeys()
         OpenSSLErrors.clear()
-        guard let context = SSL_CTX_new(TLS_client_method()) else {
-            throw PinHashError(
-                .internalFailure, "OpenSSL could not make a TLS context\(OpenSSLErrors.drainedSuffix())")
-        }
-        SSL_CTX_set_verify(context, SSL_VERIFY_NONE, nil)
-        if let caFile {
-            guard SSL_CTX_load_verify_locations(context, caFile, nil) == 1 else {
-                SSL_CTX_free(context)
-                throw PinHashError(
-                    .unreadableInput, "cannot read CA certificates from it\(OpenSSLErrors.drainedSuffix())",
-                    source: caFile)
-            }
-        } else if !Self.loadSystemTrustStore(into: context) {
-            SSL_CTX_free(context)
-            throw PinHashError(
-                .internalFailure,
-                "OpenSSL could not find the system trust store\(OpenSSLErrors.drainedSuffix())")
-        }
-        guard let ssl = SSL_new(context) else {
-            SSL_CTX_free(context)
-            throw PinHashError(
-                .internalFailure, "OpenSSL could not make a TLS session\(OpenSSLErrors.drainedSuffix())")
+        let context = try TLSClientContext(trusting: caFile)
+        guard let ssl = SSL_new(context.pointer) else {
+            throw OpenSSLErrors.internalFailure("OpenSSL could not make a TLS session")
         }
         self.context = context
         self.ssl = ssl
-        // From here on deinit frees both.
+        // From here on deinit frees the session, and the context its owner.
         guard SSL_set_fd(ssl, connection.descriptor) == 1 else {
             throw PinHashError(
                 .internalFailure, "OpenSSL could not use the socket\(OpenSSLErrors.drainedSuffix())")
@@ -89,49 +70,7 @@ final class TLSClientSession: ByteStream {
         SSL_set_hostflags(ssl, UInt32(X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS))
     }
 
-    /// The system's trust store, as SSL_CTX_set_default_verify_paths finds it (SSL_CERT_DIR and
-    /// SSL_CERT_FILE first), but without the default bundle file when the directory has hash links
-    /// (`c_rehash`, as update-ca-certificates makes them): OpenSSL then loads only the CA a chain needs,
-    /// where the bundle is decoded whole on every run (Debian's 140 CAs, about 25 ms, most of a
-    /// connection's time). A file SSL_CERT_FILE names is still loaded, as OpenSSL would; empty variables count as
-    /// unset.
-    private static func loadSystemTrustStore(into context: OpaquePointer) -> Bool {
-        let directory =
-            environment(X509_get_default_cert_dir_env()) ?? String(cString: X509_get_default_cert_dir())
-        let hashed = hasHashLinks(directory)
-        if hashed, SSL_CTX_load_verify_dir(context, directory) != 1 { return false }
-        if let file = environment(X509_get_default_cert_file_env()) {
-            return SSL_CTX_load_verify_file(context, file) == 1 || hashed
-        }
-        return hashed || SSL_CTX_load_verify_file(context, X509_get_default_cert_file()) == 1
-    }
-
-    /// An environment variable's value; nil when it is unset or empty.
-    private static func environment(_ name: UnsafePointer<CChar>) -> String? {
-        guard let value = getenv(name), value.pointee != 0 else { return nil }
-        return String(cString: value)
-    }
-
-    /// Whether `directory` (or the first of a colon-separated list) holds `HHHHHHHH.N` names.
-    private static func hasHashLinks(_ directory: String) -> Bool {
-        let first = String(directory.split(separator: ":").first ?? "")
-        guard let stream = opendir(first) else { return false }
-        defer { closedir(stream) }
-        while let entry = readdir(stream) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { Array($0.prefix { $0 != 0 }) }
-            guard name.count >= 10, name[8] == UInt8(ascii: "."),
-                name[..<8].allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }),
-                name[9...].allSatisfy({ (0x30...0x39).contains($0) })
-            else { continue }
-            return true
-        }
-        return false
-    }
-
-    deinit {
-        SSL_free(ssl)
-        SSL_CTX_free(context)
-    }
+    deinit { SSL_free(ssl) }
 
     /// Runs the handshake to its end, or throws saying why it failed.
     func handshake(until deadline: Deadline) throws(PinHashError) {
@@ -200,12 +139,8 @@ final class TLSClientSession: ByteStream {
     private static func encoded(_ stack: OpaquePointer) -> [[UInt8]] {
         (0..<max(0, OPENSSL_sk_num(stack))).compactMap { index in
             guard let certificate = OPENSSL_sk_value(stack, index) else { return nil }
-            var output: UnsafeMutablePointer<UInt8>?
             // OpenSSL keeps a received certificate's encoding, so this gives the bytes as sent.
-            let length = i2d_X509(OpaquePointer(certificate), &output)
-            guard length > 0, let output else { return nil }
-            defer { freeOpenSSLBuffer(output) }
-            return Array(UnsafeBufferPointer(start: output, count: Int(length)))
+            return OpenSSLDER.encoded { i2d_X509(OpaquePointer(certificate), $0) }
         }
     }
 
