@@ -5,7 +5,8 @@ public enum Remedy: Sendable, Hashable {
     /// The input is encrypted and no passphrase could be had: give a ``PassphraseSource``. `noTerminal`
     /// when the terminal source was asked for one but there is no terminal to ask on.
     case givePassphrase(noTerminal: Bool)
-    /// A passphrase source names this environment variable, which is not set.
+    /// A passphrase source names this environment variable, which is not set; the reason ends with
+    /// `environment variable NAME is not set`.
     case setEnvironmentVariable(String)
     /// A server did not answer with TLS: a mail server's port wants its protocol's STARTTLS first.
     case useStartTLS

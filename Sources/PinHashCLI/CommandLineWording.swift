@@ -12,7 +12,13 @@ extension PinHashError {
                 "\(reason); give the passphrase with \(passphraseOption)"
                 + (noTerminal ? " (no terminal to ask on)" : "")
         case .setEnvironmentVariable(let name)?:
-            text = "environment variable \(name) (from \(passphraseOption) env:) is not set"
+            // The reason ends with the library's sentence; the option goes inside it, as openssl says it.
+            let unset = "environment variable \(name) is not set"
+            text =
+                reason.hasSuffix(unset)
+                ? reason.dropLast(unset.count)
+                    + "environment variable \(name) (from \(passphraseOption) env:) is not set"
+                : "\(reason) (from \(passphraseOption) env:)"
         case .useStartTLS?: text = "\(reason) (mail servers on 25, 587, 143 and 110 need --starttls)"
         case .checkServerName?: text = "\(reason); check --servername"
         case .giveServerName?: text = "\(reason); give it with --servername"

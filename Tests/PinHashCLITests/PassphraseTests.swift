@@ -132,6 +132,22 @@ struct PassphraseTests {
         expectRejected(result, naming: path)
     }
 
+    @Test("The library's remedies, worded with --passin: no terminal to ask on, an unset variable")
+    func remediesNameTheOption() throws {
+        let path = "keys/rsa2048.pkcs8.enc.pem"
+        let noTerminal = try run([path], timeout: 15)
+        #expect(
+            noTerminal.stderr
+                == "pinhash: \(path): block 1 (ENCRYPTED PRIVATE KEY) is encrypted; give the passphrase with --passin "
+                + "(no terminal to ask on)\n")
+        let unset = try run(["--passin", "env:PINHASH_TEST_UNSET_VARIABLE", path], timeout: 15)
+        #expect(
+            unset.stderr
+                == "pinhash: \(path): block 1 (ENCRYPTED PRIVATE KEY): environment variable "
+                + "PINHASH_TEST_UNSET_VARIABLE (from --passin env:) is not set\n"
+        )
+    }
+
     @Test("One passphrase from standard input serves several encrypted files")
     func passphraseReadOnceForSeveralFiles() throws {
         let paths = ["keys/rsa2048.pkcs8.enc.pem", "p12/leaf.p12", "keys/ec-p256.sec1.enc.pem"]

@@ -123,11 +123,6 @@ public struct BackupKey: Sendable {
             guard same else { throw PinHashError(.passphraseUnavailable, "the two passphrases differ") }
             secret = first
         } else {
-            // PassphraseSource's own message names --passin.
-            if case .environment(let name) = source.origin, getenv(name) == nil {
-                throw PinHashError(
-                    .passphraseUnavailable, "environment variable \(name) (from --passout env:) is not set")
-            }
             secret = try source.bytes(for: "the backup key")
         }
         guard secret.count > 0 else {

@@ -19,7 +19,7 @@ func readPKCS12(
         return try file.contents(with: password, budget: &budget)
     } catch let error where error.code == .wrongPassphrase && passphrase == nil {
         // A file without a MAC was opened with the empty password, which its key did not take.
-        throw PinHashError(.passphraseRequired, "is encrypted; give the passphrase with --passin")
+        throw PinHashError(.passphraseRequired, "is encrypted", remedy: .givePassphrase(noTerminal: false))
     }
 }
 
@@ -67,7 +67,7 @@ private func choosePassword(
         return candidate
     }
     guard let passphrase else {
-        throw PinHashError(.passphraseRequired, "is encrypted; give the passphrase with --passin")
+        throw PinHashError(.passphraseRequired, "is encrypted", remedy: .givePassphrase(noTerminal: false))
     }
     let given = PKCS12Password.given(try passphrase())
     guard try file.macVerifies(with: given, cost: macCost, budget: &budget) else {

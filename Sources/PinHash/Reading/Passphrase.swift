@@ -85,7 +85,8 @@ public final class PassphraseSource: Sendable {
         case .environment(let name):
             guard let value = getenv(name) else {
                 throw PinHashError(
-                    .passphraseUnavailable, "environment variable \(name) (from --passin env:) is not set")
+                    .passphraseUnavailable, "environment variable \(name) is not set",
+                    remedy: .setEnvironmentVariable(name))
             }
             return Array(
                 UnsafeBufferPointer(
@@ -160,15 +161,11 @@ final class SecretBytes: @unchecked Sendable {  // immutable after init
 enum TerminalPrompt {
     static func read(prompt: String) throws(PinHashError) -> [UInt8] {
         guard isatty(STDIN_FILENO) == 1 || isatty(STDERR_FILENO) == 1 else {
-            throw PinHashError(
-                .passphraseRequired, "is encrypted; give the passphrase with --passin (no terminal to ask on)"
-            )
+            throw PinHashError(.passphraseRequired, "is encrypted", remedy: .givePassphrase(noTerminal: true))
         }
         let terminal = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY)
         guard terminal >= 0 else {
-            throw PinHashError(
-                .passphraseRequired, "is encrypted; give the passphrase with --passin (no terminal to ask on)"
-            )
+            throw PinHashError(.passphraseRequired, "is encrypted", remedy: .givePassphrase(noTerminal: true))
         }
         defer { _ = close(terminal) }
         var saved = termios()

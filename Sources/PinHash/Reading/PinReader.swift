@@ -284,7 +284,8 @@ final class ReadSession {
 
     private func passphraseBytes() throws(PinHashError) -> SecretBytes {
         guard let source = reader.passphrase else {
-            throw PinHashError(.passphraseRequired, "is encrypted; give the passphrase with --passin")
+            throw PinHashError(
+                .passphraseRequired, "is encrypted", remedy: .givePassphrase(noTerminal: false))
         }
         return try source.bytes(for: name)
     }
