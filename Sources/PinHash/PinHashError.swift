@@ -81,7 +81,7 @@ public struct PinHashError: Error, Sendable, Hashable, CustomStringConvertible {
 
     public var description: String {
         guard let source else { return reason }
-        return "\(source == "-" ? "standard input" : source): \(reason)"
+        return "\(InputName.displayName(of: source)): \(reason)"
     }
 
     func naming(_ source: String) -> PinHashError {

@@ -6,6 +6,16 @@ public enum ObjectKind: String, Sendable, Hashable, CaseIterable {
     case certificateRequest = "certificate request"
     case privateKey = "private key"
     case publicKey = "public key"
+
+    /// The kind's one-word label, as listings print it: `certificate`, `csr`, `key`, `pubkey`.
+    public var label: String {
+        switch self {
+        case .certificate: "certificate"
+        case .certificateRequest: "csr"
+        case .privateKey: "key"
+        case .publicKey: "pubkey"
+        }
+    }
 }
 
 /// A certificate's place in a chain, from its basicConstraints and whether it issued itself.
@@ -52,6 +62,22 @@ public struct PinnedObject: Sendable, Hashable {
     public let role: CertificateRole?
     /// Whether a private key for this certificate came with it (in the same PKCS#12 file).
     public let hasMatchingPrivateKey: Bool
+
+    /// What the object is, in one word, as listings print it: a certificate's role (`leaf`,
+    /// `intermediate`, `root`), else the kind's label (`certificate`, `csr`, `key`, `pubkey`).
+    public var label: String { role?.rawValue ?? kind.label }
+
+    /// What the object is, in words, as sentences say it: a certificate's role, else the kind's name
+    /// (`certificate request`, `private key`, `public key`).
+    public var labelInWords: String { role?.rawValue ?? kind.rawValue }
+
+    /// Which object of its kind this is: the subject of a certificate or request, a key's algorithm and
+    /// size.
+    public var detail: String { subject ?? keyAlgorithm.description }
+
+    /// `leaf CN=www.example.com,O=Example`, `csr CN=…`, `key RSA 2048`, `pubkey EC P-256`: the label and
+    /// the detail.
+    public var summary: String { "\(label) \(detail)" }
 
     /// The DER of the certificate or request, and where its fields are in it.
     let signedObject: SignedObjectFields?

@@ -118,9 +118,9 @@ final class InputReport {
             output.append(object.pin.base64)
             if showFile { output.append("  \(file)") }
             output.append("  ")
-            output.append(Self.role(of: object))
+            output.append(object.label)
             output.append("  ")
-            output.append(Self.description(of: object))
+            output.append(object.detail)
             output.append("\n")
             return
         }
@@ -142,23 +142,9 @@ final class InputReport {
             let leaf = firstLeaf
         {
             Diagnostics.warn(
-                "\(file == "-" ? "standard input" : file): note: the first certificate is \(role == .root ? "a root" : "an intermediate") CA "
+                "\(InputName.displayName(of: file)): note: the first certificate is \(role == .root ? "a root" : "an intermediate") CA "
                     + "(\(chosen.subject ?? "")); the leaf (\(leaf.subject ?? "")) is object \(leaf.position): "
                     + "--all prints every pin")
         }
-    }
-
-    static func role(of object: PinnedObject) -> String {
-        switch object.kind {
-        case .certificate: object.role?.rawValue ?? "certificate"
-        case .certificateRequest: "csr"
-        case .privateKey: "key"
-        case .publicKey: "pubkey"
-        }
-    }
-
-    static func description(of object: PinnedObject) -> String {
-        if let subject = object.subject { return subject }
-        return object.keyAlgorithm.description
     }
 }

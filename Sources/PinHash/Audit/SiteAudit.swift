@@ -429,7 +429,7 @@ private struct SiteAuditor {
                 continue
             }
             matched += 1
-            let what = "\(certificate.role?.rawValue ?? "certificate") \(certificate.subject ?? "")"
+            let what = certificate.summary
             if !sent.contains(pin) {
                 add(
                     .hpkp, .note,

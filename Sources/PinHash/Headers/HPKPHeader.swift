@@ -60,7 +60,7 @@ public struct HPKPHeader: Sendable, Hashable {
     ///   - declaredBackups: pins the caller meant as backups; each must be outside `chain`.
     /// - Returns: errors for a header that would lock visitors out or do nothing, warnings for risky
     ///   values, notes with advice. Serve the header only when there is no error.
-    public func validate(chain: [PinOrigin] = [], declaredBackups: [Pin] = []) -> [HeaderFinding] {
+    public func validate(chain: [PinnedEntry] = [], declaredBackups: [Pin] = []) -> [HeaderFinding] {
         var findings: [HeaderFinding] = []
         if pins.contains(Pin.ofNothing) {
             findings.append(Self.emptyInputPinFinding(Pin.ofNothing.base64))

@@ -102,7 +102,7 @@ public struct HeaderLint: Sendable, Hashable {
 
     /// - Parameter keysInUse: the certificate chain or keys the site serves, for Public-Key-Pins: each
     ///   pin is reported as matching one of them or as a backup. Empty when not known.
-    public init(_ field: HeaderField, keysInUse: [PinOrigin] = []) {
+    public init(_ field: HeaderField, keysInUse: [PinnedEntry] = []) {
         self.field = field
         let grammar: HeaderGrammar = field.kind.isPublicKeyPins ? .rfc7469 : .rfc6797
         let parsed = HeaderDirectiveParser.parse(field.value, grammar: grammar)
@@ -137,7 +137,7 @@ private struct DirectiveChecker {
 
     private var citation: String { kind.isPublicKeyPins ? "RFC 7469 §2.1" : "RFC 6797 §6.1" }
 
-    mutating func check(_ directives: [HeaderDirective], keysInUse: [PinOrigin]) {
+    mutating func check(_ directives: [HeaderDirective], keysInUse: [PinnedEntry]) {
         for directive in directives {
             let name = directive.lowercasedName
             if kind.isPublicKeyPins, name.hasPrefix("pin-") {
@@ -260,7 +260,7 @@ private struct DirectiveChecker {
         findings += HPKPHeader.reportURIFindings(value)
     }
 
-    private mutating func finishPublicKeyPins(keysInUse: [PinOrigin]) {
+    private mutating func finishPublicKeyPins(keysInUse: [PinnedEntry]) {
         if !hasMaxAge, kind == .publicKeyPins {
             findings.append(
                 .error(
@@ -313,7 +313,7 @@ private struct DirectiveChecker {
         }
     }
 
-    private mutating func finishStrictTransportSecurity(keysInUse: [PinOrigin]) {
+    private mutating func finishStrictTransportSecurity(keysInUse: [PinnedEntry]) {
         if !hasMaxAge {
             findings.append(
                 .error(
