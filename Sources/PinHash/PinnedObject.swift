@@ -79,6 +79,55 @@ public struct PinnedObject: Sendable, Hashable {
     /// the detail.
     public var summary: String { "\(label) \(detail)" }
 
+    /// A private key, pinned by the SubjectPublicKeyInfo derived from it.
+    static func privateKey(subjectPublicKeyInfo spki: [UInt8], position: Int) -> PinnedObject {
+        PinnedObject(kind: .privateKey, position: position, ownSubjectPublicKeyInfo: spki)
+    }
+
+    /// A public key, pinned by its SubjectPublicKeyInfo.
+    static func publicKey(subjectPublicKeyInfo spki: [UInt8], position: Int) -> PinnedObject {
+        PinnedObject(kind: .publicKey, position: position, ownSubjectPublicKeyInfo: spki)
+    }
+
+    /// A certificate, pinned by the SubjectPublicKeyInfo in its DER.
+    static func certificate(
+        _ fields: SignedObjectFields, pin: Pin, position: Int, role: CertificateRole,
+        hasMatchingPrivateKey: Bool
+    ) -> PinnedObject {
+        PinnedObject(
+            pin: pin, kind: .certificate, position: position, role: role,
+            hasMatchingPrivateKey: hasMatchingPrivateKey, signedObject: fields)
+    }
+
+    /// A certificate request, pinned by the SubjectPublicKeyInfo in its DER.
+    static func certificateRequest(_ fields: SignedObjectFields, pin: Pin, position: Int) -> PinnedObject {
+        PinnedObject(pin: pin, kind: .certificateRequest, position: position, signedObject: fields)
+    }
+
+    private init(kind: ObjectKind, position: Int, ownSubjectPublicKeyInfo: [UInt8]) {
+        self.pin = Pin(subjectPublicKeyInfo: ownSubjectPublicKeyInfo)
+        self.kind = kind
+        self.position = position
+        self.ownSubjectPublicKeyInfo = ownSubjectPublicKeyInfo
+        self.role = nil
+        self.hasMatchingPrivateKey = false
+        self.signedObject = nil
+    }
+
+    private init(
+        pin: Pin, kind: ObjectKind, position: Int, role: CertificateRole? = nil,
+        hasMatchingPrivateKey: Bool = false,
+        signedObject: SignedObjectFields
+    ) {
+        self.pin = pin
+        self.kind = kind
+        self.position = position
+        self.ownSubjectPublicKeyInfo = []
+        self.role = role
+        self.hasMatchingPrivateKey = hasMatchingPrivateKey
+        self.signedObject = signedObject
+    }
+
     /// The DER of the certificate or request, and where its fields are in it.
     let signedObject: SignedObjectFields?
 
