@@ -420,7 +420,6 @@ private struct SiteAuditor {
         let sent = Set(chain.certificates.map(\.pin))
         let built = Set(chain.verifiedChain.map(\.pin))
         let candidates = SiteAudit.pinnableCertificates(of: chain)
-        var matched = 0
         for pin in pins {
             guard let certificate = candidates.first(where: { $0.pin == pin }) else {
                 add(
@@ -428,7 +427,6 @@ private struct SiteAuditor {
                     prefix + "pin-sha256 \(pin.base64) is a backup: no certificate of the chain has it")
                 continue
             }
-            matched += 1
             let what = certificate.summary
             if !sent.contains(pin) {
                 add(
@@ -446,7 +444,8 @@ private struct SiteAuditor {
             }
         }
         let reportOnly = kind == .publicKeyPinsReportOnly
-        if matched == 0 {
+        switch BackupPinRule(pins: pins, chain: candidates.map(\.pin)).violation {
+        case .noPinInChain:
             add(
                 .hpkp, reportOnly ? .warning : .error,
                 prefix + "no pin matches a certificate of the chain: "
@@ -454,12 +453,15 @@ private struct SiteAuditor {
                         ? "every connection would be reported as a pin validation failure"
                         : "browsers that noted these pins refuse the site until max-age runs out"),
                 fix: "pin the key of the leaf or of a CA in the chain the server presents")
-        } else if matched == pins.count, pins.count > 1 {
+        case .noBackupPin where pins.count > 1:
+            // One pin alone has HeaderLint's error already.
             add(
                 .hpkp, .error,
                 prefix + "no backup pin: every pin is a key of the chain, so browsers ignore the header "
                     + "(RFC 7469 §2.5), and replacing those keys would lock visitors out",
                 fix: "add the pin of a spare key kept offline (pinhash backup)")
+        default:
+            break
         }
     }
 }

@@ -287,29 +287,30 @@ private struct DirectiveChecker {
                     fix: "add report-uri=\"https://…\""))
         }
         guard !keysInUse.isEmpty, !pins.isEmpty else { return }
-        var matched = 0
         for pin in pins {
             let origins = keysInUse.filter { $0.pin == pin }
             if origins.isEmpty {
                 findings.append(.note("pin-sha256 \(pin.base64) matches none of the files: a backup pin"))
             } else {
-                matched += 1
                 let names = origins.map(\.description).joined(separator: "; ")
                 findings.append(.note("pin-sha256 \(pin.base64) matches \(names)"))
             }
         }
-        if matched == 0 {
+        switch BackupPinRule(pins: pins, chain: keysInUse.map(\.pin)).violation {
+        case .noPinInChain:
             findings.append(
                 .error(
                     "no pin matches the certificates or keys given: browsers that saw this header would "
                         + "refuse a server presenting them",
                     fix: "pin a key of the chain the server presents"))
-        } else if matched == pins.count {
+        case .noBackupPin:
             findings.append(
                 .error(
                     "no backup pin remains: every pin matches a file given, so replacing those keys locks "
                         + "visitors out for max-age",
                     fix: "add the pin of a spare key kept offline"))
+        case nil:
+            break
         }
     }
 
