@@ -164,14 +164,8 @@ private struct SiteAuditor {
 
     // MARK: Strict-Transport-Security
 
-    /// What the first Strict-Transport-Security header asks for, as far as it parses.
-    private struct HSTSPolicy {
-        var maxAge: UInt64?
-        var includeSubDomains = false
-        var preload = false
-    }
-
-    private mutating func checkStrictTransportSecurity() -> HSTSPolicy? {
+    /// The first Strict-Transport-Security header, linted: what it asks for, as far as it parses.
+    private mutating func checkStrictTransportSecurity() -> HeaderLint? {
         let values = response.values(of: HeaderKind.strictTransportSecurity.rawValue)
         guard let first = values.first else {
             // A warning, not an error: the site is served over HTTPS and works; HSTS only hardens it
@@ -206,22 +200,7 @@ private struct SiteAuditor {
         let lint = HeaderLint(
             HeaderField(kind: .strictTransportSecurity, value: HeaderField.trimmingWhiteSpace(first[...])))
         findings += lint.findings.map { AuditFinding(.hsts, $0) }
-
-        var policy = HSTSPolicy()
-        for directive in lint.directives {
-            switch directive.lowercasedName {
-            case "max-age":
-                if let value = directive.value, !value.isEmpty,
-                    value.utf8.allSatisfy({ (0x30...0x39).contains($0) })
-                {
-                    policy.maxAge = UInt64(value) ?? UInt64.max
-                }
-            case "includesubdomains": policy.includeSubDomains = true
-            case "preload": policy.preload = true
-            default: break
-            }
-        }
-        if !policy.includeSubDomains, !policy.preload, policy.maxAge != 0 {
+        if !lint.includeSubDomains, !lint.preload, lint.maxAge != 0 {
             // With preload, HeaderLint already names includeSubDomains as a requirement.
             add(
                 .hsts, .note,
@@ -229,7 +208,7 @@ private struct SiteAuditor {
                     + "the parent domain, can still be reached over plain HTTP",
                 fix: "add includeSubDomains once every subdomain serves HTTPS")
         }
-        return policy
+        return lint
     }
 
     // MARK: plain HTTP and redirects

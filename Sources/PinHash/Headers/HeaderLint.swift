@@ -99,6 +99,13 @@ public struct HeaderLint: Sendable, Hashable {
     public let findings: [HeaderFinding]
     /// The distinct valid pins a Public-Key-Pins field lists, in order.
     public let pins: [Pin]
+    /// The field's max-age in seconds when it is valid (digits only; more than `UInt64` holds saturates);
+    /// the first one when it is repeated.
+    public let maxAge: UInt64?
+    /// Whether the field has the includeSubDomains directive.
+    public let includeSubDomains: Bool
+    /// Whether a Strict-Transport-Security field has the preload directive.
+    public let preload: Bool
 
     /// - Parameter keysInUse: the certificate chain or keys the site serves, for Public-Key-Pins: each
     ///   pin is reported as matching one of them or as a backup. Empty when not known.
@@ -112,6 +119,9 @@ public struct HeaderLint: Sendable, Hashable {
         checker.check(parsed.directives, keysInUse: keysInUse)
         findings = checker.findings
         pins = checker.pins
+        maxAge = checker.maxAge
+        includeSubDomains = checker.has("includesubdomains")
+        preload = !field.kind.isPublicKeyPins && checker.has("preload")
     }
 
     /// Whether the header has neither errors nor warnings (notes are fine).
@@ -125,7 +135,7 @@ private struct DirectiveChecker {
     var findings: [HeaderFinding] = []
     var pins: [Pin] = []
     private var seen: [String: HeaderDirective] = [:]
-    private var maxAge: UInt64?
+    private(set) var maxAge: UInt64?
     private var maxAgeQuoted = false
     private var hasMaxAge = false
     private var pinDirectives = 0
@@ -136,6 +146,9 @@ private struct DirectiveChecker {
     }
 
     private var citation: String { kind.isPublicKeyPins ? "RFC 7469 §2.1" : "RFC 6797 §6.1" }
+
+    /// Whether the directive named `lowercasedName` (not a pin) was given.
+    func has(_ lowercasedName: String) -> Bool { seen[lowercasedName] != nil }
 
     mutating func check(_ directives: [HeaderDirective], keysInUse: [PinnedEntry]) {
         for directive in directives {
@@ -280,7 +293,7 @@ private struct DirectiveChecker {
                         + "backup pin (§2.5, §4.3), and browsers ignore a header without one",
                     fix: "add the pin of a spare key kept offline"))
         }
-        if kind == .publicKeyPinsReportOnly, seen["report-uri"] == nil {
+        if kind == .publicKeyPinsReportOnly, !has("report-uri") {
             findings.append(
                 .error(
                     "Public-Key-Pins-Report-Only without report-uri does nothing: it only sends reports",
@@ -321,11 +334,11 @@ private struct DirectiveChecker {
                     "no max-age: RFC 6797 §6.1.1 requires it, and browsers ignore the header without it",
                     fix: "add max-age=SECONDS (31536000 is one year)"))
         }
-        let includeSubDomains = seen["includesubdomains"] != nil
+        let includeSubDomains = has("includesubdomains")
         if let maxAge {
             findings += HSTSHeader.maxAgeFindings(maxAge, includeSubDomains: includeSubDomains)
         }
-        if seen["preload"] != nil {
+        if has("preload") {
             if hasMaxAge, maxAge != nil {
                 findings += HSTSHeader.preloadFindings(
                     maxAge: maxAge, includeSubDomains: includeSubDomains, preload: true, severity: .warning,
