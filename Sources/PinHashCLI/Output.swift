@@ -99,8 +99,7 @@ final class InputReport {
     let showFile: Bool
     let all: Bool
     let document: DocumentOutput?
-    private var chosen: PinnedObject?
-    private var firstLeaf: PinnedObject?
+    private var representative = RepresentativePin()
 
     init(file: String, showFile: Bool, all: Bool, document: DocumentOutput? = nil) {
         self.file = file
@@ -124,27 +123,22 @@ final class InputReport {
             output.append("\n")
             return
         }
-        if object.role == .leaf, firstLeaf == nil { firstLeaf = object }
-        // A PKCS#12 file's pin is its leaf's: the certificate whose private key came with it.
-        if chosen == nil || (object.hasMatchingPrivateKey && chosen?.hasMatchingPrivateKey == false) {
-            chosen = object
-        }
+        representative.add(object)
     }
 
     func finish(to output: OutputBuffer) {
-        guard !all, let chosen else { return }
+        guard !all, let chosen = representative.object else { return }
         if let document {
             document.add(PinnedEntry(chosen, source: file))
         } else {
             output.append(showFile ? "\(chosen.pin.base64)  \(file)\n" : "\(chosen.pin.base64)\n")
         }
-        if chosen.kind == .certificate, let role = chosen.role, role != .leaf, !chosen.hasMatchingPrivateKey,
-            let leaf = firstLeaf
-        {
+        if let note = representative.leafComesLater {
+            let authority = note.authority.role == .root ? "a root" : "an intermediate"
             Diagnostics.warn(
-                "\(InputName.displayName(of: file)): note: the first certificate is \(role == .root ? "a root" : "an intermediate") CA "
-                    + "(\(chosen.subject ?? "")); the leaf (\(leaf.subject ?? "")) is object \(leaf.position): "
-                    + "--all prints every pin")
+                "\(InputName.displayName(of: file)): note: the first certificate is \(authority) CA "
+                    + "(\(note.authority.subject ?? "")); the leaf (\(note.leaf.subject ?? "")) is object "
+                    + "\(note.leaf.position): --all prints every pin")
         }
     }
 }
