@@ -96,7 +96,7 @@ public struct PinHashError: Error, Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         let problem = remedy.map { "\(reason); \($0)" } ?? reason
         guard let source else { return problem }
-        return "\(source == "-" ? "standard input" : source): \(problem)"
+        return "\(InputName.displayName(of: source)): \(problem)"
     }
 
     package func naming(_ source: String) -> PinHashError {

@@ -4,6 +4,16 @@ public enum ObjectKind: String, Sendable, Hashable, CaseIterable {
     case certificateRequest = "certificate request"
     case privateKey = "private key"
     case publicKey = "public key"
+
+    /// The kind's one-word label, as listings print it: `certificate`, `csr`, `key`, `pubkey`.
+    public var label: String {
+        switch self {
+        case .certificate: "certificate"
+        case .certificateRequest: "csr"
+        case .privateKey: "key"
+        case .publicKey: "pubkey"
+        }
+    }
 }
 
 /// A certificate's place in a chain, from its basicConstraints and whether it issued itself.
@@ -50,6 +60,71 @@ public struct PinnedObject: Sendable, Hashable {
     public let role: CertificateRole?
     /// Whether a private key for this certificate came with it (in the same PKCS#12 file).
     public let hasMatchingPrivateKey: Bool
+
+    /// What the object is, in one word, as listings print it: a certificate's role (`leaf`,
+    /// `intermediate`, `root`), else the kind's label (`certificate`, `csr`, `key`, `pubkey`).
+    public var label: String { role?.rawValue ?? kind.label }
+
+    /// What the object is, in words, as sentences say it: a certificate's role, else the kind's name
+    /// (`certificate request`, `private key`, `public key`).
+    public var labelInWords: String { role?.rawValue ?? kind.rawValue }
+
+    /// Which object of its kind this is: the subject of a certificate or request, a key's algorithm and
+    /// size.
+    public var detail: String { subject ?? keyAlgorithm.description }
+
+    /// `leaf CN=www.example.com,O=Example`, `csr CN=…`, `key RSA 2048`, `pubkey EC P-256`: the label and
+    /// the detail.
+    public var summary: String { "\(label) \(detail)" }
+
+    /// A private key, pinned by the SubjectPublicKeyInfo derived from it.
+    static func privateKey(subjectPublicKeyInfo spki: [UInt8], position: Int) -> PinnedObject {
+        PinnedObject(kind: .privateKey, position: position, ownSubjectPublicKeyInfo: spki)
+    }
+
+    /// A public key, pinned by its SubjectPublicKeyInfo.
+    static func publicKey(subjectPublicKeyInfo spki: [UInt8], position: Int) -> PinnedObject {
+        PinnedObject(kind: .publicKey, position: position, ownSubjectPublicKeyInfo: spki)
+    }
+
+    /// A certificate, pinned by the SubjectPublicKeyInfo in its DER.
+    static func certificate(
+        _ fields: SignedObjectFields, pin: Pin, position: Int, role: CertificateRole,
+        hasMatchingPrivateKey: Bool
+    ) -> PinnedObject {
+        PinnedObject(
+            pin: pin, kind: .certificate, position: position, role: role,
+            hasMatchingPrivateKey: hasMatchingPrivateKey, signedObject: fields)
+    }
+
+    /// A certificate request, pinned by the SubjectPublicKeyInfo in its DER.
+    static func certificateRequest(_ fields: SignedObjectFields, pin: Pin, position: Int) -> PinnedObject {
+        PinnedObject(pin: pin, kind: .certificateRequest, position: position, signedObject: fields)
+    }
+
+    private init(kind: ObjectKind, position: Int, ownSubjectPublicKeyInfo: [UInt8]) {
+        self.pin = Pin(subjectPublicKeyInfo: ownSubjectPublicKeyInfo)
+        self.kind = kind
+        self.position = position
+        self.ownSubjectPublicKeyInfo = ownSubjectPublicKeyInfo
+        self.role = nil
+        self.hasMatchingPrivateKey = false
+        self.signedObject = nil
+    }
+
+    private init(
+        pin: Pin, kind: ObjectKind, position: Int, role: CertificateRole? = nil,
+        hasMatchingPrivateKey: Bool = false,
+        signedObject: SignedObjectFields
+    ) {
+        self.pin = pin
+        self.kind = kind
+        self.position = position
+        self.ownSubjectPublicKeyInfo = []
+        self.role = role
+        self.hasMatchingPrivateKey = hasMatchingPrivateKey
+        self.signedObject = signedObject
+    }
 
     /// The DER of the certificate or request, and where its fields are in it.
     let signedObject: SignedObjectFields?

@@ -26,7 +26,7 @@ extension PinHashError {
         case nil: text = reason
         }
         guard let source else { return text }
-        return "\(source == "-" ? "standard input" : source): \(text)"
+        return "\(InputName.displayName(of: source)): \(text)"
     }
 }
 

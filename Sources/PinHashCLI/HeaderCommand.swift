@@ -86,7 +86,7 @@ struct HeaderCommand: ParsableCommand {
                 "Name the certificate chain or key in use as FILE (or give --pin), and a backup with --backup."
             )
         }
-        try input.validate(files: files + backups.filter { $0 == "-" })
+        try input.validate(files: files + backups.filter(InputName.isStandardInput))
     }
 
     func run() throws {
@@ -95,10 +95,10 @@ struct HeaderCommand: ParsableCommand {
         var failed = false
         var findings: [HeaderFinding] = []
 
-        var chain: [PinOrigin] = []
+        var chain: [PinnedEntry] = []
         for file in files {
             do {
-                chain += try reader.pins(inFileAt: file).map { PinOrigin(file: file, object: $0) }
+                chain += try reader.pins(inFileAt: file).map { PinnedEntry($0, source: file) }
             } catch {
                 Diagnostics.warn(error)
                 failed = true
@@ -145,7 +145,7 @@ struct HeaderCommand: ParsableCommand {
     }
 
     static func fileExists(_ path: String) -> Bool {
-        path == "-" || access(path, F_OK) == 0
+        InputName.isStandardInput(path) || access(path, F_OK) == 0
     }
 
     /// Whether an argument that names no file reads as an attempt at a pin rather than a mistyped path.

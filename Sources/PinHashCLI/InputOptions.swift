@@ -49,7 +49,7 @@ struct InputOptions: ParsableArguments {
         if forcedTypes.count > 1 {
             throw ValidationError("Give at most one of --key, --pubkey, --csr, --cert and --p12.")
         }
-        if files.filter({ $0 == "-" }).count > 1 {
+        if files.filter(InputName.isStandardInput).count > 1 {
             throw ValidationError("Standard input (-) can be read only once.")
         }
         if let passin {

@@ -82,7 +82,8 @@ struct LintCommand: ParsableCommand {
                 }
             }
         }
-        try input.validate(files: files + (headerArgument == "-" ? ["-"] : []))
+        try input.validate(
+            files: files + (headerArgument == InputName.standardInput ? [InputName.standardInput] : []))
     }
 
     func run() throws {
@@ -93,12 +94,12 @@ struct LintCommand: ParsableCommand {
             ]
         } else if let hstsValue {
             fields = [HeaderField(kind: .strictTransportSecurity, value: hstsValue)]
-        } else if headerArgument == "-" {
+        } else if headerArgument == InputName.standardInput {
             guard let text = Self.readStandardInput() else { throw ExitCode.failure }
             fields = HeaderField.fields(inResponse: text)
             if fields.isEmpty {
                 Diagnostics.warn(
-                    "standard input: no Public-Key-Pins, Public-Key-Pins-Report-Only or Strict-Transport-Security header"
+                    "\(InputName.displayName(of: InputName.standardInput)): no Public-Key-Pins, Public-Key-Pins-Report-Only or Strict-Transport-Security header"
                 )
                 throw ExitCode.failure
             }
@@ -107,12 +108,12 @@ struct LintCommand: ParsableCommand {
         }
 
         var failed = false
-        var keysInUse: [PinOrigin] = []
+        var keysInUse: [PinnedEntry] = []
         if !files.isEmpty {
             let reader = try input.makeReader()
             for file in files {
                 do {
-                    keysInUse += try reader.pins(inFileAt: file).map { PinOrigin(file: file, object: $0) }
+                    keysInUse += try reader.pins(inFileAt: file).map { PinnedEntry($0, source: file) }
                 } catch {
                     Diagnostics.warn(error)
                     failed = true

@@ -100,8 +100,7 @@ final class InputReport {
     let showFile: Bool
     let all: Bool
     let document: DocumentOutput?
-    private var chosen: PinnedObject?
-    private var firstLeaf: PinnedObject?
+    private var representative = RepresentativePin()
 
     init(file: String, showFile: Bool, all: Bool, document: DocumentOutput? = nil) {
         self.file = file
@@ -119,47 +118,28 @@ final class InputReport {
             output.append(object.pin.base64)
             if showFile { output.append("  \(file)") }
             output.append("  ")
-            output.append(Self.role(of: object))
+            output.append(object.label)
             output.append("  ")
-            output.append(Self.description(of: object))
+            output.append(object.detail)
             output.append("\n")
             return
         }
-        if object.role == .leaf, firstLeaf == nil { firstLeaf = object }
-        // A PKCS#12 file's pin is its leaf's: the certificate whose private key came with it.
-        if chosen == nil || (object.hasMatchingPrivateKey && chosen?.hasMatchingPrivateKey == false) {
-            chosen = object
-        }
+        representative.add(object)
     }
 
     func finish(to output: OutputBuffer) {
-        guard !all, let chosen else { return }
+        guard !all, let chosen = representative.object else { return }
         if let document {
             document.add(PinnedEntry(chosen, source: file))
         } else {
             output.append(showFile ? "\(chosen.pin.base64)  \(file)\n" : "\(chosen.pin.base64)\n")
         }
-        if chosen.kind == .certificate, let role = chosen.role, role != .leaf, !chosen.hasMatchingPrivateKey,
-            let leaf = firstLeaf
-        {
+        if let note = representative.leafComesLater {
+            let authority = note.authority.role == .root ? "a root" : "an intermediate"
             Diagnostics.warn(
-                "\(file == "-" ? "standard input" : file): note: the first certificate is \(role == .root ? "a root" : "an intermediate") CA "
-                    + "(\(chosen.subject ?? "")); the leaf (\(leaf.subject ?? "")) is object \(leaf.position): "
-                    + "--all prints every pin")
+                "\(InputName.displayName(of: file)): note: the first certificate is \(authority) CA "
+                    + "(\(note.authority.subject ?? "")); the leaf (\(note.leaf.subject ?? "")) is object "
+                    + "\(note.leaf.position): --all prints every pin")
         }
-    }
-
-    static func role(of object: PinnedObject) -> String {
-        switch object.kind {
-        case .certificate: object.role?.rawValue ?? "certificate"
-        case .certificateRequest: "csr"
-        case .privateKey: "key"
-        case .publicKey: "pubkey"
-        }
-    }
-
-    static func description(of object: PinnedObject) -> String {
-        if let subject = object.subject { return subject }
-        return object.keyAlgorithm.description
     }
 }

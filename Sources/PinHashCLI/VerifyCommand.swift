@@ -55,10 +55,10 @@ struct VerifyCommand: ParsableCommand {
         if pin.isEmpty, pins == nil { throw ValidationError("Give the expected pins with --pin or --pins.") }
         if files.isEmpty { throw ValidationError("Name at least one file, or - for standard input.") }
         try input.validate(files: files)
-        if pins == "-", files.contains("-") {
+        if pins == InputName.standardInput, files.contains(where: InputName.isStandardInput) {
             throw ValidationError("--pins - and the input - cannot both read standard input.")
         }
-        if pins == "-", let passin = input.passin,
+        if pins == InputName.standardInput, let passin = input.passin,
             (try? PassphraseSource(openSSLArgument: passin))?.readsStandardInput == true
         {
             throw ValidationError("--pins - and --passin stdin cannot both read standard input.")
@@ -91,7 +91,7 @@ struct VerifyCommand: ParsableCommand {
             throw ExitCode.validationFailure
         }
         if fromFile.isEmpty {
-            Diagnostics.warn("--pins \(pins == "-" ? "standard input" : pins): holds no pin")
+            Diagnostics.warn("--pins \(InputName.displayName(of: pins)): holds no pin")
             throw ExitCode.validationFailure
         }
         for pin in fromFile.pins { expected.add(pin) }
@@ -117,7 +117,7 @@ struct VerifyCommand: ParsableCommand {
             throw ExitCode.failure
         }
         let output = OutputBuffer()
-        output.append("pin OK: \(match.object.pin.base64) matches \(match.summary) (\(match.sourceName))\n")
+        output.append("pin OK: \(match.pin.base64) matches \(match.object.summary) (\(match.sourceName))\n")
         output.commit()
         output.flush()
     }

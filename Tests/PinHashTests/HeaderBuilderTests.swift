@@ -18,9 +18,9 @@ enum HeaderFixtures {
         try #require(try Fixtures.manifest().first { $0.file == file && $0.position == position }?.subject)
     }
 
-    /// The objects of a fixture file as `PinOrigin`s named by the path relative to `Fixtures/`.
-    static func origins(_ file: String) throws -> [PinOrigin] {
-        try PinReader().pins(inFileAt: Fixtures.path(file)).map { PinOrigin(file: file, object: $0) }
+    /// The objects of a fixture file as `PinnedEntry`s named by the path relative to `Fixtures/`.
+    static func origins(_ file: String) throws -> [PinnedEntry] {
+        try PinReader().pins(inFileAt: Fixtures.path(file)).map { PinnedEntry($0, source: file) }
     }
 }
 

@@ -144,7 +144,7 @@ struct VerifyPinListTests {
         #expect(verification.succeeded)
         let match = try #require(verification.firstMatch)
         #expect(match.object.pin.base64 == rows[1].pin)
-        #expect(match.summary == "intermediate \(rows[1].subject)")
+        #expect(match.object.summary == "intermediate \(rows[1].subject)")
         #expect(match.source == "certs/chain.pem")
         #expect(verification.matches.count == 1)
         #expect(verification.candidates.map(\.object.pin.base64) == rows.map(\.pin))

@@ -41,9 +41,7 @@ public struct BackupKey: Sendable {
     /// The new key as `PinReader` reports the file `write` makes (a private key at position 1), for code
     /// that prints or formats pins.
     public var pinnedObject: PinnedObject {
-        PinnedObject(
-            pin: pin, kind: .privateKey, position: 1, ownSubjectPublicKeyInfo: subjectPublicKeyInfo,
-            role: nil, hasMatchingPrivateKey: false, signedObject: nil)
+        .privateKey(subjectPublicKeyInfo: subjectPublicKeyInfo, position: 1)
     }
 
     /// Whether `write` encrypts the key (PKCS#8 with AES-256-CBC).

@@ -51,18 +51,6 @@ public enum PinFormat: String, Sendable, Hashable, CaseIterable {
     }
 }
 
-/// A pinned object and the input it was read from: what a ``PinFormatter`` writes.
-public struct PinnedEntry: Sendable, Hashable {
-    public var object: PinnedObject
-    /// The input's name as the caller gave it (a path; `-` is standard input).
-    public var source: String
-
-    public init(_ object: PinnedObject, source: String) {
-        self.object = object
-        self.source = source
-    }
-}
-
 /// Writes pins in a ``PinFormat``: one document for all the entries given, ending in a newline.
 ///
 /// ```swift

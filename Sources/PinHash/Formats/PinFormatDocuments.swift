@@ -5,22 +5,8 @@ extension PinnedEntry {
         object.kind == .certificate && (object.role == .intermediate || object.role == .root)
     }
 
-    /// What the object is, in the words the `--all` listing uses.
-    var roleWord: String {
-        switch object.kind {
-        case .certificate: object.role?.rawValue ?? "certificate"
-        case .certificateRequest: "csr"
-        case .privateKey: "key"
-        case .publicKey: "pubkey"
-        }
-    }
-
     /// `chain.pem #2: intermediate CN=…`: which object a pin came from, for a comment beside it.
-    var label: String {
-        let source = source == "-" ? "standard input" : source
-        let what = object.subject ?? object.keyAlgorithm.description
-        return "\(source) #\(object.position): \(roleWord) \(what)"
-    }
+    var comment: String { "\(sourceName) #\(object.position): \(object.summary)" }
 }
 
 /// Writes one document as its entries arrive, so that a bundle of any length is written in bounded
@@ -72,11 +58,11 @@ public struct PinDocumentStream: Sendable {
                 + "    .add(\(PinFormatEscaping.kotlinString(host.text)), \(item))\n"
         case .android:
             return (count == 0 ? androidHead : "")
-                + "\(androidIndent)    <!-- \(PinFormatEscaping.xmlComment(entry.label)) -->\n"
+                + "\(androidIndent)    <!-- \(PinFormatEscaping.xmlComment(entry.comment)) -->\n"
                 + "\(androidIndent)    <pin digest=\"SHA-256\">\(PinFormatEscaping.xml(pin.base64))</pin>\n"
         case .ios:
             let item =
-                "            <!-- \(PinFormatEscaping.xmlComment(entry.label)) -->\n"
+                "            <!-- \(PinFormatEscaping.xmlComment(entry.comment)) -->\n"
                 + "            <dict>\n"
                 + "                <key>SPKI-SHA256-BASE64</key>\n"
                 + "                <string>\(PinFormatEscaping.xml(pin.base64))</string>\n"

@@ -60,7 +60,7 @@ public struct HPKPHeader: Sendable, Hashable {
     ///   - declaredBackups: pins the caller meant as backups; each must be outside `chain`.
     /// - Returns: errors for a header that would lock visitors out or do nothing, warnings for risky
     ///   values, notes with advice. Serve the header only when there is no error.
-    public func validate(chain: [PinOrigin] = [], declaredBackups: [Pin] = []) -> [HeaderFinding] {
+    public func validate(chain: [PinnedEntry] = [], declaredBackups: [Pin] = []) -> [HeaderFinding] {
         var findings: [HeaderFinding] = []
         if pins.contains(Pin.ofNothing) {
             findings.append(Self.emptyInputPinFinding(Pin.ofNothing.base64))
@@ -74,8 +74,9 @@ public struct HPKPHeader: Sendable, Hashable {
                     fix: "add the pin of a spare key kept offline (pinhash header --backup FILE|PIN)"))
         }
         if !chain.isEmpty {
-            let chainPins = Set(chain.map(\.pin))
-            if !usable.contains(where: chainPins.contains) {
+            let chainPins = chain.map(\.pin)
+            let rule = BackupPinRule(pins: usable, chain: chainPins)
+            if rule.violation == .noPinInChain {
                 findings.append(
                     .error(
                         "no pin matches the certificate chain or keys in use: browsers that saw this "
@@ -83,8 +84,8 @@ public struct HPKPHeader: Sendable, Hashable {
                         fix: "pin a key of the chain the server presents"))
             }
             var reported = Set<Pin>()
-            for backup in declaredBackups where chainPins.contains(backup) && reported.insert(backup).inserted
-            {
+            for backup in BackupPinRule(pins: declaredBackups, chain: chainPins).pinsInChain
+            where reported.insert(backup).inserted {
                 let origin = chain.first { $0.pin == backup }!
                 findings.append(
                     .error(
@@ -92,7 +93,8 @@ public struct HPKPHeader: Sendable, Hashable {
                             + "key the server does not present",
                         fix: "give as backup a spare key or CSR that is kept offline"))
             }
-            if usable.count >= 2, !usable.contains(where: { !chainPins.contains($0) }) {
+            // Fewer than two pins have their own error above.
+            if usable.count >= 2, rule.violation == .noBackupPin {
                 findings.append(
                     .error(
                         "no backup pin: every pin is in the chain given, so losing or replacing those keys "

@@ -99,10 +99,17 @@ public struct HeaderLint: Sendable, Hashable {
     public let findings: [HeaderFinding]
     /// The distinct valid pins a Public-Key-Pins field lists, in order.
     public let pins: [Pin]
+    /// The field's max-age in seconds when it is valid (digits only; more than `UInt64` holds saturates);
+    /// the first one when it is repeated.
+    public let maxAge: UInt64?
+    /// Whether the field has the includeSubDomains directive.
+    public let includeSubDomains: Bool
+    /// Whether a Strict-Transport-Security field has the preload directive.
+    public let preload: Bool
 
     /// - Parameter keysInUse: the certificate chain or keys the site serves, for Public-Key-Pins: each
     ///   pin is reported as matching one of them or as a backup. Empty when not known.
-    public init(_ field: HeaderField, keysInUse: [PinOrigin] = []) {
+    public init(_ field: HeaderField, keysInUse: [PinnedEntry] = []) {
         self.field = field
         let grammar: HeaderGrammar = field.kind.isPublicKeyPins ? .rfc7469 : .rfc6797
         let parsed = HeaderDirectiveParser.parse(field.value, grammar: grammar)
@@ -112,6 +119,9 @@ public struct HeaderLint: Sendable, Hashable {
         checker.check(parsed.directives, keysInUse: keysInUse)
         findings = checker.findings
         pins = checker.pins
+        maxAge = checker.maxAge
+        includeSubDomains = checker.has("includesubdomains")
+        preload = !field.kind.isPublicKeyPins && checker.has("preload")
     }
 
     /// Whether the header has neither errors nor warnings (notes are fine).
@@ -125,7 +135,7 @@ private struct DirectiveChecker {
     var findings: [HeaderFinding] = []
     var pins: [Pin] = []
     private var seen: [String: HeaderDirective] = [:]
-    private var maxAge: UInt64?
+    private(set) var maxAge: UInt64?
     private var maxAgeQuoted = false
     private var hasMaxAge = false
     private var pinDirectives = 0
@@ -137,7 +147,10 @@ private struct DirectiveChecker {
 
     private var citation: String { kind.isPublicKeyPins ? "RFC 7469 §2.1" : "RFC 6797 §6.1" }
 
-    mutating func check(_ directives: [HeaderDirective], keysInUse: [PinOrigin]) {
+    /// Whether the directive named `lowercasedName` (not a pin) was given.
+    func has(_ lowercasedName: String) -> Bool { seen[lowercasedName] != nil }
+
+    mutating func check(_ directives: [HeaderDirective], keysInUse: [PinnedEntry]) {
         for directive in directives {
             let name = directive.lowercasedName
             if kind.isPublicKeyPins, name.hasPrefix("pin-") {
@@ -260,7 +273,7 @@ private struct DirectiveChecker {
         findings += HPKPHeader.reportURIFindings(value)
     }
 
-    private mutating func finishPublicKeyPins(keysInUse: [PinOrigin]) {
+    private mutating func finishPublicKeyPins(keysInUse: [PinnedEntry]) {
         if !hasMaxAge, kind == .publicKeyPins {
             findings.append(
                 .error(
@@ -280,51 +293,52 @@ private struct DirectiveChecker {
                         + "backup pin (§2.5, §4.3), and browsers ignore a header without one",
                     fix: "add the pin of a spare key kept offline"))
         }
-        if kind == .publicKeyPinsReportOnly, seen["report-uri"] == nil {
+        if kind == .publicKeyPinsReportOnly, !has("report-uri") {
             findings.append(
                 .error(
                     "Public-Key-Pins-Report-Only without report-uri does nothing: it only sends reports",
                     fix: "add report-uri=\"https://…\""))
         }
         guard !keysInUse.isEmpty, !pins.isEmpty else { return }
-        var matched = 0
         for pin in pins {
             let origins = keysInUse.filter { $0.pin == pin }
             if origins.isEmpty {
                 findings.append(.note("pin-sha256 \(pin.base64) matches none of the files: a backup pin"))
             } else {
-                matched += 1
                 let names = origins.map(\.description).joined(separator: "; ")
                 findings.append(.note("pin-sha256 \(pin.base64) matches \(names)"))
             }
         }
-        if matched == 0 {
+        switch BackupPinRule(pins: pins, chain: keysInUse.map(\.pin)).violation {
+        case .noPinInChain:
             findings.append(
                 .error(
                     "no pin matches the certificates or keys given: browsers that saw this header would "
                         + "refuse a server presenting them",
                     fix: "pin a key of the chain the server presents"))
-        } else if matched == pins.count {
+        case .noBackupPin:
             findings.append(
                 .error(
                     "no backup pin remains: every pin matches a file given, so replacing those keys locks "
                         + "visitors out for max-age",
                     fix: "add the pin of a spare key kept offline"))
+        case nil:
+            break
         }
     }
 
-    private mutating func finishStrictTransportSecurity(keysInUse: [PinOrigin]) {
+    private mutating func finishStrictTransportSecurity(keysInUse: [PinnedEntry]) {
         if !hasMaxAge {
             findings.append(
                 .error(
                     "no max-age: RFC 6797 §6.1.1 requires it, and browsers ignore the header without it",
                     fix: "add max-age=SECONDS (31536000 is one year)"))
         }
-        let includeSubDomains = seen["includesubdomains"] != nil
+        let includeSubDomains = has("includesubdomains")
         if let maxAge {
             findings += HSTSHeader.maxAgeFindings(maxAge, includeSubDomains: includeSubDomains)
         }
-        if seen["preload"] != nil {
+        if has("preload") {
             if hasMaxAge, maxAge != nil {
                 findings += HSTSHeader.preloadFindings(
                     maxAge: maxAge, includeSubDomains: includeSubDomains, preload: true, severity: .warning,

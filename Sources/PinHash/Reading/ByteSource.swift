@@ -26,7 +26,9 @@ final class ByteSource {
 
     /// Opens `path`, or standard input for `-`.
     static func open(_ path: String) throws(PinHashError) -> ByteSource {
-        if path == "-" { return ByteSource(descriptor: STDIN_FILENO, ownsDescriptor: false) }
+        if InputName.isStandardInput(path) {
+            return ByteSource(descriptor: STDIN_FILENO, ownsDescriptor: false)
+        }
         let descriptor = Glibc.open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw PinHashError(.unreadableInput, "cannot open: \(errnoText())") }
         var status = stat()

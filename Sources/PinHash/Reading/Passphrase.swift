@@ -102,10 +102,10 @@ public final class PassphraseSource: Sendable {
         case .descriptor(let number):
             return try readFirstLine(number, what: "passphrase descriptor \(number)")
         case .standardInput:
-            return try readFirstLine(STDIN_FILENO, what: "standard input")
+            return try readFirstLine(STDIN_FILENO, what: InputName.displayName(of: InputName.standardInput))
         case .terminal:
             return try TerminalPrompt.read(
-                prompt: "Enter pass phrase for \(inputName == "-" ? "standard input" : inputName): ")
+                prompt: "Enter pass phrase for \(InputName.displayName(of: inputName)): ")
         }
     }
 }

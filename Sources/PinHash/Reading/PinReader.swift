@@ -266,11 +266,7 @@ final class ReadSession {
                 () throws(PinHashError) in
                 try self.passphraseBytes()
             }
-            body(
-                PinnedObject(
-                    pin: Pin(subjectPublicKeyInfo: spki), kind: .privateKey, position: position,
-                    ownSubjectPublicKeyInfo: spki, role: nil, hasMatchingPrivateKey: false,
-                    signedObject: nil))
+            body(.privateKey(subjectPublicKeyInfo: spki, position: position))
         case .pkcs12:
             try checkNestingDepth(der, limit: reader.limits.maximumNestingDepth)
             try produceFromPKCS12(der, body)
@@ -339,10 +335,7 @@ final class ReadSession {
     }
 
     private static func publicKey(_ spki: [UInt8], position: Int) -> PinnedObject {
-        PinnedObject(
-            pin: Pin(subjectPublicKeyInfo: spki), kind: .publicKey, position: position,
-            ownSubjectPublicKeyInfo: spki,
-            role: nil, hasMatchingPrivateKey: false, signedObject: nil)
+        .publicKey(subjectPublicKeyInfo: spki, position: position)
     }
 
     static func certificate(_ der: [UInt8], position: Int, trusted: Bool, keys: [[UInt8]] = [])
@@ -363,13 +356,12 @@ final class ReadSession {
             // OpenSSL's trust settings after a TRUSTED CERTIFICATE are not part of the certificate.
             let certificateDER =
                 summary.certificate.count == der.count ? der : Array(buffer[summary.certificate])
-            return PinnedObject(
-                pin: Pin(hashing: spki), kind: .certificate, position: position,
-                ownSubjectPublicKeyInfo: [],
-                role: role, hasMatchingPrivateKey: keys.contains { $0.elementsEqual(spki) },
-                signedObject: SignedObjectFields(
+            return .certificate(
+                SignedObjectFields(
                     der: certificateDER, spki: summary.spki, subject: summary.subject, issuer: summary.issuer,
-                    notAfter: summary.notAfter))
+                    notAfter: summary.notAfter),
+                pin: Pin(hashing: spki), position: position, role: role,
+                hasMatchingPrivateKey: keys.contains { $0.elementsEqual(spki) })
         }
     }
 
@@ -377,10 +369,9 @@ final class ReadSession {
         try der.withUnsafeBufferPointer { buffer throws(PinHashError) in
             let summary = try summarizeCertificationRequest(buffer)
             let spki = buffer.slice(summary.spki)
-            return PinnedObject(
-                pin: Pin(hashing: spki), kind: .certificateRequest, position: position,
-                ownSubjectPublicKeyInfo: [], role: nil, hasMatchingPrivateKey: false,
-                signedObject: SignedObjectFields(der: der, spki: summary.spki, subject: summary.subject))
+            return .certificateRequest(
+                SignedObjectFields(der: der, spki: summary.spki, subject: summary.subject),
+                pin: Pin(hashing: spki), position: position)
         }
     }
 }

@@ -4,41 +4,14 @@
 /// ```swift
 /// var verification = PinVerification(expected: try PinList(parsing: ["sha256/Bay4mh…="]))
 /// verification.check(try PinReader().pins(inFileAt: "chain.pem"), from: "chain.pem")
-/// if let match = verification.firstMatch { print("pin OK:", match.object.pin, match.summary) }
+/// if let match = verification.firstMatch { print("pin OK:", match.pin, match.object.summary) }
 /// else { print(verification.failureReport) }
 /// ```
 public struct PinVerification: Sendable, Hashable {
-    /// One object that was checked, with the input it came from.
-    public struct Candidate: Sendable, Hashable {
-        public let object: PinnedObject
-        /// The input's name as the caller gave it (`-` for standard input).
-        public let source: String
-        /// Whether the object's pin is one of the expected pins.
-        public let matches: Bool
-
-        /// What the object is, for a report line: `leaf CN=www.example.com,O=Example`, `csr CN=…`,
-        /// `key RSA 2048`, `pubkey EC P-256`.
-        public var summary: String {
-            switch object.kind {
-            case .certificate:
-                return "\(object.role?.rawValue ?? "certificate") \(object.subject ?? "")"
-            case .certificateRequest:
-                return "csr \(object.subject ?? "")"
-            case .privateKey:
-                return "key \(object.keyAlgorithm)"
-            case .publicKey:
-                return "pubkey \(object.keyAlgorithm)"
-            }
-        }
-
-        /// The input's name for messages: `standard input` for `-`.
-        public var sourceName: String { source == "-" ? "standard input" : source }
-    }
-
     /// The pins the objects were checked against.
     public let expected: PinList
-    /// Every object checked, in order.
-    public private(set) var candidates: [Candidate] = []
+    /// Every object checked, with its input, in order.
+    public private(set) var candidates: [PinnedEntry] = []
 
     public init(expected: PinList) {
         self.expected = expected
@@ -47,9 +20,8 @@ public struct PinVerification: Sendable, Hashable {
     /// Checks one object from the input `source`; returns whether its pin is expected.
     @discardableResult
     public mutating func check(_ object: PinnedObject, from source: String) -> Bool {
-        let matches = expected.contains(object.pin)
-        candidates.append(Candidate(object: object, source: source, matches: matches))
-        return matches
+        candidates.append(PinnedEntry(object, source: source))
+        return expected.contains(object.pin)
     }
 
     /// Checks every object of the input `source`.
@@ -58,10 +30,10 @@ public struct PinVerification: Sendable, Hashable {
     }
 
     /// The objects whose pin is expected, in the order they were checked.
-    public var matches: [Candidate] { candidates.filter(\.matches) }
+    public var matches: [PinnedEntry] { candidates.filter { expected.contains($0.pin) } }
 
     /// The first object whose pin is expected.
-    public var firstMatch: Candidate? { candidates.first(where: \.matches) }
+    public var firstMatch: PinnedEntry? { candidates.first { expected.contains($0.pin) } }
 
     /// Whether any object checked has an expected pin.
     public var succeeded: Bool { firstMatch != nil }
@@ -78,7 +50,7 @@ public struct PinVerification: Sendable, Hashable {
             allCertificates ? "  Peer certificate chain:" : "  Keys and certificates read:",
         ]
         for candidate in candidates {
-            var line = "    sha256/\(candidate.object.pin.base64): \(candidate.summary)"
+            var line = "    sha256/\(candidate.pin.base64): \(candidate.object.summary)"
             if severalSources { line += " (\(candidate.sourceName))" }
             lines.append(line)
         }

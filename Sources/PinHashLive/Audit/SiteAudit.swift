@@ -166,14 +166,8 @@ private struct SiteAuditor {
 
     // MARK: Strict-Transport-Security
 
-    /// What the first Strict-Transport-Security header asks for, as far as it parses.
-    private struct HSTSPolicy {
-        var maxAge: UInt64?
-        var includeSubDomains = false
-        var preload = false
-    }
-
-    private mutating func checkStrictTransportSecurity() -> HSTSPolicy? {
+    /// The first Strict-Transport-Security header, linted: what it asks for, as far as it parses.
+    private mutating func checkStrictTransportSecurity() -> HeaderLint? {
         let values = response.values(of: HeaderKind.strictTransportSecurity.rawValue)
         guard let first = values.first else {
             // A warning, not an error: the site is served over HTTPS and works; HSTS only hardens it
@@ -208,22 +202,7 @@ private struct SiteAuditor {
         let lint = HeaderLint(
             HeaderField(kind: .strictTransportSecurity, value: HeaderField.trimmingWhiteSpace(first[...])))
         findings += lint.findings.map { AuditFinding(.hsts, $0) }
-
-        var policy = HSTSPolicy()
-        for directive in lint.directives {
-            switch directive.lowercasedName {
-            case "max-age":
-                if let value = directive.value, !value.isEmpty,
-                    value.utf8.allSatisfy({ (0x30...0x39).contains($0) })
-                {
-                    policy.maxAge = UInt64(value) ?? UInt64.max
-                }
-            case "includesubdomains": policy.includeSubDomains = true
-            case "preload": policy.preload = true
-            default: break
-            }
-        }
-        if !policy.includeSubDomains, !policy.preload, policy.maxAge != 0 {
+        if !lint.includeSubDomains, !lint.preload, lint.maxAge != 0 {
             // With preload, HeaderLint already names includeSubDomains as a requirement.
             add(
                 .hsts, .note,
@@ -231,7 +210,7 @@ private struct SiteAuditor {
                     + "the parent domain, can still be reached over plain HTTP",
                 fix: "add includeSubDomains once every subdomain serves HTTPS")
         }
-        return policy
+        return lint
     }
 
     // MARK: plain HTTP and redirects
@@ -422,7 +401,6 @@ private struct SiteAuditor {
         let sent = Set(chain.certificates.map(\.pin))
         let built = Set(chain.verifiedChain.map(\.pin))
         let candidates = SiteAudit.pinnableCertificates(of: chain)
-        var matched = 0
         for pin in pins {
             guard let certificate = candidates.first(where: { $0.pin == pin }) else {
                 add(
@@ -430,8 +408,7 @@ private struct SiteAuditor {
                     prefix + "pin-sha256 \(pin.base64) is a backup: no certificate of the chain has it")
                 continue
             }
-            matched += 1
-            let what = "\(certificate.role?.rawValue ?? "certificate") \(certificate.subject ?? "")"
+            let what = certificate.summary
             if !sent.contains(pin) {
                 add(
                     .hpkp, .note,
@@ -448,7 +425,8 @@ private struct SiteAuditor {
             }
         }
         let reportOnly = kind == .publicKeyPinsReportOnly
-        if matched == 0 {
+        switch BackupPinRule(pins: pins, chain: candidates.map(\.pin)).violation {
+        case .noPinInChain:
             add(
                 .hpkp, reportOnly ? .warning : .error,
                 prefix + "no pin matches a certificate of the chain: "
@@ -456,12 +434,15 @@ private struct SiteAuditor {
                         ? "every connection would be reported as a pin validation failure"
                         : "browsers that noted these pins refuse the site until max-age runs out"),
                 fix: "pin the key of the leaf or of a CA in the chain the server presents")
-        } else if matched == pins.count, pins.count > 1 {
+        case .noBackupPin where pins.count > 1:
+            // One pin alone has HeaderLint's error already.
             add(
                 .hpkp, .error,
                 prefix + "no backup pin: every pin is a key of the chain, so browsers ignore the header "
                     + "(RFC 7469 §2.5), and replacing those keys would lock visitors out",
                 fix: "add the pin of a spare key kept offline (pinhash backup)")
+        default:
+            break
         }
     }
 }

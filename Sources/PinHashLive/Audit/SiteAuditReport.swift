@@ -24,7 +24,7 @@ extension SiteAudit {
         ]
         for certificate in chain.certificates {
             lines.append(
-                "\(certificate.pin.base64)  \(Self.role(of: certificate))  \(Self.subject(of: certificate))")
+                "\(certificate.pin.base64)  \(certificate.label)  \(certificate.detail)")
         }
         lines.append("https: \(Self.statusLine(of: response))")
         lines.append("http: \(plainHTTPSummary)")
@@ -65,8 +65,8 @@ extension SiteAudit {
         out +=
             "\"verified\": \(verification.isTrusted), \"verification\": \(string(verification.description))},\n"
         let certificates = chain.certificates.map { certificate in
-            "    {\"pin\": \(string(certificate.pin.base64)), \"role\": \(string(Self.role(of: certificate))), "
-                + "\"subject\": \(string(Self.subject(of: certificate)))}"
+            "    {\"pin\": \(string(certificate.pin.base64)), \"role\": \(string(certificate.label)), "
+                + "\"subject\": \(string(certificate.detail))}"
         }
         out += "  \"chain\": [\n" + certificates.joined(separator: ",\n") + (certificates.isEmpty ? "" : "\n")
         out += "  ],\n"
@@ -107,14 +107,5 @@ extension SiteAudit {
 
     private static func statusLine(of head: HTTPResponseHead) -> String {
         "\(head.version) \(head.statusCode)\(head.reason.isEmpty ? "" : " " + head.reason)"
-    }
-
-    /// The role column of `pinhash --all`: `leaf`, `intermediate`, `root`, or `certificate`.
-    private static func role(of certificate: PinnedObject) -> String {
-        certificate.role?.rawValue ?? "certificate"
-    }
-
-    private static func subject(of certificate: PinnedObject) -> String {
-        certificate.subject ?? certificate.keyAlgorithm.description
     }
 }
