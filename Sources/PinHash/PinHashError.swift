@@ -114,4 +114,12 @@ public struct PinHashError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     static func malformed(_ reason: String) -> PinHashError { PinHashError(.malformedInput, reason) }
+
+    /// A value the caller gave that cannot be used (a header value, a pin): what is wrong and, after
+    /// `; `, what to give instead; a remedy, when there is one, is that fix.
+    static func invalidArgument(_ problem: String, fix: String? = nil, remedy: Remedy? = nil) -> PinHashError
+    {
+        guard remedy == nil, let fix else { return PinHashError(.invalidArgument, problem, remedy: remedy) }
+        return PinHashError(.invalidArgument, "\(problem); \(fix)")
+    }
 }

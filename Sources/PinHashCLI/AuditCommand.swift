@@ -96,7 +96,8 @@ struct AuditCommand: ParsableCommand {
         }
         let audit = SiteAudit(url: url, chain: chain, response: fetched.head, plainHTTP: probe)
         let output = OutputBuffer()
-        output.append(formatName == "json" ? audit.json : audit.text)
+        let worded = { (finding: AuditFinding) in finding.commandLineWorded }
+        output.append(formatName == "json" ? audit.json(rewording: worded) : audit.text(rewording: worded))
         output.commit()
         output.flush()
         if audit.findings.containsErrors { throw ExitCode.failure }

@@ -1,4 +1,8 @@
 import PinHash
+import PinHashLive
+
+// The library says what is wrong and gives what would fix it as a `Remedy`; these are the command
+// line's words for each remedy, naming the options that apply.
 
 extension PinHashError {
     /// The error as pinhash prints it after `pinhash: `: `FILE: REASON`, with the library's remedy worded
@@ -23,10 +27,81 @@ extension PinHashError {
         case .checkServerName?: text = "\(reason); check --servername"
         case .giveServerName?: text = "\(reason); give it with --servername"
         case .tryServerName?: text = "\(reason) (no server name was sent: try --servername)"
+        case .nameTheHeader?: text = "\(reason), or pass the value with --hpkp or --hsts"
+        case let remedy?:
+            text = "\(reason); \(remedy.commandLineWords(for: reason).fix ?? remedy.description)"
         case nil: text = reason
         }
         guard let source else { return text }
         return "\(InputName.displayName(of: source)): \(text)"
+    }
+}
+
+extension Remedy {
+    /// A finding's message and fix in the command line's words, for a finding whose library message is
+    /// `message`.
+    func commandLineWords(for message: String) -> (message: String, fix: String?) {
+        switch self {
+        case .raiseMaxAge(let seconds): (message, "use --max-age \(seconds) or more")
+        case .includeSubdomains: (message, "add --include-subdomains")
+        case .addBackupPin:
+            (message, "add the pin of a spare key kept offline (pinhash header --backup FILE|PIN)")
+        case .addReportURI: (message, "add a report-uri (pinhash header --report-uri URL)")
+        case .reportOnlyFirst:
+            (
+                message,
+                "serve that with a report-uri until no reports arrive (pinhash header --report-only --report-uri URL)"
+            )
+        case .trustIssuingCA:
+            (
+                message,
+                "use a certificate from a CA browsers trust, or pass --cafile with the CA that issued it"
+            )
+        case .auditByName: (message, "audit the site by its name (--address IP connects to this address)")
+        // The note is there because --no-http was given: it says so instead of giving a fix.
+        case .probePlainHTTP: (message + " (--no-http)", nil)
+        case .makeBackupKey: (message, "add the pin of a spare key kept offline (pinhash backup)")
+        case .computePin: (message, "compute the pin with pinhash FILE")
+        case .sendHSTSHeader:
+            (
+                message,
+                "send Strict-Transport-Security: max-age=31536000; includeSubDomains on every HTTPS response, "
+                    + "redirects and errors included (pinhash hsts prints the server's line)"
+            )
+        case .pinInApps:
+            (
+                message,
+                "pin in your own apps instead (pinhash --format okhttp, android or ios) and rely on Certificate "
+                    + "Transparency for browsers"
+            )
+        case .givePassphrase, .setEnvironmentVariable, .useStartTLS, .checkServerName, .giveServerName,
+            .tryServerName, .nameTheHeader:
+            (message, description)
+        }
+    }
+}
+
+extension HeaderFinding {
+    /// The finding as pinhash prints it: a remedy worded with the command's options.
+    var commandLineWorded: HeaderFinding {
+        guard let remedy else { return self }
+        let words = remedy.commandLineWords(for: message)
+        return HeaderFinding(severity, words.message, fix: words.fix)
+    }
+
+    /// An error refusing a value (a pin, a header value a server's syntax cannot carry), listed with
+    /// the header's findings; `option` names where the value came from.
+    init(refusing error: PinHashError, of option: String? = nil) {
+        self.init(.error, (option.map { "\($0): " } ?? "") + error.commandLineMessage())
+    }
+}
+
+extension AuditFinding {
+    /// The finding as `pinhash audit` prints it: a remedy worded with the command's options.
+    var commandLineWorded: AuditFinding {
+        guard let remedy else { return self }
+        let words = remedy.commandLineWords(for: message)
+        return AuditFinding(area, severity, words.message, fix: words.fix)
     }
 }
 

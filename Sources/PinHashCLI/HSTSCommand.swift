@@ -47,7 +47,7 @@ struct HSTSCommand: ParsableCommand {
             includeSubDomains: includeSubDomains, preload: preload)
         var findings = header.validate()
         var line: String?
-        do { line = try header.line(for: server) } catch { findings.append(error) }
+        do { line = try header.line(for: server) } catch { findings.append(HeaderFinding(refusing: error)) }
         if !findings.containsErrors, let line {
             print(line)
         }

@@ -107,7 +107,7 @@ struct HeaderCommand: ParsableCommand {
         var given: [Pin] = []
         for text in pins {
             do { given.append(try HPKPHeader.parsePin(text)) } catch {
-                findings.append(error.prefixed("--pin"))
+                findings.append(HeaderFinding(refusing: error, of: "--pin"))
             }
         }
         var backupPins: [Pin] = []
@@ -118,7 +118,7 @@ struct HeaderCommand: ParsableCommand {
                 do {
                     backupPins.append(try HPKPHeader.parsePin(backup))
                 } catch {
-                    findings.append(error.prefixed("--backup"))
+                    findings.append(HeaderFinding(refusing: error, of: "--backup"))
                 }
                 continue
             }
@@ -136,7 +136,7 @@ struct HeaderCommand: ParsableCommand {
             reportURI: reportURI, reportOnly: reportOnly)
         findings += header.validate(chain: chain, declaredBackups: backupPins)
         var line: String?
-        do { line = try header.line(for: server) } catch { findings.append(error) }
+        do { line = try header.line(for: server) } catch { findings.append(HeaderFinding(refusing: error)) }
         if !findings.containsErrors, let line {
             print(line)
         }
@@ -160,15 +160,10 @@ extension Diagnostics {
     /// Findings on standard error, `pinhash: error: …`, errors first, then warnings, then notes.
     static func report(_ findings: [HeaderFinding]) {
         for severity in HeaderFinding.Severity.allCases.reversed() {
-            for finding in findings where finding.severity == severity { warn(finding.description) }
+            for finding in findings where finding.severity == severity {
+                warn(finding.commandLineWorded.description)
+            }
         }
-    }
-}
-
-extension HeaderFinding {
-    /// The same finding with the option it came from in front of the message.
-    func prefixed(_ option: String) -> HeaderFinding {
-        HeaderFinding(severity, "\(option): \(message)", fix: fix)
     }
 }
 

@@ -78,7 +78,7 @@ struct LintCommand: ParsableCommand {
             }
             if header != "-" {
                 do { _ = try HeaderField(line: header) } catch {
-                    throw ValidationError("\(error.message)\(error.fix.map { "; \($0)" } ?? "").")
+                    throw ValidationError("\(error.commandLineMessage()).")
                 }
             }
         }
@@ -126,7 +126,7 @@ struct LintCommand: ParsableCommand {
         for field in fields {
             let lint = HeaderLint(field, keysInUse: keysInUse)
             let prefix = fields.count > 1 ? "\(field.kind.rawValue): " : ""
-            for finding in lint.findings { print(prefix + finding.description) }
+            for finding in lint.findings { print(prefix + finding.commandLineWorded.description) }
             if !lint.isClean { problems = true }
         }
         if problems { throw ExitCode.failure }

@@ -218,6 +218,43 @@ struct AuditLiveTests {
         #expect(timedOut.stderr.contains(": timed out after 1 s"), "\(timedOut.stderr)")
     }
 
+    @Test(
+        "The report words the library's remedies with pinhash's options: --cafile, --address, --no-http, --format"
+    )
+    func remediesNameTheOptions() throws {
+        let leaf = try Self.manifestPin("certs/leaf.pem")
+        let backup = try Self.manifestPin("keys/ec-p256.pkcs8.pem")
+        let site = try LiveNginxSite(
+            httpsHeaders: [
+                .init(
+                    "Strict-Transport-Security", "max-age=63072000; includeSubDomains; preload", always: true),
+                .init("Public-Key-Pins", "pin-sha256=\"\(leaf)\"; pin-sha256=\"\(backup)\"; max-age=600"),
+            ],
+            on: [.ipv4])
+        defer { site.stop() }
+        // By IP address, without --cafile (the fixture root is not a system CA), and without plain HTTP.
+        let url = "https://127.0.0.1:\(site.httpsPort)/"
+        let text = try run(["audit", url, "--no-http", "--timeout", "10"], timeout: 60)
+        #expect(text.status == 1, "\(text.stdout)\(text.stderr)")
+        let expected = [
+            "; use a certificate from a CA browsers trust, or pass --cafile with the CA that issued it",
+            "; audit the site by its name (--address IP connects to this address)",
+            "that was not checked (--no-http)",
+            "; pin in your own apps instead (pinhash --format okhttp, android or ios) and rely on Certificate "
+                + "Transparency for browsers",
+        ]
+        for phrase in expected {
+            #expect(
+                text.stdoutLines.contains { $0.hasSuffix(phrase) }, "\(phrase) missing from:\n\(text.stdout)")
+        }
+        let json = try run(["audit", url, "--no-http", "--timeout", "10", "--format", "json"], timeout: 60)
+        #expect(json.status == 1)
+        #expect(
+            json.stdout.contains(
+                "\"fix\": \"audit the site by its name (--address IP connects to this address)\""))
+        #expect(json.stdout.contains("not checked (--no-http)\", \"fix\": null"), "\(json.stdout)")
+    }
+
     @Test("Usage errors exit 64: an http:// URL, --http-port with --no-http, an unknown format")
     func usage() throws {
         for arguments in [

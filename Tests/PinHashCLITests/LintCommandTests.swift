@@ -25,6 +25,18 @@ struct LintCommandTests {
         #expect(result.stdout == "")
     }
 
+    @Test("The hash of empty input in a pin-sha256 is an error whose fix names pinhash FILE")
+    func emptyInputPinNamesTheCommand() throws {
+        let empty = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="
+        let result = try run(["lint", "--hpkp", "pin-sha256=\"\(empty)\"; max-age=600"])
+        #expect(result.status == 1)
+        #expect(
+            result.stdoutLines.contains(
+                "error: pin-sha256 at column 1: \(empty) is the SHA-256 of empty input, not of a key: the openssl "
+                    + "pipeline that printed it read no key; compute the pin with pinhash FILE"),
+            "\(result.stdout)")
+    }
+
     @Test("A header folded over lines, as the RFCs print them, is one argument")
     func foldedArgument() throws {
         let folded = """

@@ -118,7 +118,7 @@ struct HeaderBuilderTests {
         #expect {
             _ = try HPKPHeader.parsePin(text)
         } throws: { error in
-            (error as? HeaderFinding)?.message.contains("SHA-256 of empty input") == true
+            (error as? PinHashError)?.reason.contains("SHA-256 of empty input") == true
         }
         let leaf = try HeaderFixtures.pin("certs/leaf.pem")
         let spare = try HeaderFixtures.pin("keys/rsa2048.pkcs8.pem")
@@ -139,7 +139,7 @@ struct HeaderBuilderTests {
         #expect {
             _ = try HPKPHeader.parsePin(text)
         } throws: { error in
-            (error as? HeaderFinding)?.message.contains(phrase) == true
+            (error as? PinHashError)?.reason.contains(phrase) == true
         }
     }
 
@@ -247,12 +247,12 @@ struct HeaderServerSyntaxTests {
 
     @Test("What a syntax cannot carry is refused, not written broken")
     func refused() {
-        #expect(throws: HeaderFinding.self) { try ServerSyntax.nginx.line(name: "X", value: "a$b") }
-        #expect(throws: HeaderFinding.self) { try ServerSyntax.apache.line(name: "X", value: "a\\b") }
-        #expect(throws: HeaderFinding.self) { try ServerSyntax.apache.line(name: "X", value: "${HOME}") }
+        #expect(throws: PinHashError.self) { try ServerSyntax.nginx.line(name: "X", value: "a$b") }
+        #expect(throws: PinHashError.self) { try ServerSyntax.apache.line(name: "X", value: "a\\b") }
+        #expect(throws: PinHashError.self) { try ServerSyntax.apache.line(name: "X", value: "${HOME}") }
         for syntax in ServerSyntax.allCases {
-            #expect(throws: HeaderFinding.self) { try syntax.line(name: "X", value: "a\nSet-Cookie: b") }
-            #expect(throws: HeaderFinding.self) { try syntax.line(name: "X Y", value: "a") }
+            #expect(throws: PinHashError.self) { try syntax.line(name: "X", value: "a\nSet-Cookie: b") }
+            #expect(throws: PinHashError.self) { try syntax.line(name: "X Y", value: "a") }
         }
     }
 
@@ -263,7 +263,7 @@ struct HeaderServerSyntaxTests {
         ]
         let header = HPKPHeader(pins: pins, reportURI: "https://example.com/r$1")
         #expect(HPKPHeader.reportURIFindings("https://example.com/r$1").isEmpty)
-        #expect(throws: HeaderFinding.self) { try header.line(for: .nginx) }
+        #expect(throws: PinHashError.self) { try header.line(for: .nginx) }
         #expect(try header.line(for: .apache).contains("r$1"))
     }
 }

@@ -366,7 +366,7 @@ struct LintGrammarTests {
             "Strict-Transport-Security: max-age=1\nPublic-Key-Pins: max-age=1",
         ])
     func unknownHeaderLine(line: String) {
-        #expect(throws: HeaderFinding.self) { try HeaderField(line: line) }
+        #expect(throws: PinHashError.self) { try HeaderField(line: line) }
     }
 
     @Test("A response head yields its HPKP and HSTS fields; other lines and CRLF ends are handled")

@@ -1,6 +1,6 @@
 /// The forms pins are printed in: one for each consumer of pins.
 ///
-/// The raw values are the names the command line's `--format` takes.
+/// The raw values are the formats' names, as a program would take them from its users.
 public enum PinFormat: String, Sendable, Hashable, CaseIterable {
     /// The bare base64 pin, one line per object.
     case base64

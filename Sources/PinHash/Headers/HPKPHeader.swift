@@ -48,7 +48,7 @@ public struct HPKPHeader: Sendable, Hashable {
     }
 
     /// The header as a server's configuration writes it; throws when that syntax cannot carry the value.
-    public func line(for syntax: ServerSyntax) throws(HeaderFinding) -> String {
+    public func line(for syntax: ServerSyntax) throws(PinHashError) -> String {
         try syntax.line(name: name, value: value)
     }
 
@@ -71,7 +71,7 @@ public struct HPKPHeader: Sendable, Hashable {
                 .error(
                     "\(usable.count == 0 ? "no pin" : "only one distinct pin"): RFC 7469 requires a backup "
                         + "pin (§2.5, §4.3), and browsers ignore a header without one",
-                    fix: "add the pin of a spare key kept offline (pinhash header --backup FILE|PIN)"))
+                    remedy: .addBackupPin))
         }
         if !chain.isEmpty {
             let chainPins = chain.map(\.pin)
@@ -99,7 +99,7 @@ public struct HPKPHeader: Sendable, Hashable {
                     .error(
                         "no backup pin: every pin is in the chain given, so losing or replacing those keys "
                             + "locks visitors out for max-age",
-                        fix: "add the pin of a spare key kept offline (pinhash header --backup FILE|PIN)"))
+                        remedy: .addBackupPin))
             }
         } else if usable.count >= 2 {
             findings.append(
@@ -114,7 +114,7 @@ public struct HPKPHeader: Sendable, Hashable {
             findings.append(
                 .error(
                     "Public-Key-Pins-Report-Only without report-uri does nothing: it only sends reports",
-                    fix: "add a report-uri (pinhash header --report-uri URL)"))
+                    remedy: .addReportURI))
         }
         findings += Self.maxAgeFindings(maxAge)
         if !reportOnly {
@@ -122,8 +122,7 @@ public struct HPKPHeader: Sendable, Hashable {
                 .note(
                     "a wrong pin locks visitors out for max-age; a first deployment is safer as "
                         + "Public-Key-Pins-Report-Only",
-                    fix: "serve that with a report-uri until no reports arrive (pinhash header --report-only "
-                        + "--report-uri URL)"))
+                    remedy: .reportOnlyFirst))
         }
         return findings
     }
@@ -151,17 +150,24 @@ public struct HPKPHeader: Sendable, Hashable {
         .error(
             "\(text) is the SHA-256 of empty input, not of a key: the openssl pipeline that printed it "
                 + "read no key",
-            fix: "compute the pin with pinhash FILE")
+            remedy: .computePin)
     }
 
     /// Reads a pin as given on a command line or in a header: the base64 of exactly 32 bytes, and not the
     /// hash of empty input.
-    public static func parsePin(_ text: String) throws(HeaderFinding) -> Pin {
-        guard let pin = Pin(base64: text) else {
-            throw .error("\(pinProblem(text))", fix: "give the base64 SHA-256 of a SubjectPublicKeyInfo")
+    public static func parsePin(_ text: String) throws(PinHashError) -> Pin {
+        if let problem = problem(withPin: text) {
+            throw .invalidArgument(problem.message, fix: problem.fix, remedy: problem.remedy)
         }
-        if pin == Pin.ofNothing { throw emptyInputPinFinding(text) }
-        return pin
+        return Pin(base64: text)!
+    }
+
+    /// Why `text` is not a usable pin, as a header check reports it; nil when it is one.
+    static func problem(withPin text: String) -> HeaderFinding? {
+        guard let pin = Pin(base64: text) else {
+            return .error(pinProblem(text), fix: "give the base64 SHA-256 of a SubjectPublicKeyInfo")
+        }
+        return pin == Pin.ofNothing ? emptyInputPinFinding(text) : nil
     }
 
     /// Why `text` is not a pin, in words.

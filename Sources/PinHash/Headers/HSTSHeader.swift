@@ -30,7 +30,7 @@ public struct HSTSHeader: Sendable, Hashable {
         return directives.joined(separator: "; ")
     }
 
-    public func line(for syntax: ServerSyntax) throws(HeaderFinding) -> String {
+    public func line(for syntax: ServerSyntax) throws(PinHashError) -> String {
         try syntax.line(name: name, value: value)
     }
 
@@ -41,7 +41,7 @@ public struct HSTSHeader: Sendable, Hashable {
         if preload {
             findings += Self.preloadFindings(
                 maxAge: maxAge, includeSubDomains: includeSubDomains, preload: preload, severity: .error,
-                flags: true)
+                building: true)
             if findings.isEmpty {
                 findings.append(
                     .note(
@@ -55,25 +55,28 @@ public struct HSTSHeader: Sendable, Hashable {
         return findings
     }
 
-    /// One finding per preload-list requirement the header misses; `flags` words the fixes as
-    /// `pinhash hsts` options rather than directives.
+    /// One finding per preload-list requirement the header misses; `building` gives the fixes as the
+    /// settings of a header being built (a ``Remedy``) rather than as directives to edit.
     static func preloadFindings(
-        maxAge: UInt64?, includeSubDomains: Bool, preload: Bool, severity: HeaderFinding.Severity, flags: Bool
+        maxAge: UInt64?, includeSubDomains: Bool, preload: Bool, severity: HeaderFinding.Severity,
+        building: Bool
     ) -> [HeaderFinding] {
         var findings: [HeaderFinding] = []
         if let maxAge, maxAge < preloadMinimumMaxAge {
+            let message =
+                "the preload list requires max-age of at least \(preloadMinimumMaxAge) (1 year); this header "
+                + "has \(maxAge) (\(HeaderDuration.describe(seconds: maxAge)))"
             findings.append(
-                HeaderFinding(
-                    severity,
-                    "the preload list requires max-age of at least \(preloadMinimumMaxAge) (1 year); this "
-                        + "header has \(maxAge) (\(HeaderDuration.describe(seconds: maxAge)))",
-                    fix: flags ? "use --max-age \(preloadMinimumMaxAge) or more" : "raise max-age"))
+                building
+                    ? HeaderFinding(severity, message, remedy: .raiseMaxAge(atLeast: preloadMinimumMaxAge))
+                    : HeaderFinding(severity, message, fix: "raise max-age"))
         }
         if !includeSubDomains {
+            let message = "the preload list requires includeSubDomains"
             findings.append(
-                HeaderFinding(
-                    severity, "the preload list requires includeSubDomains",
-                    fix: flags ? "add --include-subdomains" : "add includeSubDomains"))
+                building
+                    ? HeaderFinding(severity, message, remedy: .includeSubdomains)
+                    : HeaderFinding(severity, message, fix: "add includeSubDomains"))
         }
         if !preload {
             findings.append(HeaderFinding(severity, "the preload list requires the preload directive"))

@@ -1,8 +1,9 @@
-/// One thing a header check found: what is wrong or worth knowing, and how to fix it.
+/// One thing a header check found: what is wrong or worth knowing, and how to fix it. Findings are
+/// returned, never thrown.
 ///
 /// `description` reads `error: only one distinct pin; add a backup pin …`: the severity, the message and,
 /// after a semicolon, the fix.
-public struct HeaderFinding: Error, Sendable, Hashable, CustomStringConvertible {
+public struct HeaderFinding: Sendable, Hashable, CustomStringConvertible {
     /// How much a finding matters. Errors make a header refused (`pinhash header`, `pinhash hsts`) or
     /// a lint fail; warnings make a lint fail; notes never do.
     public enum Severity: String, Sendable, Hashable, CaseIterable, Comparable {
@@ -21,14 +22,32 @@ public struct HeaderFinding: Error, Sendable, Hashable, CustomStringConvertible 
 
     public let severity: Severity
     /// What was found, without a trailing period.
-    public let message: String
+    public private(set) var message: String
     /// One imperative line saying what to do about it, when there is something to do.
     public let fix: String?
+    /// The fix as a value, when a program may word it in its own terms (pinhash names its options).
+    public let remedy: Remedy?
 
     public init(_ severity: Severity, _ message: String, fix: String? = nil) {
         self.severity = severity
         self.message = message
         self.fix = fix
+        self.remedy = nil
+    }
+
+    /// A finding whose fix is `remedy`, in the library's words.
+    public init(_ severity: Severity, _ message: String, remedy: Remedy) {
+        self.severity = severity
+        self.message = message
+        self.fix = remedy.description
+        self.remedy = remedy
+    }
+
+    /// The same finding with `prefix` (`pin-sha256 at column 9: `) before its message.
+    func prefixed(_ prefix: String) -> HeaderFinding {
+        var copy = self
+        copy.message = prefix + message
+        return copy
     }
 
     public var description: String {
@@ -40,12 +59,20 @@ public struct HeaderFinding: Error, Sendable, Hashable, CustomStringConvertible 
         HeaderFinding(.error, message, fix: fix)
     }
 
+    static func error(_ message: String, remedy: Remedy) -> HeaderFinding {
+        HeaderFinding(.error, message, remedy: remedy)
+    }
+
     static func warning(_ message: String, fix: String? = nil) -> HeaderFinding {
         HeaderFinding(.warning, message, fix: fix)
     }
 
     static func note(_ message: String, fix: String? = nil) -> HeaderFinding {
         HeaderFinding(.note, message, fix: fix)
+    }
+
+    static func note(_ message: String, remedy: Remedy) -> HeaderFinding {
+        HeaderFinding(.note, message, remedy: remedy)
     }
 }
 

@@ -29,24 +29,25 @@ public struct HeaderField: Sendable, Hashable, CustomStringConvertible {
 
     /// Reads `Name: value`, joining lines folded with leading white space (as the RFCs print their
     /// examples); throws when the line has no field name, names another header, or is several lines.
-    public init(line: String) throws(HeaderFinding) {
+    public init(line: String) throws(PinHashError) {
         let lines = Self.unfoldedLines(line)
         guard lines.count <= 1 else {
-            throw .error(
+            throw .invalidArgument(
                 "the text holds \(lines.count) header lines, not one",
                 fix: "give one header, or read a response head from standard input with -")
         }
         let line = lines.first ?? ""
         guard let colon = line.firstIndex(of: ":") else {
-            throw .error(
-                "\"\(line)\" has no header name",
-                fix: "write Public-Key-Pins: VALUE or Strict-Transport-Security: VALUE, or pass the value "
-                    + "with --hpkp or --hsts")
+            // The fix names the header; the remedy adds the other way: the value given as a header's.
+            throw PinHashError(
+                .invalidArgument,
+                "\"\(line)\" has no header name; write Public-Key-Pins: VALUE or Strict-Transport-Security: VALUE",
+                remedy: .nameTheHeader)
         }
         let name = String(line[..<colon])
         guard let kind = HeaderKind(fieldName: name) else {
             let known = HeaderKind.allCases.map(\.rawValue).joined(separator: ", ")
-            throw .error("\"\(name)\" is not one of the headers pinhash checks (\(known))")
+            throw .invalidArgument("\"\(name)\" is not one of the headers pinhash checks (\(known))")
         }
         self.init(kind: kind, value: Self.trimmingWhiteSpace(line[line.index(after: colon)...]))
     }
@@ -209,18 +210,15 @@ private struct DirectiveChecker {
                         + "requires a quoted string",
                     fix: "write pin-sha256=\"\(value)\""))
         }
-        do {
-            let pin = try HPKPHeader.parsePin(value)
-            if pins.contains(pin) {
-                findings.append(.note("pin-sha256 \(value) at column \(directive.column) is listed twice"))
-            } else {
-                pins.append(pin)
-            }
-        } catch {
-            findings.append(
-                HeaderFinding(
-                    error.severity, "pin-sha256 at column \(directive.column): \(error.message)",
-                    fix: error.fix))
+        if let problem = HPKPHeader.problem(withPin: value) {
+            findings.append(problem.prefixed("pin-sha256 at column \(directive.column): "))
+            return
+        }
+        let pin = Pin(base64: value)!
+        if pins.contains(pin) {
+            findings.append(.note("pin-sha256 \(value) at column \(directive.column) is listed twice"))
+        } else {
+            pins.append(pin)
         }
     }
 
@@ -342,7 +340,7 @@ private struct DirectiveChecker {
             if hasMaxAge, maxAge != nil {
                 findings += HSTSHeader.preloadFindings(
                     maxAge: maxAge, includeSubDomains: includeSubDomains, preload: true, severity: .warning,
-                    flags: false)
+                    building: false)
             }
             if maxAgeQuoted {
                 findings.append(

@@ -14,12 +14,12 @@ public enum ServerSyntax: String, Sendable, Hashable, CaseIterable {
     ///
     /// Throws when the value holds something this syntax cannot carry: a control character anywhere,
     /// a `$` for nginx (it starts a variable and has no escape), a backslash or `${` for Apache.
-    public func line(name: String, value: String) throws(HeaderFinding) -> String {
+    public func line(name: String, value: String) throws(PinHashError) -> String {
         for byte in name.utf8 where !HeaderDirectiveParser.isTokenCharacter(byte) {
-            throw .error("\"\(name)\" is not a header name", fix: "use letters, digits and -")
+            throw .invalidArgument("\"\(name)\" is not a header name", fix: "use letters, digits and -")
         }
         if let control = value.utf8.first(where: { $0 < 0x20 || $0 == 0x7F }) {
-            throw .error(
+            throw .invalidArgument(
                 "the header value holds control character \(control), which no header may carry",
                 fix: "remove it")
         }
@@ -28,12 +28,12 @@ public enum ServerSyntax: String, Sendable, Hashable, CaseIterable {
             return "\(name): \(value)"
         case .apache:
             if value.contains("\\") {
-                throw .error(
+                throw .invalidArgument(
                     "the value holds a backslash, which Apache's config and mod_headers both rewrite",
                     fix: "percent-encode it as %5C")
             }
             if value.contains("${") {
-                throw .error(
+                throw .invalidArgument(
                     "the value holds ${, which Apache replaces with a Define'd variable",
                     fix: "percent-encode the $ as %24")
             }
@@ -41,7 +41,7 @@ public enum ServerSyntax: String, Sendable, Hashable, CaseIterable {
             return "Header always set \(name) \"\(Self.escapeForApache(value))\""
         case .nginx:
             if value.contains("$") {
-                throw .error(
+                throw .invalidArgument(
                     "the value holds a $, which nginx reads as the start of a variable and cannot escape",
                     fix: "percent-encode it as %24")
             }

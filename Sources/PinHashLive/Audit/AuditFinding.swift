@@ -26,20 +26,35 @@ public struct AuditFinding: Sendable, Hashable, CustomStringConvertible {
     public let message: String
     /// One imperative line saying what to do about it; every error and warning has one.
     public let fix: String?
+    /// The fix as a value, when a program may word it in its own terms (pinhash names its options).
+    public let remedy: Remedy?
 
     /// Text the server sent (header values, a Location) may hold control characters; they are written
     /// as `\u{1B}`-style escapes so that a finding stays one line and cannot drive a terminal.
     public init(_ area: AuditArea, _ severity: HeaderFinding.Severity, _ message: String, fix: String? = nil)
     {
-        self.area = area
-        self.severity = severity
-        self.message = AuditText.oneLine(message)
-        self.fix = fix.map(AuditText.oneLine)
+        self.init(area, severity, message, fix: fix, remedy: nil)
+    }
+
+    /// A finding whose fix is `remedy`, in the library's words.
+    public init(_ area: AuditArea, _ severity: HeaderFinding.Severity, _ message: String, remedy: Remedy) {
+        self.init(area, severity, message, fix: remedy.description, remedy: remedy)
     }
 
     /// A header check's finding, filed under `area`, its message after `prefix` when one is given.
     public init(_ area: AuditArea, _ finding: HeaderFinding, prefix: String = "") {
-        self.init(area, finding.severity, prefix + finding.message, fix: finding.fix)
+        self.init(area, finding.severity, prefix + finding.message, fix: finding.fix, remedy: finding.remedy)
+    }
+
+    private init(
+        _ area: AuditArea, _ severity: HeaderFinding.Severity, _ message: String, fix: String?,
+        remedy: Remedy?
+    ) {
+        self.area = area
+        self.severity = severity
+        self.message = AuditText.oneLine(message)
+        self.fix = fix.map(AuditText.oneLine)
+        self.remedy = remedy
     }
 
     public var description: String {

@@ -105,6 +105,12 @@ private struct SiteAuditor {
         findings.append(AuditFinding(area, severity, message, fix: fix))
     }
 
+    private mutating func add(
+        _ area: AuditArea, _ severity: HeaderFinding.Severity, _ message: String, remedy: Remedy
+    ) {
+        findings.append(AuditFinding(area, severity, message, remedy: remedy))
+    }
+
     mutating func run() {
         checkCertificate()
         checkProtocolVersion()
@@ -120,16 +126,21 @@ private struct SiteAuditor {
     private mutating func checkCertificate() {
         let verification = chain.verification
         guard !verification.isTrusted else { return }
-        add(
-            .certificate, .error,
+        let message =
             "the certificate chain is \(verification); clients that check it refuse the connection, and "
-                + "browsers ignore HSTS and HPKP headers received over a connection with certificate errors "
-                + "(RFC 6797 §8.1, RFC 7469 §2.3.1)",
-            fix: certificateFix(failure: verification.failure ?? "", name: verification.checkedName))
+            + "browsers ignore HSTS and HPKP headers received over a connection with certificate errors "
+            + "(RFC 6797 §8.1, RFC 7469 §2.3.1)"
+        if let fix = certificateFix(failure: verification.failure ?? "", name: verification.checkedName) {
+            add(.certificate, .error, message, fix: fix)
+        } else {
+            add(.certificate, .error, message, remedy: .trustIssuingCA)
+        }
     }
 
-    /// What to do about a verification failure, from OpenSSL's words for it and the certificates sent.
-    private func certificateFix(failure: String, name: String) -> String {
+    /// What to do about a verification failure, from OpenSSL's words for it and the certificates sent;
+    /// nil when the fix is to use a certificate from a CA browsers trust or to trust its issuer
+    /// (``Remedy/trustIssuingCA``).
+    private func certificateFix(failure: String, name: String) -> String? {
         let failure = failure.lowercased()
         if failure.contains("hostname mismatch") || failure.contains("ip address mismatch") {
             return "serve a certificate whose subjectAltName includes \(name)"
@@ -147,10 +158,10 @@ private struct SiteAuditor {
                 return
                     "send the intermediate certificates after the leaf (the full chain file, fullchain.pem)"
             }
-            return "use a certificate from a CA browsers trust, or pass --cafile with the CA that issued it"
+            return nil
         }
         if failure.contains("self-signed") || failure.contains("self signed") {
-            return "use a certificate from a CA browsers trust, or pass --cafile with the CA that issued it"
+            return nil
         }
         return "serve a chain to a CA browsers trust, valid now and for \(name)"
     }
@@ -181,8 +192,7 @@ private struct SiteAuditor {
                 "the HTTPS response has no Strict-Transport-Security header\(redirect): browsers keep "
                     + "following http:// links and typed addresses, which an attacker on the network can "
                     + "intercept",
-                fix: "send Strict-Transport-Security: max-age=31536000; includeSubDomains on every HTTPS "
-                    + "response, redirects and errors included (pinhash hsts prints the server's line)")
+                remedy: .sendHSTSHeader)
             return nil
         }
         if values.count > 1 {
@@ -197,7 +207,7 @@ private struct SiteAuditor {
                 .hsts, .note,
                 "browsers ignore Strict-Transport-Security from a host given as an IP address "
                     + "(RFC 6797 §8.1)",
-                fix: "audit the site by its name (--address IP connects to this address)")
+                remedy: .auditByName)
         }
         let lint = HeaderLint(
             HeaderField(kind: .strictTransportSecurity, value: HeaderField.trimmingWhiteSpace(first[...])))
@@ -336,7 +346,7 @@ private struct SiteAuditor {
             add(
                 .hsts, .note,
                 "the preload list requires http://\(host)/ to redirect to HTTPS on the same host; that was "
-                    + "not checked (--no-http)")
+                    + "not checked", remedy: .probePlainHTTP)
         }
         let blocking = findings.contains {
             $0.severity != .note && [.certificate, .hsts, .httpRedirect].contains($0.area)
@@ -383,14 +393,13 @@ private struct SiteAuditor {
             add(
                 .hpkp, .note,
                 "browsers ignore Public-Key-Pins from a host given as an IP address (RFC 7469 §2.3.3)",
-                fix: "audit the site by its name (--address IP connects to this address)")
+                remedy: .auditByName)
         }
         add(
             .hpkp, .note,
             "no current browser enforces HPKP: Chrome deprecated it in 2018 and removed it, and Firefox "
                 + "followed; only clients that pin by themselves use these pins",
-            fix: "pin in your own apps instead (pinhash --format okhttp, android or ios) and rely on "
-                + "Certificate Transparency for browsers")
+            remedy: .pinInApps)
     }
 
     /// Matches the pins of one header against the chain: one must match (or browsers refuse the site),
@@ -440,7 +449,7 @@ private struct SiteAuditor {
                 .hpkp, .error,
                 prefix + "no backup pin: every pin is a key of the chain, so browsers ignore the header "
                     + "(RFC 7469 §2.5), and replacing those keys would lock visitors out",
-                fix: "add the pin of a spare key kept offline (pinhash backup)")
+                remedy: .makeBackupKey)
         default:
             break
         }

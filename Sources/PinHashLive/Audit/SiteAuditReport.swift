@@ -2,7 +2,7 @@ import PinHash
 
 extension SiteAudit {
     /// The report `pinhash audit` prints: what was fetched, the certificates sent (each as
-    /// `PIN  ROLE  SUBJECT`, as `pinhash --cert FILE --all` prints them), the findings one a line
+    /// `PIN  ROLE  SUBJECT`, as the command lists a file's certificates), the findings one a line
     /// (`error: hsts: message; fix`), and a count.
     ///
     ///     url: https://www.example.com/
@@ -15,7 +15,11 @@ extension SiteAudit {
     ///
     ///     note: hsts: without includeSubDomains …; add includeSubDomains once every subdomain serves HTTPS
     ///     0 errors, 0 warnings, 1 note
-    public var text: String {
+    public var text: String { text(rewording: { $0 }) }
+
+    /// ``text`` with each finding passed through `rewording` first: a program words the findings'
+    /// remedies in its own terms (pinhash names its options).
+    public func text(rewording: (AuditFinding) -> AuditFinding) -> String {
         var lines = [
             "url: \(url)",
             "address: \(chain.connectedAddress)",
@@ -29,7 +33,7 @@ extension SiteAudit {
         lines.append("https: \(Self.statusLine(of: response))")
         lines.append("http: \(plainHTTPSummary)")
         lines.append("")
-        lines += findings.map(\.description)
+        lines += findings.map { rewording($0).description }
         lines.append(summary)
         return lines.map(AuditText.oneLine).joined(separator: "\n") + "\n"
     }
@@ -48,7 +52,10 @@ extension SiteAudit {
     /// `subject`}] (as sent), `http` {`url`, `status`, `error`} (null when not checked), `headers` {`https`:
     /// [{`name`, `value`}], `http`: [...] or null}, `findings` [{`level`, `area`, `message`, `fix`}], and
     /// `errors`, `warnings`, `notes` (the counts).
-    public var json: String {
+    public var json: String { json(rewording: { $0 }) }
+
+    /// ``json`` with each finding passed through `rewording` first, as for ``text(rewording:)``.
+    public func json(rewording: (AuditFinding) -> AuditFinding) -> String {
         let string = PinFormatEscaping.jsonString
         func fields(_ head: HTTPResponseHead) -> String {
             let items = head.fields.map { "{\"name\": \(string($0.name)), \"value\": \(string($0.value))}" }
@@ -82,7 +89,7 @@ extension SiteAudit {
         }
         out += "  \"headers\": {\"https\": \(fields(response)), "
         out += "\"http\": \(plainHTTP?.response.map(fields) ?? "null")},\n"
-        let items = findings.map { finding in
+        let items = findings.map(rewording).map { finding in
             "    {\"level\": \(string(finding.severity.rawValue)), \"area\": \(string(finding.area.rawValue)), "
                 + "\"message\": \(string(finding.message)), \"fix\": \(optional(finding.fix))}"
         }
