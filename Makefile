@@ -52,8 +52,11 @@ leakcheck: build test-deps
 bench: build test-deps
 	PINHASH=$(BIN) bash Tests/Bench/bench.sh
 
+# swift format, then the library's boundaries: only OpenSSL/ folders import the C modules, and the
+# library names no command-line option (.ci/check-boundaries).
 lint:
 	$(SWIFT) format lint --strict --parallel $(SWIFT_FILES)
+	bash .ci/check-boundaries
 
 format:
 	$(SWIFT) format --in-place --parallel $(SWIFT_FILES)

@@ -1,8 +1,8 @@
 import Dispatch
-import Synchronization
 import Foundation
 import PinHash
 import PinHashTestSupport
+import Synchronization
 import Testing
 
 @Suite("OpenSSL's legacy provider, loaded on first need")
