@@ -141,13 +141,15 @@ final class ReadSession {
             let extra = source.isAtEnd ? "\(source.available - total) bytes of" : "more"
             throw .malformed("has \(extra) trailing data after the DER object")
         }
-        let der = Array(source.buffer[source.start..<(source.start + total)])
+        var der = Array(source.buffer[source.start..<(source.start + total)])
         source.start += total
         let content = der.withUnsafeBufferPointer { classifyDER($0) }
         guard let content else {
             throw .malformed("is DER but not a key, certificate, request or PKCS#12 file")
         }
         if content.holdsSecrets { source.holdsSecrets = true }
+        // This copy of the input is the last reference to it once the key is read: wipe it then.
+        defer { if content.holdsSecrets { SecretMemory.cleanse(&der) } }
         try checkType(content, "is \(content.derDescription)")
         try produce(content, der: der, position: 1) {
             body($0); delivered += 1
@@ -180,8 +182,8 @@ final class ReadSession {
                 }
                 continue
             }
-            let block = try location.decode(in: buffer)
-            try handle(block, source: source, body)
+            var block = try location.decode(in: buffer)
+            try handle(&block, source: source, body)
         }
     }
 
@@ -210,11 +212,14 @@ final class ReadSession {
         }
     }
 
-    private func handle(_ block: PEMBlock, source: ByteSource, _ body: (PinnedObject) -> Void)
+    /// Pins one block; a block holding secrets has its decoded DER wiped before it is freed (`block`
+    /// owns that DER, so this is the place where no other reference to it is left).
+    private func handle(_ block: inout PEMBlock, source: ByteSource, _ body: (PinnedObject) -> Void)
         throws(PinHashError)
     {
         let content = Content(pemLabel: block.label, encryptedText: block.encryptedText)
         if content.holdsSecrets { source.holdsSecrets = true }
+        defer { if content.holdsSecrets { SecretMemory.cleanse(&block.der) } }
         if case .ecParameters = content, reader.inputType == .auto || reader.inputType == .privateKey {
             return
         }
@@ -260,9 +265,8 @@ final class ReadSession {
             case .pkcs8: try checkKeyParameters(ofPrivateKeyInfo: der)
             default: break
             }
-            var secretDER = der
-            defer { SecretMemory.cleanse(&secretDER) }
-            let spki = try subjectPublicKeyInfo(ofPrivateKey: secretDER, format: format) {
+            // The caller, which owns `der`, wipes it (a copy here would be wiped instead of it).
+            let spki = try subjectPublicKeyInfo(ofPrivateKey: der, format: format) {
                 () throws(PinHashError) in
                 try self.passphraseBytes()
             }

@@ -1,0 +1,95 @@
+import Foundation
+import PinHash
+import PinHashTestSupport
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Private keys are wiped from memory once their public key is derived: these tests pin a PEM key in a
+/// fresh process (an exit test), then search every writable mapping of that process for a run of the
+/// key's private bytes, which exist only in decoded form (the PEM text is base64).
+@Suite("Decoded private keys are wiped")
+struct SecretWipingTests {
+    @Test("After pinning a PEM or DER private key, no run of its private bytes is left in the process's memory")
+    func decodedKeyIsWiped() async {
+        await #expect(processExitsWith: .success) {
+            // Each key file, the DER of the same key, and where in that DER a private run of 32 bytes
+            // starts: in the middle of an RSA key (its private exponent or primes), at the private scalar
+            // of a SEC1 EC key (after 30 77 02 01 01 04 20).
+            for (key, der, offset) in [
+                ("keys/rsa2048.pkcs8.pem", "keys/rsa2048.pkcs8.der", 600),
+                ("keys/rsa2048.pkcs1.pem", "keys/rsa2048.pkcs1.der", 600),
+                ("keys/rsa2048.pkcs8.der", "keys/rsa2048.pkcs8.der", 600),
+                ("keys/ec-p256.sec1.pem", "keys/ec-p256.sec1.der", 7),
+            ] {
+                let needle = SecretWipingTests.privateRun(of: Fixtures.path(der), at: offset)
+                defer { needle.deallocate() }
+                _ = try PinReader().pins(inFileAt: Fixtures.path(key))
+                let found = SecretWipingTests.addresses(of: needle)
+                if !found.isEmpty {
+                    print("\(key): private bytes left at \(found.map { String($0, radix: 16) })")
+                    exit(1)
+                }
+            }
+        }
+    }
+
+    /// 32 bytes of a DER private key from `offset`, read with read(2) into memory that is wiped before
+    /// it is freed, so that the needle is the only copy this test makes.
+    static func privateRun(of path: String, at offset: Int) -> UnsafeMutableRawBufferPointer {
+        let file = open(path, O_RDONLY)
+        precondition(file >= 0, "cannot open \(path)")
+        defer { close(file) }
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
+        defer {
+            explicit_bzero(buffer.baseAddress!, buffer.count)
+            buffer.deallocate()
+        }
+        let count = read(file, buffer.baseAddress, buffer.count)
+        precondition(count >= offset + 32, "short read of \(path)")
+        let needle = UnsafeMutableRawBufferPointer.allocate(byteCount: 32, alignment: 16)
+        needle.copyMemory(from: UnsafeRawBufferPointer(rebasing: buffer[offset..<(offset + 32)]))
+        return needle
+    }
+
+    /// Where `needle`'s bytes stand in the process's writable memory, other than the needle itself.
+    static func addresses(of needle: UnsafeMutableRawBufferPointer) -> [UInt] {
+        // The scan reads into its own mapping, which it skips.
+        let chunkSize = 1 << 20
+        guard let chunk = mmap(nil, chunkSize, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+            chunk != MAP_FAILED
+        else { return [0] }
+        defer { munmap(chunk, chunkSize) }
+        let chunkStart = UInt(bitPattern: chunk)
+        let memory = open("/proc/self/mem", O_RDONLY)
+        guard memory >= 0, let maps = try? String(contentsOfFile: "/proc/self/maps", encoding: .utf8)
+        else { return [0] }
+        defer { close(memory) }
+        var found: [UInt] = []
+        for line in maps.split(separator: "\n") {
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            guard fields.count >= 2, fields[1].hasPrefix("rw") else { continue }
+            let bounds = fields[0].split(separator: "-").compactMap { UInt($0, radix: 16) }
+            guard bounds.count == 2, bounds[0] != chunkStart else { continue }
+            var address = bounds[0]
+            while address < bounds[1] {
+                // Overlap chunks by the needle's length so that a run across a boundary is seen.
+                let length = min(UInt(chunkSize), bounds[1] - address)
+                let got = pread(memory, chunk, Int(length), off_t(Int64(bitPattern: UInt64(address))))
+                if got < needle.count { break }
+                let bytes = UnsafeRawBufferPointer(start: chunk, count: got)
+                let first = needle[0]
+                for offset in 0...(got - needle.count)
+                where bytes[offset] == first && memcmp(chunk + offset, needle.baseAddress!, needle.count) == 0 {
+                    let at = address + UInt(offset)
+                    if at != UInt(bitPattern: needle.baseAddress) { found.append(at) }
+                }
+                address += length > UInt(needle.count) ? length - UInt(needle.count) : length
+                if length < UInt(chunkSize) { break }
+            }
+        }
+        return found
+    }
+}
