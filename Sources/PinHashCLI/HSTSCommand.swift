@@ -49,7 +49,7 @@ struct HSTSCommand: ParsableCommand {
         var line: String?
         do { line = try header.line(for: server) } catch { findings.append(HeaderFinding(refusing: error)) }
         if !findings.containsErrors, let line {
-            print(line)
+            OutputBuffer.writeNow(line + "\n")
         }
         Diagnostics.report(findings)
         if findings.containsErrors { throw ExitCode.failure }

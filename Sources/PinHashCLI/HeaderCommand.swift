@@ -138,7 +138,7 @@ struct HeaderCommand: ParsableCommand {
         var line: String?
         do { line = try header.line(for: server) } catch { findings.append(HeaderFinding(refusing: error)) }
         if !findings.containsErrors, let line {
-            print(line)
+            OutputBuffer.writeNow(line + "\n")
         }
         Diagnostics.report(findings)
         if findings.containsErrors { throw ExitCode.failure }

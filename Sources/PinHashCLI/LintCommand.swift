@@ -126,7 +126,8 @@ struct LintCommand: ParsableCommand {
         for field in fields {
             let lint = HeaderLint(field, keysInUse: keysInUse)
             let prefix = fields.count > 1 ? "\(field.kind.rawValue): " : ""
-            for finding in lint.findings { print(prefix + finding.commandLineWorded.description) }
+            OutputBuffer.writeNow(
+                lint.findings.map { prefix + $0.commandLineWorded.description + "\n" }.joined())
             if !lint.isClean { problems = true }
         }
         if problems { throw ExitCode.failure }

@@ -48,6 +48,15 @@ final class OutputBuffer {
         return !pendingWasWritten
     }
 
+    /// Writes `text` to standard output now, as `print` would but checked: a write that fails ends the
+    /// run with one line on standard error and exit status 1.
+    static func writeNow(_ text: String) {
+        let output = OutputBuffer()
+        output.append(text)
+        output.commit()
+        output.flush()
+    }
+
     func flush() {
         var offset = 0
         while offset < committed.count {

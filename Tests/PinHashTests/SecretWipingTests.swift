@@ -12,7 +12,8 @@ import Testing
 /// key's private bytes, which exist only in decoded form (the PEM text is base64).
 @Suite("Decoded private keys are wiped")
 struct SecretWipingTests {
-    @Test("After pinning a PEM or DER private key, no run of its private bytes is left in the process's memory")
+    @Test(
+        "After pinning a PEM or DER private key, no run of its private bytes is left in the process's memory")
     func decodedKeyIsWiped() async {
         await #expect(processExitsWith: .success) {
             // Each key file, the DER of the same key, and where in that DER a private run of 32 bytes
@@ -82,7 +83,8 @@ struct SecretWipingTests {
                 let bytes = UnsafeRawBufferPointer(start: chunk, count: got)
                 let first = needle[0]
                 for offset in 0...(got - needle.count)
-                where bytes[offset] == first && memcmp(chunk + offset, needle.baseAddress!, needle.count) == 0 {
+                where bytes[offset] == first && memcmp(chunk + offset, needle.baseAddress!, needle.count) == 0
+                {
                     let at = address + UInt(offset)
                     if at != UInt(bitPattern: needle.baseAddress) { found.append(at) }
                 }
