@@ -28,4 +28,19 @@ struct PinHashCommand: ParsableCommand {
         ],
         defaultSubcommand: PinsCommand.self
     )
+
+    /// Parses and runs the command line, refusing first what argument parsing would take for help: a
+    /// single dash followed by several characters is a group of short options, and the only short option
+    /// is -h, so `-fullchain.pem` would print help and exit 0 instead of reading a file.
+    static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        for argument in arguments.prefix(while: { $0 != "--" })
+        where argument.count > 2 && argument.hasPrefix("-") && !argument.hasPrefix("--") {
+            exit(
+                withError: ValidationError(
+                    "Unknown option '\(argument)'. A file whose name starts with - is given as ./\(argument) "
+                        + "or after --."))
+        }
+        main(arguments)
+    }
 }

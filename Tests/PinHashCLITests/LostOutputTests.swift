@@ -23,3 +23,37 @@ struct LostOutputTests {
             "\(arguments): \(result.stderr)")
     }
 }
+
+/// A file name that starts with `-` is an unknown option, a usage error, never help with exit 0.
+@Suite("Names that start with -")
+struct DashNameTests {
+    @Test(
+        "An argument like -fullchain.pem (its letters hold h) is an unknown option: exit 64, nothing on stdout",
+        arguments: [
+            ["verify", "--pin", LostOutputTests.leaf, "-fullchain.pem"], ["-fullchain.pem"],
+            ["lint", "-hsts.txt"], ["header", "--pin", LostOutputTests.leaf, "-chain.pem"],
+        ])
+    func dashNameIsAUsageError(arguments: [String]) throws {
+        let result = try run(arguments)
+        #expect(result.status == 64, "\(arguments): \(result.stdout)\(result.stderr)")
+        #expect(result.stdout.isEmpty, "\(arguments): \(result.stdout)")
+        #expect(result.stderr.contains("./-") && result.stderr.contains("--"), "\(result.stderr)")
+    }
+
+    @Test("After --, or as ./-name, such a file is read")
+    func dashNameAfterTerminator() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "pinhash-dash-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try FileManager.default.copyItem(
+            atPath: Fixtures.path("certs/leaf.pem"),
+            toPath: directory.appendingPathComponent("-leaf.pem").path)
+        let expected = try Fixtures.file("certs/leaf.pem").expectedPin
+        for form in [#"cd "$1" && exec "$0" -- -leaf.pem"#, #"cd "$1" && exec "$0" ./-leaf.pem"#] {
+            let result = try runShell(form, [directory.path])
+            #expect(result.status == 0, "\(form): \(result.stderr)")
+            #expect(result.stdout == "\(expected)\n", "\(form)")
+        }
+    }
+}
