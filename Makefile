@@ -55,7 +55,7 @@ bench: build test-deps
 # swift format, then the library's boundaries: only OpenSSL/ folders import the C modules, and the
 # library names no command-line option (.ci/check-boundaries).
 lint:
-	$(SWIFT) format lint --strict --parallel $(SWIFT_FILES)
+	@$(SWIFT) format lint --strict --parallel $(SWIFT_FILES)
 	bash .ci/check-boundaries
 
 format:
