@@ -29,7 +29,7 @@ public enum ObjectKind: String, Sendable, Hashable, CaseIterable {
 /// its own: `leaf`, or `selfSigned` when it issued itself.
 ///
 /// A bundle is read as a stream: the certificates after a self-issued one that may be a root are held
-/// (up to ``RoleResolver/heldObjectLimit`` objects) until one names it as issuer or the input ends;
+/// (up to 4,096 objects) until one names it as issuer or the input ends;
 /// past that bound it is `selfSigned` unless an earlier certificate named it.
 public enum CertificateRole: String, Sendable, Hashable, CaseIterable {
     /// An end-entity (server) certificate issued by another certificate.
