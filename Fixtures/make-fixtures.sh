@@ -18,7 +18,7 @@ OPENSSL_BIN=${OPENSSL:-/usr/bin/openssl}
 PASSPHRASE='pinhash fixture passphrase'
 PASS_FILE=$FIX/passphrase.txt
 DAYS=36500 # ~100 years, so the "valid" certificates do not rot
-OUT_DIRS=(keys public csr certs p12 malformed)
+OUT_DIRS=(keys public csr certs p12 malformed roles)
 # sha256 of zero bytes: what "openssl rsa -pubin ... | sha256" yields when
 # openssl rsa refuses a non-RSA key and writes nothing.
 EMPTY_INPUT_PIN=47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=
@@ -281,29 +281,84 @@ add_csr() {
 	row "$rel" csr "$fmt" no 1 "$S_PIN" "$S_ALG" "$S_BITS" - "${subject#subject=}"
 }
 
-# cert_row REL KIND FORMAT ENCRYPTED POSITION DER: one manifest row for the
-# certificate whose exact bytes are in DER.  Sets S_PIN and S_ROLE.
-cert_row() {
-	local rel=$1 kind=$2 fmt=$3 enc=$4 pos=$5 der=$6 spki=$WORK/cert-spki.der
-	local text subject issuer is_ca=no
-	stored_spki "$der" cert "$spki"
-	describe_spki "$spki"
+# set_context PEM-OR-DER-FILE...: the certificates of the input being listed,
+# one DER file each under $WORK/context, for cert_role's links.
+set_context() {
+	local f i n k=0
+	rm -rf "$WORK/context" && mkdir -p "$WORK/context"
+	for f in "$@"; do
+		if grep -q "^-----BEGIN " "$f"; then
+			n=$(pem_count "$f")
+			for ((i = 1; i <= n; i++)); do
+				pem_der "$f" "$i" >"$WORK/context/raw.der"
+				first_tlv "$WORK/context/raw.der" "$WORK/context/$((++k)).der"
+			done
+		else
+			cp "$f" "$WORK/context/$((++k)).der"
+		fi
+	done
+	rm -f "$WORK/context/raw.der"
+}
+
+# cert_role DER: the role pinhash must give this certificate among those of
+# set_context, from openssl's view of it (README "Output"; CertificateRole):
+#   not self-issued: intermediate if CA:TRUE, else leaf;
+#   self-issued with CA:FALSE: self-signed;
+#   self-issued CA (CA:TRUE, or no basicConstraints as in version 1):
+#     root if keyUsage has Certificate Sign and subjectAltName no DNS/IP name,
+#     root if 'openssl verify' proves it issued another certificate of the input,
+#     root if 'openssl verify' trusts it with the system store alone,
+#     self-signed otherwise.
+# Sets S_ROLE and S_EVIDENCE.
+cert_role() {
+	local der=$1 text subject issuer ski aki other
 	text=$(openssl x509 -inform der -in "$der" -noout -text)
 	subject=$(openssl x509 -inform der -in "$der" -noout -subject -nameopt RFC2253,-esc_msb)
-	subject=${subject#subject=}
 	issuer=$(openssl x509 -inform der -in "$der" -noout -issuer -nameopt RFC2253,-esc_msb)
-	issuer=${issuer#issuer=}
-	# A v1 certificate has no basicConstraints; OpenSSL treats a self-issued
-	# v1 certificate as a CA (a root), and so do we.
-	if grep -q 'CA:TRUE' <<<"$text"; then is_ca=yes; fi
-	if grep -q 'Version: 1 (0x0)' <<<"$text" && [[ $subject == "$issuer" ]]; then is_ca=yes; fi
-	if [[ $is_ca == no ]]; then
-		S_ROLE=leaf
-	elif [[ $subject == "$issuer" ]]; then
-		S_ROLE=root
-	else
-		S_ROLE=intermediate
+	ski=$(awk '/Subject Key Identifier/ { getline; gsub(/ /, ""); print }' <<<"$text")
+	aki=$(awk '/Authority Key Identifier/ { getline; gsub(/ |keyid:/, ""); print }' <<<"$text")
+	S_EVIDENCE=
+	if [[ ${subject#subject=} != "${issuer#issuer=}" ]] || [[ -n $ski && -n $aki && $ski != "$aki" ]]; then
+		if grep -q 'CA:TRUE' <<<"$text"; then S_ROLE=intermediate; else S_ROLE=leaf; fi
+		return
 	fi
+	if grep -q 'CA:FALSE' <<<"$text"; then
+		S_ROLE=self-signed S_EVIDENCE="self-issued with CA:FALSE"
+		return
+	fi
+	if grep -q 'CA:TRUE' <<<"$text" && grep -q 'Certificate Sign' <<<"$text" &&
+		! grep -A1 'Subject Alternative Name' <<<"$text" | grep -qE 'DNS:|IP Address:'; then
+		S_ROLE=root S_EVIDENCE="self-issued CA with keyCertSign and no DNS or IP subjectAltName"
+		return
+	fi
+	for other in "$WORK"/context/*.der; do
+		cmp -s "$other" "$der" && continue
+		if openssl verify -no-CApath -no-CAstore -CAfile <(openssl x509 -inform der -in "$der") \
+			<(openssl x509 -inform der -in "$other") >/dev/null; then
+			S_ROLE=root S_EVIDENCE="'openssl verify -CAfile' it verifies another certificate of the file"
+			return
+		fi
+	done
+	if openssl verify <(openssl x509 -inform der -in "$der") >/dev/null; then
+		S_ROLE=root S_EVIDENCE="'openssl verify' trusts it with the system store"
+		return
+	fi
+	S_ROLE=self-signed
+	S_EVIDENCE="self-issued, issued nothing in the file ('openssl verify -CAfile' it fails for every other certificate), not in the system store ('openssl verify' fails), no keyCertSign or a DNS/IP subjectAltName"
+}
+
+# cert_row REL KIND FORMAT ENCRYPTED POSITION DER: one manifest row for the
+# certificate whose exact bytes are in DER, among the certificates of
+# set_context.  Sets S_PIN and S_ROLE.
+cert_row() {
+	local rel=$1 kind=$2 fmt=$3 enc=$4 pos=$5 der=$6 spki=$WORK/cert-spki.der
+	local subject
+	stored_spki "$der" cert "$spki"
+	describe_spki "$spki"
+	subject=$(openssl x509 -inform der -in "$der" -noout -subject -nameopt RFC2253,-esc_msb)
+	subject=${subject#subject=}
+	cert_role "$der"
+	if [[ $rel == roles/* && -n $S_EVIDENCE ]]; then note "$rel #$pos: $S_ROLE: $S_EVIDENCE"; fi
 	((pos == 1)) && PIN[$rel]=$S_PIN
 	row "$rel" "$kind" "$fmt" "$enc" "$pos" "$S_PIN" "$S_ALG" "$S_BITS" "$S_ROLE" "$subject"
 }
@@ -313,6 +368,7 @@ add_certs_pem() {
 	local rel=$1 n i raw=$WORK/block.der der=$WORK/block-cert.der
 	n=$(pem_count "$FIX/$rel")
 	((n > 0)) || die "$rel: no PEM blocks"
+	set_context "$FIX/$rel"
 	for ((i = 1; i <= n; i++)); do
 		pem_der "$FIX/$rel" "$i" >"$raw"
 		first_tlv "$raw" "$der"
@@ -320,7 +376,10 @@ add_certs_pem() {
 	done
 }
 
-add_cert_der() { cert_row "$1" cert der no 1 "$FIX/$1"; }
+add_cert_der() {
+	set_context "$FIX/$1"
+	cert_row "$1" cert der no 1 "$FIX/$1"
+}
 
 # check_pipelines REL: compare the stored-bytes pin of a single-certificate
 # PEM file with the two shell pipelines people commonly use.
@@ -345,16 +404,21 @@ check_pipelines() {
 
 setup() {
 	local d
-	[[ -x $OPENSSL_BIN ]] || die "no openssl at $OPENSSL_BIN"
-	case $("$OPENSSL_BIN" version) in
-	"OpenSSL 3."*) ;;
-	*) die "OpenSSL 3.x required, found: $("$OPENSSL_BIN" version)" ;;
-	esac
 	for d in "${OUT_DIRS[@]}"; do
 		rm -rf "${FIX:?}/$d"
 		mkdir -p "$FIX/$d"
 	done
 	printf '%s' "$PASSPHRASE" >"$PASS_FILE"
+	setup_config
+}
+
+# setup_config: the work files and openssl config every part needs.
+setup_config() {
+	[[ -x $OPENSSL_BIN ]] || die "no openssl at $OPENSSL_BIN"
+	case $("$OPENSSL_BIN" version) in
+	"OpenSSL 3."*) ;;
+	*) die "OpenSSL 3.x required, found: $("$OPENSSL_BIN" version)" ;;
+	esac
 	: >"$ROWS" && : >"$NOTES" && : >"$BAD" && : >"$LOG"
 	mkdir -p "$WORK/ca"
 	: >"$WORK/ca/index.txt"
@@ -373,6 +437,13 @@ string_mask = utf8only
 basicConstraints = critical, CA:TRUE
 keyUsage = critical, keyCertSign, cRLSign
 subjectKeyIdentifier = hash
+
+# What 'openssl req -x509' adds with Debian's /etc/ssl/openssl.cnf (its
+# v3_ca section): CA:TRUE, and no keyUsage.
+[ req_x509_default ]
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always, issuer
+basicConstraints = critical, CA:true
 
 [ int_ext ]
 basicConstraints = critical, CA:TRUE, pathlen:0
@@ -711,6 +782,52 @@ make_chain() {
 	for f in leaf intermediate root v1-root leaf-expired leaf-trusted; do check_pipelines "certs/$f.pem"; done
 }
 
+# ---------------------------------------------------------------------------
+# Roles: certificates whose role depends on the rest of their file
+# ---------------------------------------------------------------------------
+
+make_roles() {
+	local r=$FIX/roles c=$FIX/certs ext
+	genkey "$r/self-signed.key" EC ec_paramgen_curve:prime256v1 ec_param_enc:named_curve
+	genkey "$r/private-ca.key" EC ec_paramgen_curve:prime256v1 ec_param_enc:named_curve
+	genkey "$r/private-leaf.key" EC ec_paramgen_curve:prime256v1 ec_param_enc:named_curve
+	local key
+	for key in self-signed private-ca private-leaf; do add_key "roles/$key.key" pem no; done
+
+	# A small server's own certificate, as 'openssl req -x509' makes it: CA:TRUE.
+	openssl req -config "$CNF" -new -x509 -key "$r/self-signed.key" -subj "$SUBJ_BASE/CN=self-signed.example" \
+		-days "$DAYS" -sha256 -extensions req_x509_default -addext subjectAltName=DNS:self-signed.example \
+		-out "$r/self-signed.pem"
+	openssl x509 -in "$r/self-signed.pem" -noout -ext basicConstraints | contains 'CA:TRUE' ||
+		die "self-signed.pem is not CA:TRUE"
+	openssl verify -no-CApath -no-CAstore -CAfile "$r/self-signed.pem" "$r/self-signed.pem" >/dev/null ||
+		die "self-signed.pem does not verify with itself"
+
+	# A private CA made the same way (no keyUsage), and a server certificate it issued.
+	openssl req -config "$CNF" -new -x509 -key "$r/private-ca.key" -subj "$SUBJ_BASE/CN=Pinhash Private CA" \
+		-days "$DAYS" -sha256 -extensions req_x509_default -out "$r/private-ca.pem"
+	ext=$(leaf_extfile private.example)
+	openssl req -config "$CNF" -new -key "$r/private-leaf.key" -subj "$SUBJ_BASE/CN=private.example" \
+		-out "$WORK/private-leaf.csr"
+	openssl x509 -req -in "$WORK/private-leaf.csr" -CA "$r/private-ca.pem" -CAkey "$r/private-ca.key" \
+		-days "$DAYS" -sha256 -extfile "$ext" -extensions leaf_ext -out "$r/private-leaf.pem"
+	openssl verify -no-CApath -no-CAstore -CAfile "$r/private-ca.pem" "$r/private-leaf.pem" >/dev/null ||
+		die "private-leaf.pem does not verify against private-ca.pem"
+	cat "$r/private-ca.pem" "$r/private-leaf.pem" >"$r/private-ca-then-leaf.pem"
+	cat "$r/private-leaf.pem" "$r/private-ca.pem" >"$r/private-leaf-then-ca.pem"
+
+	# The main chain without its root, and shuffled with the private pair.
+	cat "$c/leaf.pem" "$c/intermediate.pem" >"$r/no-root.pem"
+	cat "$c/intermediate.pem" "$r/private-leaf.pem" "$c/root.pem" "$r/private-ca.pem" "$c/leaf.pem" >"$r/shuffled.pem"
+
+	local f
+	for f in self-signed private-ca private-leaf private-ca-then-leaf private-leaf-then-ca no-root shuffled; do
+		add_certs_pem "roles/$f.pem"
+	done
+	same_pin roles/self-signed.pem roles/self-signed.key
+	same_pin roles/private-ca.pem roles/private-ca.key
+}
+
 # Imitation of `openssl s_client -showcerts` output: text before, between
 # and after the PEM blocks.
 make_showcerts() {
@@ -796,6 +913,7 @@ add_p12() {
 	openssl pkcs12 -in "$FIX/$rel" -passin "$passin" -nokeys "$@" -out "$all"
 	openssl pkcs12 -in "$FIX/$rel" -passin "$passin" -nokeys -clcerts "$@" -out "$clf"
 	n=$(pem_count "$all")
+	set_context "$all"
 	for ((i = 1; i <= n; i++)); do
 		pem_der "$all" "$i" >"$der"
 		cert_row "$rel" p12 der "$enc" "$i" "$der"
@@ -1032,7 +1150,7 @@ write_tsvs() {
 		echo "# bits: first line of 'openssl pkey -pubin -noout -text'; Ed25519/X25519/Ed448/X448 print no size, so OpenSSL's EVP_PKEY_get_bits values 256/253/456/448 are used."
 		echo "# position: 1-based object index; keys/ec-p256.sec1-with-params.pem has an EC PARAMETERS block before the key, which is not counted."
 		echo "# encrypted: yes = passphrase.txt, empty = PKCS#12 with the empty password; p12/leaf-legacy.p12 needs 'openssl pkcs12 -legacy' (RC2-40/3DES)."
-		echo "# role: root = self-signed CA (v1 self-signed counts as root), intermediate = CA not self-signed, leaf = not a CA."
+		echo "$ROLE_COMMENT"
 		cat "$NOTES"
 		cat "$ROWS"
 	} >"$FIX/manifest.tsv"
@@ -1057,7 +1175,63 @@ write_tsvs() {
 	[[ -z $unlisted ]] || die "files not in any manifest: $unlisted"
 }
 
+# The manifest's note on the role column.
+ROLE_COMMENT="# role: cert_role in make-fixtures.sh: leaf/intermediate = issued by another (CA:TRUE makes intermediate); a self-issued CA is root with keyCertSign and no DNS/IP subjectAltName, or when 'openssl verify' shows it issued another certificate of the file or trusts it with the system store; other self-issued certificates are self-signed."
+
+# make-fixtures.sh roles: remake only Fixtures/roles (new keys) and recompute
+# the role column of every certificate row, leaving every other file and pin
+# as it is.
+main_roles() {
+	local manifest=$FIX/manifest.tsv kept=$WORK/kept.tsv rel pos der all
+	[[ -f $manifest ]] || die "no manifest.tsv: run without arguments first"
+	setup_config
+	rm -rf "${FIX:?}/roles" && mkdir -p "$FIX/roles"
+	make_roles
+	# Every other certificate row again, with the role from cert_role.
+	awk -F'\t' 'NR > 1 && !/^#/ && $1 !~ /^roles\// { print }' "$manifest" >"$kept"
+	all=$WORK/roles-p12.pem der=$WORK/roles-cert.der
+	local -a fields
+	while IFS=$'\t' read -r -a fields; do
+		rel=${fields[0]} pos=${fields[4]}
+		case ${fields[1]} in
+		cert)
+			if [[ ${fields[2]} == der ]]; then
+				set_context "$FIX/$rel" && cp "$FIX/$rel" "$der"
+			else
+				set_context "$FIX/$rel" && cp "$WORK/context/$pos.der" "$der"
+			fi
+			cert_role "$der"
+			fields[8]=$S_ROLE
+			;;
+		p12)
+			local passin="file:$PASS_FILE" legacy=()
+			[[ ${fields[3]} == empty ]] && passin=pass:
+			[[ $rel == *legacy* ]] && legacy=(-legacy)
+			openssl pkcs12 -in "$FIX/$rel" -passin "$passin" -nokeys "${legacy[@]}" -out "$all"
+			set_context "$all" && cp "$WORK/context/$pos.der" "$der"
+			cert_role "$der"
+			fields[8]=$S_ROLE
+			;;
+		esac
+		(IFS=$'\t' && printf '%s\n' "${fields[*]}")
+	done <"$kept" >"$WORK/rows.tsv"
+	{
+		awk 'NR == 1' "$manifest"
+		awk '/^#/ && !/^# roles\// && !/^# role: /' "$manifest"
+		echo "$ROLE_COMMENT"
+		cat "$NOTES"
+		cat "$WORK/rows.tsv" "$ROWS"
+	} >"$WORK/manifest.new"
+	mv "$WORK/manifest.new" "$manifest"
+	chmod -R u=rwX,go=rX "$FIX/roles" "$manifest"
+	echo "fixtures: roles=$(find "$FIX/roles" -type f | wc -l); manifest rows=$(grep -cv '^#' "$manifest" | awk '{ print $1 - 1 }'); ${SECONDS}s"
+}
+
 main() {
+	if [[ ${1:-} == roles ]]; then
+		main_roles
+		return
+	fi
 	setup
 	make_rsa_keys
 	make_ec_keys
@@ -1066,6 +1240,7 @@ main() {
 	make_csrs
 	make_chain
 	make_special_leaves
+	make_roles
 	make_p12
 	make_malformed
 	write_tsvs

@@ -16,14 +16,35 @@ public enum ObjectKind: String, Sendable, Hashable, CaseIterable {
     }
 }
 
-/// A certificate's place in a chain, from its basicConstraints and whether it issued itself.
+/// A certificate's place in a chain.
+///
+/// Roles come from the whole input, not from one certificate's flags. A certificate whose issuer is
+/// another (by name, and by key identifier where both carry one) is a `leaf` unless basicConstraints
+/// makes it a CA (`intermediate`). A self-issued certificate (subject and issuer the same) is a `root`
+/// when it is a CA that another certificate of the same input names as its issuer, when its key is one
+/// of the system trust store's CAs, or when its profile is a CA's (basicConstraints CA:TRUE, keyUsage
+/// with keyCertSign, and no DNS name or IP address in subjectAltName); any other self-issued certificate
+/// is `selfSigned`: a server's own certificate, as `openssl req -x509` makes one (CA:TRUE, no keyUsage)
+/// or `openssl x509 -req -signkey` (version 1, no extensions). The first certificate a server sends is
+/// its own: `leaf`, or `selfSigned` when it issued itself.
+///
+/// A bundle is read as a stream: the certificates after a self-issued one that may be a root are held
+/// (up to 4,096 objects) until one names it as issuer or the input ends;
+/// past that bound it is `selfSigned` unless an earlier certificate named it.
 public enum CertificateRole: String, Sendable, Hashable, CaseIterable {
-    /// Not a CA: the end-entity (server) certificate.
+    /// An end-entity (server) certificate issued by another certificate.
     case leaf
     /// A CA certificate issued by another CA.
     case intermediate
-    /// A self-issued CA certificate (a trust anchor).
+    /// A self-issued CA certificate that is a trust anchor: it issued another certificate of the input,
+    /// it is in the system trust store, or its profile is a CA's.
     case root
+    /// A self-issued certificate that is a server's own (an end entity): pinned as a leaf, never as a CA.
+    case selfSigned = "self-signed"
+
+    /// Whether the role is a certificate authority's (`intermediate` or `root`): pins of these are listed
+    /// apart from leaf pins by iOS, and DANE names them with usage 2 (DANE-TA).
+    public var isCertificateAuthority: Bool { self == .intermediate || self == .root }
 }
 
 /// A public key's algorithm and size, as OpenSSL reports them.
@@ -47,8 +68,9 @@ public struct KeyAlgorithm: Sendable, Hashable, CustomStringConvertible {
 public struct PinnedObject: Sendable, Hashable {
     public let pin: Pin
     public let kind: ObjectKind
-    /// 1-based position in its input: the PEM block, or the certificate's place in a PKCS#12 file.
-    public let position: Int
+    /// 1-based position in its input: the PEM block, or the certificate's place in a PKCS#12 file or in
+    /// the chain a server sent (those of a client's chain it did not send come after).
+    public internal(set) var position: Int
     /// The DER SubjectPublicKeyInfo that was hashed.
     public var subjectPublicKeyInfo: [UInt8] {
         guard let signedObject, let range = signedObject.spki else { return ownSubjectPublicKeyInfo }
@@ -56,13 +78,13 @@ public struct PinnedObject: Sendable, Hashable {
     }
     /// The SubjectPublicKeyInfo of a key; empty for a certificate or request, whose DER holds it.
     let ownSubjectPublicKeyInfo: [UInt8]
-    /// A certificate's role in its chain.
-    public let role: CertificateRole?
+    /// A certificate's role in its chain (see ``CertificateRole`` for the rule).
+    public internal(set) var role: CertificateRole?
     /// Whether a private key for this certificate came with it (in the same PKCS#12 file).
     public let hasMatchingPrivateKey: Bool
 
     /// What the object is, in one word, as listings print it: a certificate's role (`leaf`,
-    /// `intermediate`, `root`), else the kind's label (`certificate`, `csr`, `key`, `pubkey`).
+    /// `intermediate`, `root`, `self-signed`), else the kind's label (`certificate`, `csr`, `key`, `pubkey`).
     public var label: String { role?.rawValue ?? kind.label }
 
     /// What the object is, in words, as sentences say it: a certificate's role, else the kind's name
@@ -127,7 +149,13 @@ public struct PinnedObject: Sendable, Hashable {
     }
 
     /// The DER of the certificate or request, and where its fields are in it.
-    let signedObject: SignedObjectFields?
+    var signedObject: SignedObjectFields?
+
+    /// Gives a certificate whose role waited for the rest of its input its final role.
+    mutating func settleRole(_ role: CertificateRole) {
+        self.role = role
+        signedObject?.roleAwaitsLinks = false
+    }
 
     /// The subject of a certificate or request, RFC 4514 text as `openssl -nameopt RFC2253,-esc_msb`
     /// prints it: `CN=www.example.com,O=Example,C=DE`.
@@ -178,6 +206,11 @@ struct SignedObjectFields: Sendable, Hashable {
     var issuer: Range<Int>?
     var notAfter: Range<Int>?
     var spki: Range<Int>?
+    var subjectKeyIdentifier: Range<Int>?
+    var authorityKeyIdentifier: Range<Int>?
+    /// The role given is `selfSigned` for now: a certificate of the same input naming this one as its
+    /// issuer, or the system trust store, makes it a `root` (see ``RoleResolver``).
+    var roleAwaitsLinks = false
     /// The subject as text, formatted where the object is decoded (on the decoding threads, for a bundle)
     /// because nearly every use of a certificate prints it.
     let formattedSubject: String?

@@ -111,3 +111,17 @@ extension Diagnostics {
         warn(error.commandLineMessage(passphraseOption: passphraseOption))
     }
 }
+
+extension PinDocumentNote {
+    /// The note as pinhash prints it after `pinhash: `, naming the option that shows what a server sends.
+    var commandLineMessage: String {
+        switch self {
+        case .authorityRecordsMatchOnlyIfSent(let entries):
+            let named = entries.prefix(2).map(\.description).joined(separator: "; ")
+            let more = entries.count > 2 ? " and \(entries.count - 2) more" : ""
+            return
+                "note: a TLSA 2 1 1 record matches only if the server sends that CA certificate (\(named)\(more)); "
+                + "pinhash --connect HOST:PORT shows the certificates it sends"
+        }
+    }
+}

@@ -95,9 +95,10 @@ final class DocumentOutput {
         if textWasDiscarded, let saved { stream = saved }
     }
 
-    /// The end of the document; nothing when no input gave an entry.
+    /// The end of the document; nothing when no input gave an entry. Its notes go to stderr.
     func finish() {
         if !stream.isEmpty { output.append(stream.finish()) }
+        for note in stream.notes { Diagnostics.warn(note.commandLineMessage) }
     }
 }
 
@@ -118,9 +119,11 @@ final class InputReport {
         self.document = document
     }
 
-    func add(_ object: PinnedObject, to output: OutputBuffer) {
+    /// Adds an object; `sentByServer` is false for a certificate of a client's chain that the server did
+    /// not send, whose line ends in `(not sent)`.
+    func add(_ object: PinnedObject, sentByServer: Bool? = nil, to output: OutputBuffer) {
         if all, let document {
-            document.add(PinnedEntry(object, source: file))
+            document.add(PinnedEntry(object, source: file, sentByServer: sentByServer))
             return
         }
         if all {
@@ -130,6 +133,7 @@ final class InputReport {
             output.append(object.label)
             output.append("  ")
             output.append(object.detail)
+            if sentByServer == false { output.append("  (not sent)") }
             output.append("\n")
             return
         }

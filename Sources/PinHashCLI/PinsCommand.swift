@@ -161,7 +161,9 @@ struct PinsCommand: ParsableCommand {
                 format.formatter(defaultHost: serverName ?? server.host, defaultPort: server.port), to: output
             )
         let report = InputReport(file: server.description, showFile: false, all: true, document: document)
-        for certificate in chain.certificates { report.add(certificate, to: output) }
+        for entry in chain.entries(source: server.description) {
+            report.add(entry.object, sentByServer: entry.sentByServer, to: output)
+        }
         document?.finish()
         output.commit()
         output.flush()

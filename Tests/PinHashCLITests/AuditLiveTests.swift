@@ -179,9 +179,11 @@ struct AuditLiveTests {
         let tls = try #require(object["tls"] as? [String: Any])
         #expect(tls["verified"] as? Bool == true)
         let chain = try #require(object["chain"] as? [[String: Any]])
-        let rows = try Self.sentRows()
+        // The certificates sent, then the root the chain verified with --cafile ends in, not sent.
+        let rows = try Self.sentRows() + [try Fixtures.file("certs/root.pem").rows[0]]
         #expect(chain.compactMap { $0["pin"] as? String } == rows.map(\.pin))
         #expect(chain.compactMap { $0["subject"] as? String } == rows.map(\.subject))
+        #expect(chain.compactMap { $0["sent"] as? Bool } == [true, true, false])
         let headers = try #require(object["headers"] as? [String: Any])
         let https = try #require(headers["https"] as? [[String: String]])
         #expect(

@@ -75,16 +75,25 @@ struct FormatCommandTests {
         #expect(text == "CertificatePinner.Builder()\n" + add + "    .build()\n")
     }
 
-    @Test("tlsa prints _PORT._tcp.HOST. records: usage 3 for the leaf, 2 for the CAs")
+    @Test(
+        "tlsa prints _PORT._tcp.HOST. records: 3 1 1 leaf, 2 1 1 intermediate (with a note), 2 1 0 root key")
     func tlsaRecords() throws {
         let rows = try Fixtures.file("certs/chain.pem").rows
-        let expected = try rows.map { row in
-            "_8443._tcp.www.example.com. IN TLSA \(row.role == "leaf" ? 3 : 2) 1 1 \(try hex(row.pin))\n"
-        }
-        let text = try output([
+        #expect(rows.map(\.role) == ["leaf", "intermediate", "root"])
+        let rootKey = try DANERoleTests.spkiHex(of: "certs/root.pem")
+        let expected = [
+            "3 1 1 \(try hex(rows[0].pin))", "2 1 1 \(try hex(rows[1].pin))", "2 1 0 \(rootKey)",
+        ].map { "_8443._tcp.www.example.com. IN TLSA \($0)\n" }
+        let result = try run([
             "--format", "tlsa", "--host", "www.example.com", "--port", "8443", "--all", "certs/chain.pem",
         ])
-        #expect(text == expected.joined())
+        #expect(result.status == 0)
+        #expect(result.stdout == expected.joined())
+        #expect(
+            result.stderr
+                == "pinhash: note: a TLSA 2 1 1 record matches only if the server sends that CA certificate "
+                + "(certs/chain.pem: intermediate \(rows[1].subject)); pinhash --connect HOST:PORT shows the "
+                + "certificates it sends\n")
         let leaf = try output(["--format", "tlsa", "--host", "www.example.com", "certs/leaf.der"])
         #expect(leaf == "_443._tcp.www.example.com. IN TLSA 3 1 1 \(try hex(rows[0].pin))\n")
     }

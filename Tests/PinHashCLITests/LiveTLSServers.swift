@@ -138,14 +138,12 @@ final class OpenSSLTLSServer {
         self.group = group
         self.setup = setup
         self.addresses = addresses
-        let chain = try concatenate(Array(setup.sent.dropFirst()), into: group.directory, as: "chain.pem")
-        var arguments =
-            [
-                "-cert", Fixtures.url(setup.sent[0]).path, "-key", Fixtures.url(setup.key).path,
-                "-cert_chain",
-                chain,
-                "-www",
-            ] + setup.options
+        var arguments = ["-cert", Fixtures.url(setup.sent[0]).path, "-key", Fixtures.url(setup.key).path]
+        if setup.sent.count > 1 {
+            let chain = try concatenate(Array(setup.sent.dropFirst()), into: group.directory, as: "chain.pem")
+            arguments += ["-cert_chain", chain]
+        }
+        arguments += ["-www"] + setup.options
         if let alternative = setup.alternative {
             arguments += [
                 "-servername", alternative.serverName, "-cert2", Fixtures.url(alternative.certificate).path,

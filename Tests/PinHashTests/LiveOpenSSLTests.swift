@@ -376,8 +376,11 @@ struct LiveOpenSSLTests {
                 try Self.openSSL(arguments, in: directory)
             }
             try type.make(in: directory)
+            // Both issued only themselves, and neither has keyCertSign: a server's own certificate, whatever
+            // basicConstraints says (openssl's default configuration adds CA:TRUE).
             for (name, constraints, role) in [
-                ("ca", "critical,CA:TRUE", CertificateRole.root), ("end", "critical,CA:FALSE", .leaf),
+                ("ca", "critical,CA:TRUE", CertificateRole.selfSigned),
+                ("end", "critical,CA:FALSE", .selfSigned),
             ] {
                 _ = try openSSL([
                     "req", "-x509", "-new", "-utf8", "-key", "key.pem", "-subj",
@@ -465,10 +468,23 @@ struct LiveOpenSSLTests {
     }
 
     /// The DER file of each certificate of the chain, by its pin.
-    static func chainDERByPin() throws -> [String: [UInt8]] {
+    static func chainDERByPin() throws -> [String: [UInt8]] { try derByPin.get() }
+
+    /// The DER of every single-certificate fixture: DER files as they are, PEM files as `openssl x509
+    /// -outform der` writes them.
+    private static let derByPin = Result { () throws -> [String: [UInt8]] in
         var files: [String: [UInt8]] = [:]
-        for row in try Fixtures.manifest() where row.kind == "cert" && row.format == "der" {
+        let rows = try Fixtures.manifest().filter { $0.kind == "cert" }
+        for row in rows where row.format == "der" {
             files[row.pin] = try Fixtures.bytes(row.file)
+        }
+        for row in rows
+        where row.format == "pem" && files[row.pin] == nil
+            && rows.filter({ $0.file == row.file }).count == 1
+        {
+            let converted = try ExternalCommand.run(
+                ExternalCommand.openSSL, ["x509", "-in", row.path, "-outform", "der"])
+            if converted.succeeded { files[row.pin] = converted.output }
         }
         return files
     }

@@ -176,17 +176,56 @@ struct PinFormatTests {
 
     // MARK: TLSA
 
-    @Test("tlsa names _PORT._tcp.HOST. with usage 3 for the leaf and 2 for the CAs, data in hex")
+    /// A certificate's SubjectPublicKeyInfo in hex, as `openssl x509 -pubkey | openssl pkey -pubin -outform
+    /// der` writes it.
+    private func spkiHex(_ file: String) throws -> String {
+        let pem = try ExternalCommand.run(
+            ExternalCommand.openSSL, ["x509", "-in", Fixtures.path(file), "-pubkey", "-noout"])
+        try #require(pem.succeeded, "openssl x509: \(pem.firstErrorLine)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "pinhash-spki-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try Data(pem.output).write(to: directory.appendingPathComponent("key.pem"))
+        let der = try ExternalCommand.run(
+            ExternalCommand.openSSL, ["pkey", "-pubin", "-in", "key.pem", "-outform", "der"], in: directory)
+        try #require(der.succeeded, "openssl pkey: \(der.firstErrorLine)")
+        return der.output.map { String(format: "%02x", $0) }.joined()
+    }
+
+    @Test(
+        "tlsa: 3 1 1 for the leaf, 2 1 1 for the intermediate, 2 1 0 with the whole key for the root",
+        .enabled(if: ExternalCommand.hasOpenSSL, "openssl is not installed"))
     func tlsaRecords() throws {
         let text = try render(.tlsa, host: "WWW.Example.com.", port: 8443, try entries("certs/chain.pem"))
-        let usages = try rows("certs/chain.pem").map { $0.role == "leaf" ? 3 : 2 }
-        let expected = try zip(usages, chain).map { usage, pin in
-            "_8443._tcp.www.example.com. IN TLSA \(usage) 1 1 \(try hex(pin))\n"
-        }
+        let rows = try rows("certs/chain.pem")
+        #expect(rows.map(\.role) == ["leaf", "intermediate", "root"])
+        let expected = [
+            "3 1 1 \(try hex(rows[0].pin))", "2 1 1 \(try hex(rows[1].pin))",
+            "2 1 0 \(try spkiHex("certs/root.pem"))",
+        ].map { "_8443._tcp.www.example.com. IN TLSA \($0)\n" }
         #expect(text == expected.joined())
         #expect(
             try render(.tlsa, host: "example.com", try entries("keys/ec-p256.pkcs8.pem")).hasPrefix(
                 "_443._tcp."))
+    }
+
+    @Test("tlsa: a self-signed server certificate is usage 3, and a file's intermediate comes with a note")
+    func tlsaSelfSignedAndNote() throws {
+        let selfSigned = try rows("roles/self-signed.pem")[0]
+        #expect(selfSigned.role == "self-signed")
+        var stream = try PinDocumentStream(PinFormatter(format: .tlsa, host: "example.com"))
+        #expect(
+            stream.add(try entries("roles/self-signed.pem")[0])
+                == "_443._tcp.example.com. IN TLSA 3 1 1 \(try hex(selfSigned.pin))\n")
+        #expect(stream.notes.isEmpty)
+        let intermediate = try entries("roles/no-root.pem")[1]
+        _ = stream.add(intermediate)
+        #expect(stream.notes == [.authorityRecordsMatchOnlyIfSent([intermediate])])
+        // What a server sent says itself whether it is there: no note.
+        var sent = try PinDocumentStream(PinFormatter(format: .tlsa, host: "example.com"))
+        _ = sent.add(PinnedEntry(intermediate.object, source: "example.com:443", sentByServer: true))
+        #expect(sent.notes.isEmpty)
     }
 
     @Test("tlsa without a host fails with hostRequired")
@@ -300,8 +339,8 @@ struct PinFormatTests {
         let objects = try #require(parsed as? [[String: Any]])
         try #require(objects.count == files.count)
         let keys: Set = [
-            "file", "position", "kind", "role", "subject", "issuer", "notAfter", "keyAlgorithm", "keyBits",
-            "curve", "pinSha256Base64", "pinSha256Hex",
+            "file", "position", "kind", "role", "sent", "subject", "issuer", "notAfter", "keyAlgorithm",
+            "keyBits", "curve", "pinSha256Base64", "pinSha256Hex",
         ]
         let kinds = [
             "cert": "certificate", "csr": "certificateRequest", "key": "privateKey", "pubkey": "publicKey",
@@ -385,9 +424,11 @@ struct PinFormatTests {
 
             let domain = try pinnedDomain(
                 try render(.ios, host: "www.example.com", listed), "www.example.com")
-            // openssl req -x509 makes a CA certificate (its default config adds CA:TRUE), so a CA identity.
-            let list = object.role == .leaf ? "NSPinnedLeafIdentities" : "NSPinnedCAIdentities"
-            #expect(try identities(domain[list]) == [object.pin.base64])
+            // openssl req -x509 adds CA:TRUE (its default config), but the certificate issued only itself
+            // and has no keyCertSign: a server's own certificate, so a leaf identity.
+            #expect(object.role == .selfSigned)
+            #expect(try identities(domain["NSPinnedLeafIdentities"]) == [object.pin.base64])
+            #expect(domain["NSPinnedCAIdentities"] == nil)
         }
     }
 

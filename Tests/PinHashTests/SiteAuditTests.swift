@@ -396,7 +396,8 @@ struct SiteAuditHPKPTests {
         let audit = try AuditFixtures.audit(
             [("Public-Key-Pins", Self.pins([extraPin, try AuditFixtures.backupPin]))],
             chain: AuditFixtures.chain(sent: sent))
-        expectFinding(audit, .hpkp, .warning, "\(extraPin) matches the root CN=Pinhash Test v1 Root")
+        let role = try #require(try Fixtures.file("certs/v1-root.pem").rows.first).role
+        expectFinding(audit, .hpkp, .warning, "\(extraPin) matches the \(role) CN=Pinhash Test v1 Root")
     }
 
     @Test("HeaderLint's findings come through under hpkp, named by header: one pin, max-age over 60 days")
@@ -474,10 +475,13 @@ struct SiteAuditReportTests {
     func text() throws {
         let audit = try AuditFixtures.audit([])
         let lines = audit.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        let rows = try Fixtures.manifest().filter { $0.file == "certs/chain.pem" }.prefix(2)
-        for row in rows {
+        let rows = try Fixtures.manifest().filter { $0.file == "certs/chain.pem" }
+        for row in rows.prefix(2) {
             #expect(lines.contains("\(row.pin)  \(row.role)  \(row.subject)"), "\(row)")
         }
+        // The root the verified chain ends in, which the server did not send.
+        let root = try #require(rows.last)
+        #expect(lines.contains("\(root.pin)  \(root.role)  \(root.subject)  (not sent)"))
         #expect(
             lines.contains(
                 "warning: hsts: " + audit.findings(.hsts, .warning)[0].message + "; "
@@ -500,11 +504,14 @@ struct SiteAuditReportTests {
         #expect(tls["version"] as? String == "TLSv1.3")
         #expect(tls["verified"] as? Bool == true)
         let chain = try #require(object["chain"] as? [[String: Any]])
+        // The verified chain ends in the root, which the server did not send.
+        let root = try #require(try Fixtures.file("certs/chain.pem").rows.last)
         #expect(
             chain.compactMap { $0["pin"] as? String } == [
-                try AuditFixtures.leafPin, try AuditFixtures.intermediatePin,
+                try AuditFixtures.leafPin, try AuditFixtures.intermediatePin, root.pin,
             ])
-        #expect(chain.compactMap { $0["role"] as? String } == ["leaf", "intermediate"])
+        #expect(chain.compactMap { $0["role"] as? String } == ["leaf", "intermediate", root.role])
+        #expect(chain.compactMap { $0["sent"] as? Bool } == [true, true, false])
         let headers = try #require(object["headers"] as? [String: Any])
         let https = try #require(headers["https"] as? [[String: String]])
         #expect(https.contains { $0["name"] == "X-Quote" && $0["value"] == "a \"b\" \\ c" })

@@ -1,12 +1,37 @@
 extension PinnedEntry {
     /// Whether the pin is a CA's: an intermediate or root certificate. Keys and requests count as leaves,
-    /// since the certificate made for them will be one.
+    /// since the certificate made for them will be one, and so does a self-signed server certificate.
     var isCertificateAuthority: Bool {
-        object.kind == .certificate && (object.role == .intermediate || object.role == .root)
+        object.kind == .certificate && object.role?.isCertificateAuthority == true
     }
 
     /// `chain.pem #2: intermediate CN=…`: which object a pin came from, for a comment beside it.
-    var comment: String { "\(sourceName) #\(object.position): \(object.summary)" }
+    var comment: String {
+        "\(sourceName) #\(object.position): \(object.summary)\(sentByServer == false ? " (not sent)" : "")"
+    }
+
+    /// The DANE TLSA record data for the pin: `3 1 1 HASH` (DANE-EE) for a leaf, a self-signed server
+    /// certificate, a key or a request; `2 1 1 HASH` (DANE-TA) for a CA certificate a server sends or that
+    /// a file holds below its root; `2 1 0 SPKI` (the whole key) for a root that a server does not send
+    /// or that comes from a file, since a DANE-TA record matches the digest of a certificate only when
+    /// the server sends it, but matches a whole key when that key signed the top certificate it sends
+    /// (RFC 7671 §5.2.2; OpenSSL's DANE verifier does this).
+    var tlsaRecordData: String {
+        guard isCertificateAuthority else { return "3 1 1 \(object.pin.hex)" }
+        if sentByServer == false || (sentByServer == nil && object.role == .root) {
+            var digits = Array("2 1 0 ".utf8)
+            appendHex(object.subjectPublicKeyInfo, to: &digits)
+            return String(decoding: digits, as: UTF8.self)
+        }
+        return "2 1 1 \(object.pin.hex)"
+    }
+}
+
+/// Something the reader of a pin document should know about what was written in it.
+public enum PinDocumentNote: Sendable, Hashable {
+    /// DANE-TA `2 1 1` records were written for these CA certificates read from files: each matches only
+    /// when the server sends that certificate in its chain.
+    case authorityRecordsMatchOnlyIfSent([PinnedEntry])
 }
 
 /// Writes one document as its entries arrive, so that a bundle of any length is written in bounded
@@ -26,6 +51,12 @@ public struct PinDocumentStream: Sendable {
     private var authorityItems = ""
     private var hasLeaf = false
     private var hasAuthority = false
+    private var authorityRecordsFromFiles: [PinnedEntry] = []
+
+    /// What the reader of the document should know about it, once every entry is added.
+    public var notes: [PinDocumentNote] {
+        authorityRecordsFromFiles.isEmpty ? [] : [.authorityRecordsMatchOnlyIfSent(authorityRecordsFromFiles)]
+    }
 
     /// A stream for `formatter`'s format, host and port; throws what ``PinFormatter/validate()`` throws.
     public init(_ formatter: PinFormatter) throws(PinHashError) {
@@ -77,7 +108,9 @@ public struct PinDocumentStream: Sendable {
             return ""
         case .tlsa:
             guard let host else { return "" }
-            return "_\(port)._tcp.\(host.text). IN TLSA \(isCA ? 2 : 3) 1 1 \(pin.hex)\n"
+            let data = entry.tlsaRecordData
+            if entry.sentByServer == nil, data.hasPrefix("2 1 1 ") { authorityRecordsFromFiles.append(entry) }
+            return "_\(port)._tcp.\(host.text). IN TLSA \(data)\n"
         case .json:
             return (count == 0 ? "[\n" : ",\n") + jsonObject(entry)
         }
@@ -147,6 +180,7 @@ public struct PinDocumentStream: Sendable {
             ("position", String(object.position)),
             ("kind", string(Self.kindName(object.kind))),
             ("role", string(object.role?.rawValue)),
+            ("sent", entry.sentByServer.map { $0 ? "true" : "false" } ?? "null"),
             ("subject", string(object.subject)),
             ("issuer", string(object.issuer)),
             ("notAfter", string(object.notAfter)),

@@ -10,10 +10,24 @@ struct SignedObjectSummary {
     var isCA = false
     var hasBasicConstraints = false
     var version = 1
+    /// The subjectKeyIdentifier's key identifier, and the authorityKeyIdentifier's: what links a
+    /// certificate to the one that issued it when names alone do not.
+    var subjectKeyIdentifier: Range<Int>?
+    var authorityKeyIdentifier: Range<Int>?
+    /// keyUsage, when present: whether it allows keyCertSign (signing certificates).
+    var allowsCertificateSigning: Bool?
+    /// A subjectAltName holds a dNSName or iPAddress: the certificate names a server.
+    var namesAServer = false
 }
 
-/// basicConstraints, 2.5.29.19.
-private let basicConstraintsOID: [UInt8] = [0x55, 0x1D, 0x13]
+/// The extensions pinhash reads, by the last byte of their OID (2.5.29.n, `55 1D n`).
+private enum ExtensionNumber {
+    static let subjectKeyIdentifier: UInt8 = 14
+    static let keyUsage: UInt8 = 15
+    static let subjectAltName: UInt8 = 17
+    static let basicConstraints: UInt8 = 19
+    static let authorityKeyIdentifier: UInt8 = 35
+}
 
 /// Walks `Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signature }` to the stored SPKI.
 ///
@@ -65,13 +79,13 @@ func summarizeCertificate(_ der: UnsafeBufferPointer<UInt8>, allowTrailingAux: B
     _ = try fields.nextIf(DERTag.contextSpecific(1, constructed: false))
     _ = try fields.nextIf(DERTag.contextSpecific(2, constructed: false))
     if let extensions = try fields.nextIf(DERTag.contextSpecific(3)) {
-        try readBasicConstraints(extensions, in: der, into: &summary)
+        try readExtensions(extensions, in: der, into: &summary)
     }
     try fields.expectEnd("the certificate's signed part")
     return summary
 }
 
-private func readBasicConstraints(
+private func readExtensions(
     _ wrapper: DERElement, in der: UnsafeBufferPointer<UInt8>, into summary: inout SignedObjectSummary
 ) throws(PinHashError) {
     var outer = DERCursor(contentOf: wrapper, in: der)
@@ -81,16 +95,63 @@ private func readBasicConstraints(
         let item = try extensions.next(DERTag.sequence, "a certificate extension")
         var parts = DERCursor(contentOf: item, in: der)
         let oid = try parts.next(DERTag.objectIdentifier, "a certificate extension's identifier")
-        guard der.slice(oid.contentRange).elementsEqual(basicConstraintsOID) else { continue }
-        _ = try parts.nextIf(DERTag.boolean)
-        let value = try parts.next(DERTag.octetString, "the basicConstraints value")
-        var inner = DERCursor(contentOf: value, in: der)
-        let constraints = try inner.next(DERTag.sequence, "the basicConstraints value")
-        var flags = DERCursor(contentOf: constraints, in: der)
-        summary.hasBasicConstraints = true
-        if let flag = try flags.nextIf(DERTag.boolean), flag.contentRange.count == 1 {
-            summary.isCA = der[flag.contentStart] != 0
+        // Every extension read here is 2.5.29.n; others are skipped after one comparison.
+        guard oid.contentRange.count == 3, der[oid.contentStart] == 0x55, der[oid.contentStart + 1] == 0x1D
+        else { continue }
+        let number = der[oid.contentStart + 2]
+        switch number {
+        case ExtensionNumber.basicConstraints:
+            _ = try parts.nextIf(DERTag.boolean)
+            let value = try parts.next(DERTag.octetString, "the basicConstraints value")
+            var inner = DERCursor(contentOf: value, in: der)
+            let constraints = try inner.next(DERTag.sequence, "the basicConstraints value")
+            var flags = DERCursor(contentOf: constraints, in: der)
+            summary.hasBasicConstraints = true
+            if let flag = try flags.nextIf(DERTag.boolean), flag.contentRange.count == 1 {
+                summary.isCA = der[flag.contentStart] != 0
+            }
+        case ExtensionNumber.subjectKeyIdentifier, ExtensionNumber.keyUsage, ExtensionNumber.subjectAltName,
+            ExtensionNumber.authorityKeyIdentifier:
+            // Read for the certificate's role only: a value that does not parse counts as absent, as
+            // checking these encodings is not what a pin depends on.
+            _ = try? parts.nextIf(DERTag.boolean)
+            guard let value = try? parts.next(DERTag.octetString, "an extension value") else { continue }
+            readRoleExtension(number, value, in: der, into: &summary)
+        default:
+            continue
         }
+    }
+}
+
+/// Reads subjectKeyIdentifier, authorityKeyIdentifier's keyIdentifier, keyUsage's keyCertSign bit and
+/// whether subjectAltName names a host, from an extension's OCTET STRING.
+private func readRoleExtension(
+    _ number: UInt8, _ value: DERElement, in der: UnsafeBufferPointer<UInt8>,
+    into summary: inout SignedObjectSummary
+) {
+    var inner = DERCursor(contentOf: value, in: der)
+    guard let content = try? inner.next(), inner.isAtEnd else { return }
+    switch number {
+    case ExtensionNumber.subjectKeyIdentifier where content.tag == DERTag.octetString:
+        summary.subjectKeyIdentifier = content.contentRange
+    case ExtensionNumber.authorityKeyIdentifier where content.tag == DERTag.sequence:
+        var fields = DERCursor(contentOf: content, in: der)
+        // keyIdentifier [0] IMPLICIT OCTET STRING, the first field when present.
+        if let keyIdentifier = try? fields.nextIf(DERTag.contextSpecific(0, constructed: false)) {
+            summary.authorityKeyIdentifier = keyIdentifier.contentRange
+        }
+    case ExtensionNumber.keyUsage where content.tag == DERTag.bitString:
+        // The first content byte counts the unused bits; keyCertSign is bit 5 of the next.
+        let bits = content.contentRange
+        summary.allowsCertificateSigning = bits.count >= 2 && der[bits.lowerBound + 1] & 0x04 != 0
+    case ExtensionNumber.subjectAltName where content.tag == DERTag.sequence:
+        var names = DERCursor(contentOf: content, in: der)
+        while !names.isAtEnd, let name = try? names.next() {
+            // dNSName [2] and iPAddress [7], both IMPLICIT primitives.
+            if name.tag == 0x82 || name.tag == 0x87 { summary.namesAServer = true }
+        }
+    default:
+        return
     }
 }
 

@@ -21,6 +21,9 @@ public struct PinReader: Sendable {
     /// Where the passphrase of encrypted keys and PKCS#12 files comes from; nil fails on encrypted input.
     public var passphrase: PassphraseSource?
     public var limits: InputLimits
+    /// Whether a self-issued certificate's role may be decided by the system trust store (off while the
+    /// store itself is read).
+    var consultsSystemTrustStore = true
 
     public init(
         inputType: InputType = .auto, passphrase: PassphraseSource? = nil, limits: InputLimits = .default
@@ -55,8 +58,11 @@ public struct PinReader: Sendable {
     private func read(_ source: ByteSource, name: String, _ body: (PinnedObject) -> Void) throws(PinHashError)
     {
         let session = ReadSession(reader: self, name: name)
+        // Roles can depend on the certificates that follow, so the resolver may hold some back.
+        let roles = RoleResolver(consultsTrustStore: consultsSystemTrustStore)
+        defer { roles.finish(body) }
         do {
-            try session.read(source, body)
+            try session.read(source) { roles.add($0, body) }
         } catch {
             throw error.naming(name)
         }
@@ -348,22 +354,18 @@ final class ReadSession {
         try der.withUnsafeBufferPointer { buffer throws(PinHashError) in
             let summary = try summarizeCertificate(buffer, allowTrailingAux: trusted)
             let spki = buffer.slice(summary.spki)
-            let selfIssued = summary.issuer.map { buffer.equal($0, summary.subject) } ?? false
-            let role: CertificateRole
-            if summary.isCA {
-                role = selfIssued ? .root : .intermediate
-            } else if !summary.hasBasicConstraints, selfIssued, summary.version < 3 {
-                role = .root  // version 1 roots predate basicConstraints
-            } else {
-                role = .leaf
-            }
+            let (role, awaitsLinks) = RoleResolver.role(of: summary, in: buffer)
             // OpenSSL's trust settings after a TRUSTED CERTIFICATE are not part of the certificate.
             let certificateDER =
                 summary.certificate.count == der.count ? der : Array(buffer[summary.certificate])
+            var fields = SignedObjectFields(
+                der: certificateDER, spki: summary.spki, subject: summary.subject, issuer: summary.issuer,
+                notAfter: summary.notAfter)
+            fields.subjectKeyIdentifier = summary.subjectKeyIdentifier
+            fields.authorityKeyIdentifier = summary.authorityKeyIdentifier
+            fields.roleAwaitsLinks = awaitsLinks
             return .certificate(
-                SignedObjectFields(
-                    der: certificateDER, spki: summary.spki, subject: summary.subject, issuer: summary.issuer,
-                    notAfter: summary.notAfter),
+                fields,
                 pin: Pin(hashing: spki), position: position, role: role,
                 hasMatchingPrivateKey: keys.contains { $0.elementsEqual(spki) })
         }

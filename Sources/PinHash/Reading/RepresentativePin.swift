@@ -17,7 +17,7 @@ public struct RepresentativePin: Sendable {
 
     /// Considers the input's next object.
     public mutating func add(_ object: PinnedObject) {
-        if object.role == .leaf, firstLeaf == nil { firstLeaf = object }
+        if object.role == .leaf || object.role == .selfSigned, firstLeaf == nil { firstLeaf = object }
         if self.object == nil || (object.hasMatchingPrivateKey && self.object?.hasMatchingPrivateKey == false)
         {
             self.object = object
@@ -36,7 +36,7 @@ public struct RepresentativePin: Sendable {
     /// Set when the chosen object is a CA certificate (not one whose private key came with it) and a leaf
     /// certificate came after it.
     public var leafComesLater: LeafComesLater? {
-        guard let object, object.kind == .certificate, let role = object.role, role != .leaf,
+        guard let object, object.kind == .certificate, object.role?.isCertificateAuthority == true,
             !object.hasMatchingPrivateKey, let firstLeaf
         else { return nil }
         return LeafComesLater(authority: object, leaf: firstLeaf)

@@ -74,8 +74,7 @@ public struct SiteAudit: Sendable, Hashable {
     public var pinnableCertificates: [PinnedObject] { Self.pinnableCertificates(of: chain) }
 
     static func pinnableCertificates(of chain: ServerChain) -> [PinnedObject] {
-        let sent = Set(chain.certificates.map(\.pin))
-        return chain.certificates + chain.verifiedChain.filter { !sent.contains($0.pin) }
+        chain.certificates + chain.certificatesNotSent
     }
 }
 
@@ -154,7 +153,7 @@ private struct SiteAuditor {
         {
             // With only the leaf sent, the intermediates are missing; with CAs sent, the top one's issuer
             // is not a CA this trust store knows.
-            if chain.certificates.allSatisfy({ $0.role == .leaf }) {
+            if !chain.certificates.contains(where: { $0.role?.isCertificateAuthority == true }) {
                 return
                     "send the intermediate certificates after the leaf (the full chain file, fullchain.pem)"
             }

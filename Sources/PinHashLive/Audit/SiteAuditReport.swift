@@ -2,7 +2,8 @@ import PinHash
 
 extension SiteAudit {
     /// The report `pinhash audit` prints: what was fetched, the certificates sent (each as
-    /// `PIN  ROLE  SUBJECT`, as the command lists a file's certificates), the findings one a line
+    /// `PIN  ROLE  SUBJECT`, as the command lists a file's certificates) and those of the verified chain
+    /// the server did not send (the same, ending in `(not sent)`), the findings one a line
     /// (`error: hsts: message; fix`), and a count.
     ///
     ///     url: https://www.example.com/
@@ -26,9 +27,11 @@ extension SiteAudit {
             "tls: \(chain.protocolVersion) \(chain.cipher)",
             "chain: \(chain.verification)",
         ]
-        for certificate in chain.certificates {
+        for entry in chain.entries(source: url.description) {
+            let certificate = entry.object
             lines.append(
-                "\(certificate.pin.base64)  \(certificate.label)  \(certificate.detail)")
+                "\(certificate.pin.base64)  \(certificate.label)  \(certificate.detail)"
+                    + (entry.sentByServer == false ? "  (not sent)" : ""))
         }
         lines.append("https: \(Self.statusLine(of: response))")
         lines.append("http: \(plainHTTPSummary)")
@@ -49,7 +52,7 @@ extension SiteAudit {
 
     /// The report as one JSON object:
     /// `url`, `address`, `tls` {`version`, `cipher`, `verified`, `verification`}, `chain` [{`pin`, `role`,
-    /// `subject`}] (as sent), `http` {`url`, `status`, `error`} (null when not checked), `headers` {`https`:
+    /// `subject`, `sent`}] (as sent, then the verified chain's certificates not sent), `http` {`url`, `status`, `error`} (null when not checked), `headers` {`https`:
     /// [{`name`, `value`}], `http`: [...] or null}, `findings` [{`level`, `area`, `message`, `fix`}], and
     /// `errors`, `warnings`, `notes` (the counts).
     public var json: String { json(rewording: { $0 }) }
@@ -71,9 +74,9 @@ extension SiteAudit {
             "  \"tls\": {\"version\": \(string(chain.protocolVersion)), \"cipher\": \(string(chain.cipher)), "
         out +=
             "\"verified\": \(verification.isTrusted), \"verification\": \(string(verification.description))},\n"
-        let certificates = chain.certificates.map { certificate in
-            "    {\"pin\": \(string(certificate.pin.base64)), \"role\": \(string(certificate.label)), "
-                + "\"subject\": \(string(certificate.detail))}"
+        let certificates = chain.entries(source: url.description).map { entry in
+            "    {\"pin\": \(string(entry.object.pin.base64)), \"role\": \(string(entry.object.label)), "
+                + "\"subject\": \(string(entry.object.detail)), \"sent\": \(entry.sentByServer != false)}"
         }
         out += "  \"chain\": [\n" + certificates.joined(separator: ",\n") + (certificates.isEmpty ? "" : "\n")
         out += "  ],\n"

@@ -82,11 +82,17 @@ public struct ServerChain: Sendable, Hashable {
     public let protocolVersion: String
     /// The cipher suite agreed, in OpenSSL's naming.
     public let cipher: String
-    /// Every certificate the server sent, in the order sent (the leaf first), with roles.
+    /// Every certificate the server sent, in the order sent, with roles: the first is the server's own
+    /// (`leaf`, or `selfSigned` when it issued itself) whatever its flags; the others as
+    /// ``CertificateRole`` says, from the links among them.
     public let certificates: [PinnedObject]
     /// The chain OpenSSL built from the leaf to a trust anchor, which may end in a root the server did not
     /// send; empty when the chain is not trusted.
     public let verifiedChain: [PinnedObject]
+    /// The certificates of `verifiedChain` whose keys the server did not send (usually the root): clients
+    /// that match pins against the chain they build (OkHttp, Android, iOS, browsers under RFC 7469) see
+    /// them too. Numbered after the certificates sent; empty when the chain is not trusted.
+    public let certificatesNotSent: [PinnedObject]
     public let verification: ChainVerification
 
     public init(
@@ -99,11 +105,20 @@ public struct ServerChain: Sendable, Hashable {
         self.serverName = serverName
         self.protocolVersion = protocolVersion
         self.cipher = cipher
-        self.certificates = certificates
+        let sent = RoleResolver.rolesOfSentChain(certificates)
+        self.certificates = sent
         self.verifiedChain = verifiedChain
+        self.certificatesNotSent = RoleResolver.certificatesNotSent(sent: sent, verified: verifiedChain)
         self.verification = verification
     }
 
     /// The leaf: the first certificate sent.
     public var leaf: PinnedObject? { certificates.first }
+
+    /// The certificates sent, then those of the verified chain the server did not send, each as an entry
+    /// of `source` that says whether it was sent.
+    public func entries(source: String) -> [PinnedEntry] {
+        certificates.map { PinnedEntry($0, source: source, sentByServer: true) }
+            + certificatesNotSent.map { PinnedEntry($0, source: source, sentByServer: false) }
+    }
 }
