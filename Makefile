@@ -7,7 +7,10 @@ PREFIX ?= /usr/local
 RELEASE_FLAGS := -c release --static-swift-stdlib
 BIN := .build/release/pinhash
 BUILD_PACKAGES := libssl-dev pkg-config
-TEST_PACKAGES := $(BUILD_PACKAGES) openssl gnutls-bin ca-certificates curl python3 nginx apache2
+# The programs the tests compare pinhash with, serve the fixtures with, or feed its --format output to:
+# chromium (--ignore-certificate-errors-spki-list) and OkHttp with a JDK to compile a client of it.
+TEST_PACKAGES := $(BUILD_PACKAGES) openssl gnutls-bin ca-certificates curl python3 nginx apache2 \
+	chromium default-jdk-headless libokhttp-java
 SWIFT_FILES = $(shell git ls-files '*.swift')
 # make fuzz SECONDS=N: how long libFuzzer runs.
 SECONDS ?= 60

@@ -9,11 +9,20 @@ import Testing
 #endif
 
 /// The programs that consume what `--format` writes, where they are installed: python3 (its strict
-/// XML and plist parsers), curl, and openssl as a TLS server for curl to talk to.
+/// XML and plist parsers), curl, openssl (a TLS server for the others to talk to, and s_client's DANE
+/// verification), Chromium, and OkHttp with the JDK that compiles and runs a client of it.
 enum FormatConsumers {
     static let python3 = InstalledProgram.path(of: "python3")
     static let curl = InstalledProgram.path(of: "curl")
     static let openssl = InstalledProgram.path(of: "openssl")
+    static let chromium = InstalledProgram.path(of: "chromium")
+    static let java = InstalledProgram.path(of: "java")
+    static let javac = InstalledProgram.path(of: "javac")
+    /// Debian's OkHttp 3 and the okio it needs (libokhttp-java, libokio-java), when both are installed.
+    static let okHttpClassPath: [String]? = {
+        let jars = ["/usr/share/java/okhttp.jar", "/usr/share/java/okio.jar"]
+        return jars.allSatisfy { FileManager.default.fileExists(atPath: $0) } ? jars : nil
+    }()
 
     /// Runs `python3 -c script` with `input` on standard input and returns what it printed, decoded as
     /// JSON; a failed requirement (with python's error) when it exits non-zero.

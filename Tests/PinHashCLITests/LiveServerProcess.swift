@@ -33,8 +33,12 @@ final class LiveServerProcess {
     let log: URL
     private var exited = false
 
-    /// Starts `executable`; its standard input is /dev/null and both outputs are appended to `log`.
-    init(executable: String, arguments: [String], log: URL) throws {
+    /// Starts `executable` with `environment` added to this process's; its standard input is /dev/null
+    /// and both outputs are appended to `log`, or standard error to `errors` when given.
+    init(
+        executable: String, arguments: [String], log: URL, errors: URL? = nil,
+        environment: [String: String] = [:]
+    ) throws {
         self.log = log
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -42,7 +46,11 @@ final class LiveServerProcess {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         // A file rather than a pipe: nobody reads the server's output while it runs.
         posix_spawn_file_actions_addopen(&actions, 1, log.path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        if let errors {
+            posix_spawn_file_actions_addopen(&actions, 2, errors.path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        } else {
+            posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        }
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -62,8 +70,11 @@ final class LiveServerProcess {
 
         let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
+        let variables = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let envp: [UnsafeMutablePointer<CChar>?] = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { envp.forEach { free($0) } }
         var pid = pid_t()
-        let status = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
+        let status = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
         guard status == 0 else {
             throw LiveServerError("cannot start \(executable): \(String(cString: strerror(status)))")
         }
@@ -91,6 +102,16 @@ final class LiveServerProcess {
             usleep(20_000)
         }
         return false
+    }
+
+    /// SIGKILL to every process left in the process group the process leads (helpers a program such as a
+    /// browser started), and to the process itself if it still runs; waits for it.
+    func killProcessGroup() {
+        kill(-pid, SIGKILL)
+        guard isRunning else { return }
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        exited = true
     }
 
     /// SIGTERM, then up to 10 s for a clean exit; after that SIGKILL to the server's whole process group.
