@@ -155,6 +155,9 @@ public struct PinDocumentStream: Sendable {
             ("curve", string(algorithm.curve)),
             ("pinSha256Base64", string(object.pin.base64)),
             ("pinSha256Hex", string(object.pin.hex)),
+            // A client that re-encodes the key (OpenSSL-based) computes this pin instead.
+            ("reencodedPinSha256Base64", string(object.reencodedPin?.base64)),
+            ("warnings", "[" + object.warnings.map { string($0.description) }.joined(separator: ", ") + "]"),
         ]
         return "  {\n" + fields.map { "    \"\($0.0)\": \($0.1)" }.joined(separator: ",\n") + "\n  }"
     }
