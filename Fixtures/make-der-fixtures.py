@@ -410,6 +410,15 @@ def make():
                     "file:" + PASS_FILE, "-noout")
         refused(name, "unsupported", says, what + " (passphrase.txt, the right one)", passphrase="yes")
 
+    # EncryptedPrivateKeyInfo > algorithm > PBES2 parameters > keyDerivationFunc > PBKDF2 parameters >
+    # iterationCount, set to 0.
+    name = "pkcs8-pbkdf2-zero-iterations.der"
+    write(name, rebuild(p8, [0, 1, 0, 1, 1], tlv(0x02, b"\x00")))
+    must_reject(name, "pkey", "-inform", "der", "-in", os.path.join(OUT, name), "-passin",
+                "file:" + PASS_FILE, "-noout")
+    refused(name, "malformed", "invalid iteration count",
+            "encrypted PKCS#8 whose PBKDF2 iteration count is 0 (passphrase.txt, the right one)", passphrase="yes")
+
 
 def main():
     if not open(PASS_FILE).read() == PASSPHRASE:

@@ -70,6 +70,9 @@ enum PrivateKeyDecoder {
                     throw PinHashError(
                         .unsupportedInput, "the key's encryption is not supported (\(unsupported))")
                 }
+                if reasons.contains("invalid iteration count") {
+                    throw .malformed("the key's encryption names an invalid iteration count (0 or negative)")
+                }
                 throw PinHashError(
                     .wrongPassphrase,
                     "cannot decrypt the key: wrong passphrase\(reasons.last.map { " (\($0))" } ?? "")")
