@@ -17,7 +17,7 @@ SECONDS ?= 60
 ASAN_BUILD ?= .build/asan
 TSAN_BUILD ?= .build/tsan
 
-.PHONY: build run test bench lint format fixtures install clean build-deps test-deps sanitize fuzz leakcheck
+.PHONY: build run test bench lint format fixtures install clean build-deps test-deps sanitize fuzz leakcheck corpus
 
 build: build-deps
 	$(SWIFT) build $(RELEASE_FLAGS) --product pinhash
@@ -51,6 +51,13 @@ fuzz: build-deps
 leakcheck: build test-deps
 	@sh .ci/install-packages valgrind
 	bash .ci/leakcheck $(BIN)
+
+# pinhash over pyca's cryptography_vectors (PyPI, downloaded once into .build/corpus): every pin checked
+# against asn1crypto's cut of the stored SPKI (or openssl's for private keys), every refusal one line.
+corpus: test-deps
+	@sh .ci/install-packages python3-pip
+	$(SWIFT) build --product pinhash
+	python3 Tests/Corpus/cryptography-vectors.py .build/debug/pinhash
 
 bench: build test-deps
 	PINHASH=$(BIN) bash Tests/Bench/bench.sh

@@ -1244,6 +1244,8 @@ main() {
 	make_p12
 	make_malformed
 	write_tsvs
+	# Inputs that break DER's rules, keys OpenSSL cannot decode or does not know: der/ and der.tsv.
+	OPENSSL=$OPENSSL_BIN python3 "$FIX/make-der-fixtures.py"
 	# genpkey/pkcs12 create 0600 files; make the tree uniform for the repo.
 	chmod -R u=rwX,go=rX "${OUT_DIRS[@]/#/$FIX/}" "$PASS_FILE" "$FIX/manifest.tsv" "$FIX/malformed.tsv"
 

@@ -82,6 +82,16 @@ public struct PinnedObject: Sendable, Hashable {
     public internal(set) var role: CertificateRole?
     /// Whether a private key for this certificate came with it (in the same PKCS#12 file).
     public let hasMatchingPrivateKey: Bool
+    /// What the user of this pin should know about it: an algorithm OpenSSL does not know, an encoding
+    /// OpenSSL writes back differently. Empty for nearly every object.
+    public internal(set) var warnings: [PinWarning] = []
+
+    /// The pin of the SubjectPublicKeyInfo OpenSSL re-encodes the key to, when that differs from the
+    /// stored one (``PinWarning/reencoded(stored:reencoded:)``); nil otherwise.
+    public var reencodedPin: Pin? {
+        for case .reencoded(_, let reencoded) in warnings { return reencoded }
+        return nil
+    }
 
     /// What the object is, in one word, as listings print it: a certificate's role (`leaf`,
     /// `intermediate`, `root`, `self-signed`), else the kind's label (`certificate`, `csr`, `key`, `pubkey`).

@@ -111,6 +111,9 @@ final class InputReport {
     let all: Bool
     let document: DocumentOutput?
     private var representative = RepresentativePin()
+    /// Warnings about the objects printed and notes about blocks skipped, told once the input has been
+    /// read whole (an input that fails part-way gets its one error line only).
+    private var warnings: [String] = []
 
     init(file: String, showFile: Bool, all: Bool, document: DocumentOutput? = nil) {
         self.file = file
@@ -122,6 +125,7 @@ final class InputReport {
     /// Adds an object; `sentByServer` is false for a certificate of a client's chain that the server did
     /// not send, whose line ends in `(not sent)`.
     func add(_ object: PinnedObject, sentByServer: Bool? = nil, to output: OutputBuffer) {
+        if all { noteWarnings(of: object) }
         if all, let document {
             document.add(PinnedEntry(object, source: file, sentByServer: sentByServer))
             return
@@ -140,8 +144,26 @@ final class InputReport {
         representative.add(object)
     }
 
+    /// A block the reader passed over.
+    func skipped(_ block: SkippedBlock) {
+        warnings.append("\(InputName.displayName(of: file)): note: \(block)")
+    }
+
+    private func noteWarnings(of object: PinnedObject) {
+        for warning in object.warnings {
+            warnings.append(
+                "\(InputName.displayName(of: file)): warning: object \(object.position) (\(object.label)): \(warning)"
+            )
+        }
+    }
+
     func finish(to output: OutputBuffer) {
+        defer {
+            warnings.forEach(Diagnostics.warn)
+            warnings.removeAll()
+        }
         guard !all, let chosen = representative.object else { return }
+        noteWarnings(of: chosen)
         if let document {
             document.add(PinnedEntry(chosen, source: file))
         } else {

@@ -124,7 +124,9 @@ struct PinsCommand: ParsableCommand {
             let report = InputReport(file: file, showFile: files.count > 1, all: all, document: document)
             document?.mark()
             do {
-                try reader.forEachPin(inFileAt: file) { object in report.add(object, to: output) }
+                try reader.forEachPin(inFileAt: file, skipped: report.skipped) { object in
+                    report.add(object, to: output)
+                }
                 report.finish(to: output)
                 output.commit()
             } catch {

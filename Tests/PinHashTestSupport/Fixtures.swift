@@ -34,6 +34,12 @@ public enum Fixtures {
         try malformedTable.get()
     }
 
+    /// The rows of `der.tsv`: inputs that break DER's rules, keys OpenSSL cannot decode or does not know,
+    /// and files that once got a misleading error (`make-der-fixtures.py`).
+    public static func derCases() throws -> [DERCaseRow] {
+        try derTable.get()
+    }
+
     /// The comment lines of `manifest.tsv`, where the generator records what openssl said about a file.
     public static func manifestComments() throws -> [String] {
         try readTable("manifest.tsv", header: ManifestRow.header).comments
@@ -67,6 +73,10 @@ public enum Fixtures {
 
     private static let malformedTable = Result { () throws -> [MalformedRow] in
         try readTable("malformed.tsv", header: MalformedRow.header).rows.map(MalformedRow.init(fields:))
+    }
+
+    private static let derTable = Result { () throws -> [DERCaseRow] in
+        try readTable("der.tsv", header: DERCaseRow.header).rows.map(DERCaseRow.init(fields:))
     }
 
     /// Splits a tab-separated table: line 1 must be `header`, lines starting with `#` are comments wherever

@@ -340,7 +340,7 @@ struct PinFormatTests {
         try #require(objects.count == files.count)
         let keys: Set = [
             "file", "position", "kind", "role", "sent", "subject", "issuer", "notAfter", "keyAlgorithm",
-            "keyBits", "curve", "pinSha256Base64", "pinSha256Hex",
+            "keyBits", "curve", "pinSha256Base64", "pinSha256Hex", "reencodedPinSha256Base64", "warnings",
         ]
         let kinds = [
             "cert": "certificate", "csr": "certificateRequest", "key": "privateKey", "pubkey": "publicKey",

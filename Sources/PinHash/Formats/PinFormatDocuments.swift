@@ -20,7 +20,7 @@ extension PinnedEntry {
         guard isCertificateAuthority else { return "3 1 1 \(object.pin.hex)" }
         if sentByServer == false || (sentByServer == nil && object.role == .root) {
             var digits = Array("2 1 0 ".utf8)
-            appendHex(object.subjectPublicKeyInfo, to: &digits)
+            appendHex(object.subjectPublicKeyInfo, to: &digits, lowercase: true)
             return String(decoding: digits, as: UTF8.self)
         }
         return "2 1 1 \(object.pin.hex)"
@@ -189,6 +189,9 @@ public struct PinDocumentStream: Sendable {
             ("curve", string(algorithm.curve)),
             ("pinSha256Base64", string(object.pin.base64)),
             ("pinSha256Hex", string(object.pin.hex)),
+            // A client that re-encodes the key (OpenSSL-based) computes this pin instead.
+            ("reencodedPinSha256Base64", string(object.reencodedPin?.base64)),
+            ("warnings", "[" + object.warnings.map { string($0.description) }.joined(separator: ", ") + "]"),
         ]
         return "  {\n" + fields.map { "    \"\($0.0)\": \($0.1)" }.joined(separator: ",\n") + "\n  }"
     }

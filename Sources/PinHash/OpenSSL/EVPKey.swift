@@ -26,6 +26,20 @@ final class EVPKey: @unchecked Sendable {  // OpenSSL keys may be used from seve
         self.init(takingOwnership: pointer)
     }
 
+    /// The key of a DER SubjectPublicKeyInfo (`d2i_PUBKEY`), or the reasons OpenSSL gave for not reading
+    /// it.
+    static func decoding(subjectPublicKeyInfo der: [UInt8]) -> Result<EVPKey, OpenSSLFailure> {
+        readyOpenSSLForKeys()
+        return OpenSSLErrors.isolating {
+            let pointer = der.withUnsafeBufferPointer { buffer in
+                var cursor: UnsafePointer<UInt8>? = buffer.baseAddress
+                return d2i_PUBKEY(nil, &cursor, buffer.count)
+            }
+            guard let pointer else { return .failure(OpenSSLFailure(reasons: OpenSSLErrors.drain())) }
+            return .success(EVPKey(takingOwnership: pointer))
+        }
+    }
+
     /// The DER SubjectPublicKeyInfo OpenSSL encodes for the key (`i2d_PUBKEY`), which is what
     /// `openssl pkey -pubout` writes.
     func subjectPublicKeyInfo() throws(PinHashError) -> [UInt8] {
@@ -94,4 +108,9 @@ extension EVPKey {
             }
         }
     }
+}
+
+/// Why OpenSSL refused an input: the reasons it queued, oldest first.
+struct OpenSSLFailure: Error {
+    let reasons: [String]
 }

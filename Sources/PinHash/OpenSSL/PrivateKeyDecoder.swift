@@ -56,11 +56,26 @@ enum PrivateKeyDecoder {
                 }
             }
             var info = decrypt()
-            if info == nil, LegacyProvider.loadIfUnsupported(OpenSSLErrors.drain()) { info = decrypt() }
+            var reasons = info == nil ? OpenSSLErrors.drain() : []
+            if info == nil, LegacyProvider.loadIfUnsupported(reasons) {
+                info = decrypt()
+                if info == nil { reasons = OpenSSLErrors.drain() }
+            }
             guard let info else {
+                // A cipher, key derivation or PRF OpenSSL does not have fails the same call a wrong
+                // passphrase does; its reason tells them apart.
+                if let unsupported = reasons.last(where: {
+                    $0.hasPrefix("unsupported") || $0.hasPrefix("unknown")
+                }) {
+                    throw PinHashError(
+                        .unsupportedInput, "the key's encryption is not supported (\(unsupported))")
+                }
+                if reasons.contains("invalid iteration count") {
+                    throw .malformed("the key's encryption names an invalid iteration count (0 or negative)")
+                }
                 throw PinHashError(
                     .wrongPassphrase,
-                    "cannot decrypt the key: wrong passphrase\(OpenSSLErrors.drainedSuffix())")
+                    "cannot decrypt the key: wrong passphrase\(reasons.last.map { " (\($0))" } ?? "")")
             }
             defer { PKCS8_PRIV_KEY_INFO_free(info) }
             // The decrypted key goes to OpenSSL too: the same check of its parameters as an unencrypted one.
@@ -102,6 +117,12 @@ enum PrivateKeyDecoder {
                 if reasons.contains(where: { $0.contains("unsupported") }) {
                     throw PinHashError(
                         .unsupportedInput, "the key's encryption is not supported (\(reasons.last ?? ""))")
+                }
+                // The encryption headers are read before any passphrase is tried.
+                for reason in reasons {
+                    if let problem = legacyPEMHeaderProblems[reason] {
+                        throw .malformed("\(problem) (\(reason))")
+                    }
                 }
                 throw PinHashError(
                     .wrongPassphrase,
@@ -212,3 +233,12 @@ private final class EncryptedPrivateKeyInfo {
 
     deinit { X509_SIG_free(pointer) }
 }
+
+/// What OpenSSL's reasons for refusing a legacy encrypted PEM block's headers mean, in words.
+private let legacyPEMHeaderProblems = [
+    "not dek info": "the key's DEK-Info header, which names its cipher and IV, is missing",
+    "bad iv chars": "the IV in the key's DEK-Info header is not hexadecimal",
+    "not proc type": "the key's Proc-Type header is malformed",
+    "not encrypted": "the key's Proc-Type header does not say ENCRYPTED",
+    "short header": "the key's encryption headers are cut short",
+]

@@ -18,6 +18,8 @@ struct SignedObjectSummary {
     var allowsCertificateSigning: Bool?
     /// A subjectAltName holds a dNSName or iPAddress: the certificate names a server.
     var namesAServer = false
+    /// What the SubjectPublicKeyInfo's shape proves about the key.
+    var keyEncoding = KeyEncoding.canonical
 }
 
 /// The extensions pinhash reads, by the last byte of their OID (2.5.29.n, `55 1D n`).
@@ -46,30 +48,41 @@ func summarizeCertificate(_ der: UnsafeBufferPointer<UInt8>, allowTrailingAux: B
 
     var outer = DERCursor(contentOf: certificate, in: der)
     let tbs = try outer.next(DERTag.sequence, "the certificate's signed part (tbsCertificate)")
-    _ = try outer.next(DERTag.sequence, "the certificate's signature algorithm")
-    _ = try outer.next(DERTag.bitString, "the certificate's signature")
+    try checkDERRules(
+        outer.next(DERTag.sequence, "the certificate's signature algorithm"), in: der,
+        "the certificate's signature algorithm")
+    try checkDERRules(
+        outer.next(DERTag.bitString, "the certificate's signature"), in: der, "the certificate's signature")
     try outer.expectEnd("the certificate")
 
     var fields = DERCursor(contentOf: tbs, in: der)
+    /// The next field, which must have `tag`, checked against DER's rules all the way down.
+    func field(_ tag: UInt8, _ what: String) throws(PinHashError) -> DERElement {
+        let element = try fields.next(tag, what)
+        try checkDERRules(element, in: der, what)
+        return element
+    }
     var version = 1
     if let explicitVersion = try fields.nextIf(DERTag.contextSpecific(0)) {
+        try checkDERRules(explicitVersion, in: der, "the certificate's version")
         var inner = DERCursor(contentOf: explicitVersion, in: der)
         let number = try inner.next(DERTag.integer, "the certificate's version")
         if number.contentRange.count == 1 { version = Int(der[number.contentStart]) + 1 }
     }
-    _ = try fields.next(DERTag.integer, "the certificate's serial number")
-    _ = try fields.next(DERTag.sequence, "the certificate's signature algorithm")
-    let issuer = try fields.next(DERTag.sequence, "the certificate's issuer")
-    let validity = try fields.next(DERTag.sequence, "the certificate's validity")
-    let subject = try fields.next(DERTag.sequence, "the certificate's subject")
+    _ = try field(DERTag.integer, "the certificate's serial number")
+    _ = try field(DERTag.sequence, "the certificate's signature algorithm")
+    let issuer = try field(DERTag.sequence, "the certificate's issuer")
+    let validity = try field(DERTag.sequence, "the certificate's validity")
+    let subject = try field(DERTag.sequence, "the certificate's subject")
     guard fields.peekTag() == DERTag.sequence else {
-        throw .malformed("the certificate's public key is missing")
+        throw .malformed("the certificate's SubjectPublicKeyInfo is missing")
     }
-    let spki = try fields.next()
-    try validateSubjectPublicKeyInfo(spki, in: der)
+    let spki = try fields.next(naming: "the certificate's SubjectPublicKeyInfo")
+    let keyEncoding = try inspectSubjectPublicKeyInfo(spki, in: der, "the certificate's SubjectPublicKeyInfo")
 
     var summary = SignedObjectSummary(spki: spki.range, subject: subject.range, issuer: issuer.range)
     summary.version = version
+    summary.keyEncoding = keyEncoding
     summary.certificate = certificate.range
     var times = DERCursor(contentOf: validity, in: der)
     _ = try times.next()
@@ -79,6 +92,7 @@ func summarizeCertificate(_ der: UnsafeBufferPointer<UInt8>, allowTrailingAux: B
     _ = try fields.nextIf(DERTag.contextSpecific(1, constructed: false))
     _ = try fields.nextIf(DERTag.contextSpecific(2, constructed: false))
     if let extensions = try fields.nextIf(DERTag.contextSpecific(3)) {
+        try checkDERRules(extensions, in: der, "the certificate's extensions")
         try readExtensions(extensions, in: der, into: &summary)
     }
     try fields.expectEnd("the certificate's signed part")
@@ -166,17 +180,24 @@ func summarizeCertificationRequest(_ der: UnsafeBufferPointer<UInt8>) throws(Pin
     }
     var outer = DERCursor(contentOf: request, in: der)
     let info = try outer.next(DERTag.sequence, "the request's signed part")
-    _ = try outer.next(DERTag.sequence, "the request's signature algorithm")
-    _ = try outer.next(DERTag.bitString, "the request's signature")
+    let signatureAlgorithm = try outer.next(DERTag.sequence, "the request's signature algorithm")
+    try checkDERRules(signatureAlgorithm, in: der, "the request's signature algorithm")
+    let signature = try outer.next(DERTag.bitString, "the request's signature")
+    try checkDERRules(signature, in: der, "the request's signature")
     try outer.expectEnd("the certificate request")
 
     var fields = DERCursor(contentOf: info, in: der)
-    _ = try fields.next(DERTag.integer, "the request's version")
+    try checkDERRules(fields.next(DERTag.integer, "the request's version"), in: der, "the request's version")
     let subject = try fields.next(DERTag.sequence, "the request's subject")
-    let spki = try fields.next(DERTag.sequence, "the request's public key")
-    try validateSubjectPublicKeyInfo(spki, in: der)
+    try checkDERRules(subject, in: der, "the request's subject")
+    let spki = try fields.next(DERTag.sequence, "the request's SubjectPublicKeyInfo")
+    let keyEncoding = try inspectSubjectPublicKeyInfo(spki, in: der, "the request's SubjectPublicKeyInfo")
     // DER requires the attributes, but some tools leave out an empty set.
-    _ = try fields.nextIf(DERTag.contextSpecific(0))
+    if let attributes = try fields.nextIf(DERTag.contextSpecific(0)) {
+        try checkDERRules(attributes, in: der, "the request's attributes")
+    }
     try fields.expectEnd("the request's signed part")
-    return SignedObjectSummary(spki: spki.range, subject: subject.range, issuer: nil)
+    var summary = SignedObjectSummary(spki: spki.range, subject: subject.range, issuer: nil)
+    summary.keyEncoding = keyEncoding
+    return summary
 }

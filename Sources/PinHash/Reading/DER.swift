@@ -72,20 +72,24 @@ struct DERCursor {
 
     func peekTag() -> UInt8? { position < end ? bytes[position] : nil }
 
-    /// Reads the next element's header and skips over its content.
-    mutating func next() throws(PinHashError) -> DERElement {
-        let element = try Self.header(in: bytes, at: position, limit: end)
+    /// Reads the next element's header and skips over its content; `what` names it in the error.
+    mutating func next(naming what: @autoclosure () -> String? = nil) throws(PinHashError) -> DERElement {
+        let element = try Self.header(in: bytes, at: position, limit: end, naming: what())
         position = element.end
         return element
     }
 
     /// Reads the next element, which must have `tag`; `what` names it in the error.
-    mutating func next(_ tag: UInt8, _ what: String) throws(PinHashError) -> DERElement {
-        guard let found = peekTag() else { throw .malformed("\(what) is missing (the structure ends early)") }
-        guard found == tag else {
-            throw .malformed("\(what) should be a \(DERTag.describe(tag)) but is a \(DERTag.describe(found))")
+    mutating func next(_ tag: UInt8, _ what: @autoclosure () -> String) throws(PinHashError) -> DERElement {
+        guard let found = peekTag() else {
+            throw .malformed("\(what()) is missing (the structure ends early)")
         }
-        return try next()
+        guard found == tag else {
+            throw .malformed(
+                "\(what()) should be \(withArticle(DERTag.describe(tag))) but is "
+                    + withArticle(DERTag.describe(found)))
+        }
+        return try next(naming: what())
     }
 
     /// Reads the next element when it has `tag`, otherwise leaves the cursor where it is.
@@ -93,15 +97,18 @@ struct DERCursor {
         peekTag() == tag ? try next() : nil
     }
 
-    func expectEnd(_ what: String) throws(PinHashError) {
-        if position < end { throw .malformed("\(what) has \(end - position) unexpected bytes at its end") }
+    func expectEnd(_ what: @autoclosure () -> String) throws(PinHashError) {
+        if position < end { throw .malformed("\(what()) has \(end - position) unexpected bytes at its end") }
     }
 
     /// Parses the header at `start`; the element must end at or before `limit`. A `limit` past the end of
     /// `bytes` (a caller that wants a short input reported as truncated) checks the header against `bytes`.
-    static func header(in bytes: UnsafeBufferPointer<UInt8>, at start: Int, limit: Int) throws(PinHashError)
-        -> DERElement
-    {
+    ///
+    /// The length must be DER's: definite and as short as it can be. `what` names the element in that error.
+    static func header(
+        in bytes: UnsafeBufferPointer<UInt8>, at start: Int, limit: Int,
+        naming what: @autoclosure () -> String? = nil
+    ) throws(PinHashError) -> DERElement {
         // The header's own bytes must be there: a limit past the buffer once let `30 82` read 2 bytes past it.
         let headerLimit = min(limit, bytes.count)
         guard start + 2 <= headerLimit else {
@@ -115,7 +122,7 @@ struct DERCursor {
         if first < 0x80 {
             length = Int(first)
         } else if first == 0x80 {
-            throw .malformed("the DER uses an indefinite length, which DER forbids")
+            throw .malformed("\(what() ?? "the DER") uses an indefinite length, which DER forbids")
         } else {
             let count = Int(first & 0x7F)
             guard count <= 4 else {
@@ -125,6 +132,13 @@ struct DERCursor {
                 throw .malformed("the DER ends in the middle of an element header")
             }
             for index in 0..<count { length = length << 8 | Int(bytes[contentStart + index]) }
+            // DER takes the shortest form: no leading zero byte, and the long form only from 128 up. One
+            // comparison, as every element of a bundle's certificates comes through here.
+            if length < 0x80 || bytes[contentStart] == 0 {
+                throw .malformed(
+                    "\(what() ?? "a DER element") has a length that is not minimal DER "
+                        + "(\(hexBytes(bytes, start + 1..<contentStart + count))) at byte \(start)")
+            }
             contentStart += count
         }
         guard length <= limit - contentStart else {
@@ -163,6 +177,164 @@ func checkNestingDepth(_ der: [UInt8], limit: Int) throws(PinHashError) {
     try der.withUnsafeBufferPointer { buffer throws(PinHashError) in
         try checkNestingDepth(buffer, limit: limit)
     }
+}
+
+/// The deepest nesting `checkDERRules` follows inside one field of a certificate, request or key: a
+/// certificate's names and key parameters nest 4 or 5 levels deep.
+private let maximumCheckedDepth = 32
+
+/// Checks `element` and everything inside it against the rules of DER that reading one level at a time
+/// does not see: every length definite and minimal, the string types in their primitive form, a BIT
+/// STRING's unused-bits byte within 0...7 (0 for an empty string) with those bits zero. `what` names the
+/// element in the error, which also gives the byte offset.
+///
+/// Every element of every certificate of a bundle comes through here, so the walk is a tight loop that
+/// neither allocates nor builds a string unless it fails: a fixed-size stack of the open elements' ends,
+/// headers read in place.
+func checkDERRules(
+    _ element: DERElement, in bytes: UnsafeBufferPointer<UInt8>, _ what: @autoclosure () -> String
+) throws(PinHashError) {
+    if let violation = firstDERViolation(in: element, of: bytes) { throw violation.error(what(), in: bytes) }
+}
+
+/// What breaks DER's rules, and where.
+private struct DERViolation {
+    enum Kind {
+        case headerCut, highTag, indefiniteLength, longLength, nonMinimalLength(Range<Int>)
+        case truncated(claimed: Int, available: Int)
+        case endOfContents, wrongForm(tag: UInt8, constructed: Bool)
+        case bitStringWithoutUnusedBits, unusedBits(Int), unusedBitsWithoutBits, unusedBitsNotZero
+        case tooDeep
+    }
+    var kind: Kind
+    var offset: Int
+
+    func error(_ what: String, in bytes: UnsafeBufferPointer<UInt8>) -> PinHashError {
+        let at = "at byte \(offset)"
+        switch kind {
+        case .headerCut: return .malformed("\(what) ends in the middle of an element header \(at)")
+        case .highTag: return .malformed("\(what) uses a high tag number \(at), which no key format has")
+        case .indefiniteLength:
+            return .malformed("\(what) uses an indefinite length \(at), which DER forbids")
+        case .longLength: return .malformed("\(what) has a length of more than 4 bytes \(at)")
+        case .nonMinimalLength(let range):
+            return .malformed(
+                "\(what) has a length that is not minimal DER (\(hexBytes(bytes, range))) \(at)")
+        case .truncated(let claimed, let available):
+            return .malformed(
+                "\(what) has an element \(at) that claims \(claimed) bytes but only \(available) follow")
+        case .endOfContents:
+            return .malformed("\(what) has an end-of-contents marker \(at), which DER forbids")
+        case .wrongForm(let tag, let constructed):
+            let form = constructed ? "a constructed" : "a primitive"
+            return .malformed("\(what) has \(form) \(DERTag.describe(tag)) \(at), which DER forbids")
+        case .bitStringWithoutUnusedBits:
+            return .malformed("\(what) has a BIT STRING without its unused-bits byte \(at)")
+        case .unusedBits(let count):
+            return .malformed(
+                "\(what) has a BIT STRING that claims \(count) unused bits \(at) (0 to 7 are allowed)")
+        case .unusedBitsWithoutBits:
+            return .malformed("\(what) has an empty BIT STRING \(at) that claims unused bits")
+        case .unusedBitsNotZero:
+            return .malformed("\(what) has a BIT STRING whose unused bits are not zero \(at)")
+        case .tooDeep: return .malformed("\(what) nests more than \(maximumCheckedDepth) levels deep \(at)")
+        }
+    }
+}
+
+/// The first place in `element` (its own header has been read) that breaks DER's rules; nil when none does.
+private func firstDERViolation(in element: DERElement, of bytes: UnsafeBufferPointer<UInt8>) -> DERViolation?
+{
+    if let violation = violation(ofOne: element, in: bytes) { return violation }
+    guard element.isConstructed, element.contentStart < element.end, let base = bytes.baseAddress else {
+        return nil
+    }
+    return withUnsafeTemporaryAllocation(of: Int.self, capacity: maximumCheckedDepth) { openEnds in
+        var depth = 1
+        openEnds[0] = element.end
+        var position = element.contentStart
+        while depth > 0 {
+            let end = openEnds[depth - 1]
+            if position >= end {
+                depth -= 1
+                continue
+            }
+            guard position + 2 <= end else { return DERViolation(kind: .headerCut, offset: position) }
+            let tag = base[position]
+            if tag & 0x1F == 0x1F { return DERViolation(kind: .highTag, offset: position) }
+            let first = base[position + 1]
+            var length = Int(first)
+            var contentStart = position + 2
+            if first >= 0x80 {
+                let count = Int(first & 0x7F)
+                if count == 0 { return DERViolation(kind: .indefiniteLength, offset: position) }
+                if count > 4 { return DERViolation(kind: .longLength, offset: position) }
+                guard contentStart + count <= end else {
+                    return DERViolation(kind: .headerCut, offset: position)
+                }
+                length = 0
+                for index in 0..<count { length = length << 8 | Int(base[contentStart + index]) }
+                if length < 0x80 || base[contentStart] == 0 {
+                    return DERViolation(
+                        kind: .nonMinimalLength(position + 1..<contentStart + count), offset: position)
+                }
+                contentStart += count
+            }
+            guard length <= end - contentStart else {
+                return DERViolation(
+                    kind: .truncated(claimed: length, available: end - contentStart), offset: position)
+            }
+            let inner = DERElement(
+                tag: tag, start: position, contentStart: contentStart, end: contentStart + length)
+            if tag & 0xC0 == 0, let violation = violation(ofOne: inner, in: bytes) { return violation }
+            if inner.isConstructed, length > 0 {
+                guard depth < maximumCheckedDepth else {
+                    return DERViolation(kind: .tooDeep, offset: position)
+                }
+                openEnds[depth] = inner.end
+                depth += 1
+                position = contentStart
+            } else {
+                position = inner.end
+            }
+        }
+        return nil
+    }
+}
+
+/// The rules one element's own tag and content are held to; only universal types have any here.
+@inline(__always)
+private func violation(ofOne element: DERElement, in bytes: UnsafeBufferPointer<UInt8>) -> DERViolation? {
+    let tag = element.tag
+    guard tag & 0xC0 == 0 else { return nil }
+    let number = tag & 0x1F
+    if number == 0 { return DERViolation(kind: .endOfContents, offset: element.start) }
+    let mustBeConstructed = number == 0x10 || number == 0x11
+    if element.isConstructed != mustBeConstructed {
+        return DERViolation(
+            kind: .wrongForm(
+                tag: number | (mustBeConstructed ? 0x20 : 0), constructed: element.isConstructed),
+            offset: element.start)
+    }
+    guard tag == DERTag.bitString else { return nil }
+    guard element.contentStart < element.end else {
+        return DERViolation(kind: .bitStringWithoutUnusedBits, offset: element.start)
+    }
+    let unused = Int(bytes[element.contentStart])
+    if unused > 7 { return DERViolation(kind: .unusedBits(unused), offset: element.start) }
+    if unused > 0, element.contentRange.count == 1 {
+        return DERViolation(kind: .unusedBitsWithoutBits, offset: element.start)
+    }
+    if unused > 0, bytes[element.end - 1] & UInt8((1 << unused) - 1) != 0 {
+        return DERViolation(kind: .unusedBitsNotZero, offset: element.start)
+    }
+    return nil
+}
+
+/// `82 00 59`: bytes for an error message.
+func hexBytes(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String {
+    bytes[range].map { $0 < 0x10 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined(
+        separator: " ")
 }
 
 extension UnsafeBufferPointer where Element == UInt8 {

@@ -2,13 +2,18 @@
 private let pkcs7DataOID: [UInt8] = [0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x07, 0x01]
 
 /// Tells what a DER object is from its shape alone, as a file with no PEM label gives no other hint.
-func classifyDER(_ der: UnsafeBufferPointer<UInt8>) -> Content? {
+///
+/// Throws, naming the place, when the outer structure does not parse as DER (rather than guessing from
+/// the part that does); nil when it parses but has the shape of nothing pinhash reads.
+func classifyDER(_ der: UnsafeBufferPointer<UInt8>) throws(PinHashError) -> Content? {
     var top = DERCursor(der)
-    guard let outer = try? top.next(), outer.tag == DERTag.sequence else { return nil }
+    let outer = try top.next(naming: "the DER object")
+    guard outer.tag == DERTag.sequence else { return nil }
     var fields = DERCursor(contentOf: outer, in: der)
     var tags: [UInt8] = []
     var elements: [DERElement] = []
-    while !fields.isAtEnd, elements.count < 12, let element = try? fields.next() {
+    while !fields.isAtEnd, elements.count < 12 {
+        let element = try fields.next(naming: "element \(elements.count + 1) of the outer SEQUENCE")
         tags.append(element.tag)
         elements.append(element)
     }
@@ -17,14 +22,28 @@ func classifyDER(_ der: UnsafeBufferPointer<UInt8>) -> Content? {
     let integer = DERTag.integer
 
     if tags == [sequence, sequence, DERTag.bitString] {
-        // Certificate and request differ in their signed part: a request has version, subject, key, [0].
+        // Certificate and request differ in their signed part: a version 3 certificate starts with [0];
+        // otherwise the second field is the certificate's signature algorithm (its OID first) or the
+        // request's subject (a SET first). The rest is for their own readers to judge.
         var signed = DERCursor(contentOf: first, in: der)
-        var count = 0
-        while !signed.isAtEnd, count < 8, (try? signed.next()) != nil { count += 1 }
-        return count >= 6 ? .certificate(trusted: false) : .certificateRequest
+        let opening = try signed.next(naming: "the signed part's first element")
+        if opening.tag == DERTag.contextSpecific(0) { return .certificate(trusted: false) }
+        let second = try signed.next(naming: "the signed part's second element")
+        var inner = DERCursor(contentOf: second, in: der)
+        return inner.peekTag() == DERTag.set ? .certificateRequest : .certificate(trusted: false)
     }
     if tags == [sequence, DERTag.bitString] { return .subjectPublicKeyInfo }
-    if tags == [sequence, DERTag.octetString] { return .privateKey(.encryptedPKCS8) }
+    if tags == [sequence, DERTag.octetString] {
+        // An EncryptedPrivateKeyInfo's algorithm is a password-based scheme; anything else with this
+        // shape (a public key whose BIT STRING tag was damaged, say) is not an encrypted key.
+        var algorithm = DERCursor(contentOf: first, in: der)
+        guard let oid = try? algorithm.next(DERTag.objectIdentifier, "algorithm") else { return nil }
+        let identifier = der.slice(oid.contentRange)
+        let isPasswordBased =
+            identifier.elementsEqual(pbes2OID) || identifier.starts(with: pkcs5PBEPrefix)
+            || identifier.starts(with: pkcs12PBEPrefix)
+        return isPasswordBased ? .privateKey(.encryptedPKCS8) : nil
+    }
     guard first.tag == integer else { return nil }
     let version = first.contentRange.count == 1 ? Int(der[first.contentStart]) : -1
 
@@ -41,6 +60,10 @@ func classifyDER(_ der: UnsafeBufferPointer<UInt8>) -> Content? {
     if tags.count == 9, tags.allSatisfy({ $0 == integer }) {
         return .privateKey(.traditional(.rsa))
     }
+    // A multi-prime RSAPrivateKey (version 1) ends with its otherPrimeInfos.
+    if version == 1, tags.count == 10, tags.prefix(9).allSatisfy({ $0 == integer }), tags[9] == sequence {
+        return .privateKey(.traditional(.rsa))
+    }
     if tags.count == 6, tags.allSatisfy({ $0 == integer }) {
         return .privateKey(.traditional(.dsa))
     }
@@ -48,6 +71,20 @@ func classifyDER(_ der: UnsafeBufferPointer<UInt8>) -> Content? {
         return .privateKey(.traditional(.ec))
     }
     return nil
+}
+
+/// `a SEQUENCE of INTEGER, SEQUENCE`: the outer shape of DER that is nothing pinhash reads, for the error.
+func describeDERShape(_ der: UnsafeBufferPointer<UInt8>) -> String {
+    var top = DERCursor(der)
+    guard let outer = try? top.next() else { return "DER" }
+    guard outer.tag == DERTag.sequence else { return withArticle(DERTag.describe(outer.tag)) }
+    var fields = DERCursor(contentOf: outer, in: der)
+    var names: [String] = []
+    while !fields.isAtEnd, names.count < 6, let element = try? fields.next() {
+        names.append(DERTag.describe(element.tag))
+    }
+    if !fields.isAtEnd { names.append("…") }
+    return names.isEmpty ? "an empty SEQUENCE" : "a SEQUENCE of \(names.joined(separator: ", "))"
 }
 
 extension Content {

@@ -186,7 +186,7 @@ struct NameFormatter {
         let value = scalar.value
         if value < 0x20 || value == 0x7F {
             out.append(UInt8(ascii: "\\"))
-            appendHex([UInt8(value)], upperCase: true, to: &out)
+            appendHex([UInt8(value)], to: &out)
             return
         }
         if value < 0x80 {
@@ -206,8 +206,10 @@ struct NameFormatter {
     }
 }
 
-func appendHex(_ bytes: some Sequence<UInt8>, upperCase: Bool = false, to out: inout [UInt8]) {
-    let digits = Array((upperCase ? "0123456789ABCDEF" : "0123456789abcdef").utf8)
+/// Hex digits, in upper case as OpenSSL prints a value's DER after `#`, or in lower case (the TLSA record
+/// data, like every pin's hex).
+func appendHex(_ bytes: some Sequence<UInt8>, to out: inout [UInt8], lowercase: Bool = false) {
+    let digits = Array((lowercase ? "0123456789abcdef" : "0123456789ABCDEF").utf8)
     for byte in bytes {
         out.append(digits[Int(byte >> 4)])
         out.append(digits[Int(byte & 15)])

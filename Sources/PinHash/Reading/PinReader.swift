@@ -49,14 +49,21 @@ public struct PinReader: Sendable {
 
     /// Calls `body` with each object's pin as soon as it is read, so an input of any length is read in
     /// bounded memory. Objects before an error have been delivered when the error is thrown.
-    public func forEachPin(inFileAt path: String, _ body: (PinnedObject) -> Void) throws(PinHashError) {
+    ///
+    /// `skipped` hears of each block passed over unread (the private key in a file read for its
+    /// certificates), after the last object.
+    public func forEachPin(
+        inFileAt path: String, skipped: (SkippedBlock) -> Void = { _ in }, _ body: (PinnedObject) -> Void
+    ) throws(PinHashError) {
         let source: ByteSource
         do { source = try ByteSource.open(path) } catch { throw error.naming(path) }
-        try read(source, name: path, body)
+        try read(source, name: path, skipped: skipped, body)
     }
 
-    private func read(_ source: ByteSource, name: String, _ body: (PinnedObject) -> Void) throws(PinHashError)
-    {
+    private func read(
+        _ source: ByteSource, name: String, skipped: (SkippedBlock) -> Void = { _ in },
+        _ body: (PinnedObject) -> Void
+    ) throws(PinHashError) {
         let session = ReadSession(reader: self, name: name)
         // Roles can depend on the certificates that follow, so the resolver may hold some back.
         let roles = RoleResolver(consultsTrustStore: consultsSystemTrustStore)
@@ -66,6 +73,7 @@ public struct PinReader: Sendable {
         } catch {
             throw error.naming(name)
         }
+        session.skippedBlocks.forEach(skipped)
     }
 }
 
@@ -76,6 +84,8 @@ final class ReadSession {
     /// What decrypting this input's parts may cost in key derivation, all told.
     var derivationBudget: KeyDerivationBudget
     var delivered = 0
+    /// The blocks passed over: private keys in a file read for its certificates.
+    var skippedBlocks: [SkippedBlock] = []
 
     init(reader: PinReader, name: String) {
         _ = OpenSSLSetUp.done
@@ -114,6 +124,11 @@ final class ReadSession {
         if scanner.blockCount == 0 {
             throw .malformed("holds no PEM block (no -----BEGIN line) and is not DER")
         }
+        if delivered == 0, let first = skippedBlocks.first {
+            throw PinHashError(
+                .wrongType,
+                "block \(first.position) is \(withArticle(first.label)), not \(reader.inputType.noun)")
+        }
         if delivered == 0 { throw PinHashError(.unsupportedInput, "holds no key, certificate or request") }
     }
 
@@ -129,7 +144,8 @@ final class ReadSession {
             let available = buffer.count - source.start
             // Parse the header against an unlimited end so a short input reads as truncated.
             guard available >= 2 else { throw PinHashError.malformed("is too short to be DER") }
-            return try DERCursor.header(in: buffer, at: source.start, limit: Int.max / 2)
+            return try DERCursor.header(
+                in: buffer, at: source.start, limit: Int.max / 2, naming: "the DER object")
         }
         let total = header.end - header.start
         guard total <= limit else {
@@ -149,9 +165,13 @@ final class ReadSession {
         }
         var der = Array(source.buffer[source.start..<(source.start + total)])
         source.start += total
-        let content = der.withUnsafeBufferPointer { classifyDER($0) }
-        guard let content else {
-            throw .malformed("is DER but not a key, certificate, request or PKCS#12 file")
+        let content = try der.withUnsafeBufferPointer { buffer throws(PinHashError) in
+            guard let content = try classifyDER(buffer) else {
+                throw .malformed(
+                    "is DER but not a key, certificate, request or PKCS#12 file (it is "
+                        + "\(describeDERShape(buffer)))")
+            }
+            return content
         }
         if content.holdsSecrets { source.holdsSecrets = true }
         // This copy of the input is the last reference to it once the key is read: wipe it then.
@@ -227,6 +247,12 @@ final class ReadSession {
         if content.holdsSecrets { source.holdsSecrets = true }
         defer { if content.holdsSecrets { SecretMemory.cleanse(&block.der) } }
         if case .ecParameters = content, reader.inputType == .auto || reader.inputType == .privateKey {
+            return
+        }
+        // A certificate and its key in one file (HAProxy's): the certificates are read, as `openssl x509`
+        // reads them, and the key is left undecoded.
+        if reader.inputType == .certificate, content.isPassedOverByCertificateReads {
+            skippedBlocks.append(SkippedBlock(position: block.index, label: block.label))
             return
         }
         if case .unsupported(let label) = content {
@@ -327,25 +353,58 @@ final class ReadSession {
         case .certificateRequest:
             return try request(der, position: position)
         case .subjectPublicKeyInfo:
-            try der.withUnsafeBufferPointer { buffer throws(PinHashError) in
-                var top = DERCursor(buffer)
-                let spki = try top.next()
-                try top.expectEnd("the public key")
-                try validateSubjectPublicKeyInfo(spki, in: buffer)
-            }
-            return publicKey(der, position: position)
+            return try publicKey(der, position: position)
         case .rsaPublicKey:
+            // openssl and pyca also read an RSA SubjectPublicKeyInfo under this label.
+            if let spki = try rsaSubjectPublicKeyInfoUnderPKCS1Label(der) {
+                return try publicKey(spki, position: position)
+            }
             let spki = try der.withUnsafeBufferPointer { buffer throws(PinHashError) in
                 try subjectPublicKeyInfo(wrappingPKCS1: buffer)
             }
-            return publicKey(spki, position: position)
+            return try publicKey(spki, position: position)
         default:
             return nil
         }
     }
 
-    private static func publicKey(_ spki: [UInt8], position: Int) -> PinnedObject {
-        .publicKey(subjectPublicKeyInfo: spki, position: position)
+    /// A public key, checked as strictly as DER is and decoded by OpenSSL (a single key costs little).
+    private static func publicKey(_ spki: [UInt8], position: Int) throws(PinHashError) -> PinnedObject {
+        let warnings = try spki.withUnsafeBufferPointer { buffer throws(PinHashError) in
+            var top = DERCursor(buffer)
+            let element = try top.next(naming: "the SubjectPublicKeyInfo")
+            try top.expectEnd("the SubjectPublicKeyInfo")
+            let encoding = try inspectSubjectPublicKeyInfo(element, in: buffer)
+            return try keyWarnings(subjectPublicKeyInfo: element.range, in: buffer, encoding, always: true)
+        }
+        var object = PinnedObject.publicKey(subjectPublicKeyInfo: spki, position: position)
+        object.warnings = warnings
+        return object
+    }
+
+    /// The DER of an `RSA PUBLIC KEY` block that holds an RSA SubjectPublicKeyInfo rather than an
+    /// RSAPublicKey; nil when it holds the latter (its first field an INTEGER).
+    private static func rsaSubjectPublicKeyInfoUnderPKCS1Label(_ der: [UInt8]) throws(PinHashError)
+        -> [UInt8]?
+    {
+        try der.withUnsafeBufferPointer { buffer throws(PinHashError) -> [UInt8]? in
+            var top = DERCursor(buffer)
+            guard let outer = try? top.next(), outer.tag == DERTag.sequence else { return nil }
+            var fields = DERCursor(contentOf: outer, in: buffer)
+            guard fields.peekTag() == DERTag.sequence, let algorithm = try? fields.next() else { return nil }
+            var inner = DERCursor(contentOf: algorithm, in: buffer)
+            guard let oid = try? inner.next(DERTag.objectIdentifier, "the algorithm") else { return nil }
+            let identifier = buffer.slice(oid.contentRange)
+            guard
+                identifier.elementsEqual(KeyAlgorithmOID.rsaEncryption)
+                    || identifier.elementsEqual(KeyAlgorithmOID.rsassaPSS)
+            else {
+                throw .malformed(
+                    "holds a SubjectPublicKeyInfo of algorithm \(dottedOID(identifier)), not an RSA public key"
+                )
+            }
+            return der
+        }
     }
 
     static func certificate(_ der: [UInt8], position: Int, trusted: Bool, keys: [[UInt8]] = [])
@@ -354,6 +413,9 @@ final class ReadSession {
         try der.withUnsafeBufferPointer { buffer throws(PinHashError) in
             let summary = try summarizeCertificate(buffer, allowTrailingAux: trusted)
             let spki = buffer.slice(summary.spki)
+            // OpenSSL only where the key's shape proves nothing: most certificates never call it.
+            let warnings = try keyWarnings(
+                subjectPublicKeyInfo: summary.spki, in: buffer, summary.keyEncoding)
             let (role, awaitsLinks) = RoleResolver.role(of: summary, in: buffer)
             // OpenSSL's trust settings after a TRUSTED CERTIFICATE are not part of the certificate.
             let certificateDER =
@@ -364,10 +426,12 @@ final class ReadSession {
             fields.subjectKeyIdentifier = summary.subjectKeyIdentifier
             fields.authorityKeyIdentifier = summary.authorityKeyIdentifier
             fields.roleAwaitsLinks = awaitsLinks
-            return .certificate(
+            var object = PinnedObject.certificate(
                 fields,
                 pin: Pin(hashing: spki), position: position, role: role,
                 hasMatchingPrivateKey: keys.contains { $0.elementsEqual(spki) })
+            object.warnings = warnings
+            return object
         }
     }
 
@@ -375,9 +439,12 @@ final class ReadSession {
         try der.withUnsafeBufferPointer { buffer throws(PinHashError) in
             let summary = try summarizeCertificationRequest(buffer)
             let spki = buffer.slice(summary.spki)
-            return .certificateRequest(
+            var object = PinnedObject.certificateRequest(
                 SignedObjectFields(der: der, spki: summary.spki, subject: summary.subject),
                 pin: Pin(hashing: spki), position: position)
+            object.warnings = try keyWarnings(
+                subjectPublicKeyInfo: summary.spki, in: buffer, summary.keyEncoding, always: true)
+            return object
         }
     }
 }
@@ -428,4 +495,28 @@ func withArticle(_ label: String) -> String {
 struct UncheckedSendable<Value>: @unchecked Sendable {
     let value: Value
     init(_ value: Value) { self.value = value }
+}
+
+/// A PEM block a read passed over without decoding it: the private key in a file read for its
+/// certificates (a certificate and its key in one file, as HAProxy keeps them).
+public struct SkippedBlock: Sendable, Hashable, CustomStringConvertible {
+    /// 1-based position among the input's blocks.
+    public let position: Int
+    /// The block's PEM label: `PRIVATE KEY`, `EC PRIVATE KEY`, ….
+    public let label: String
+
+    /// `block 2 (PRIVATE KEY) was skipped: it is not a certificate (the key was not read)`.
+    public var description: String {
+        "block \(position) (\(label)) was skipped: it is not a certificate (the key was not read)"
+    }
+}
+
+extension Content {
+    /// Whether a read for certificates passes over this block instead of failing on it.
+    fileprivate var isPassedOverByCertificateReads: Bool {
+        switch self {
+        case .privateKey, .ecParameters: true
+        default: false
+        }
+    }
 }

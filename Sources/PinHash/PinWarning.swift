@@ -1,0 +1,21 @@
+/// Something true of a pin that its user should know: the pin is that of the SubjectPublicKeyInfo as
+/// stored, yet some clients compute another, or nothing could check the key.
+public enum PinWarning: Sendable, Hashable, CustomStringConvertible {
+    /// OpenSSL does not know the key's algorithm (`oid`, dotted; `name` where pinhash knows one, such as
+    /// `ML-DSA-44`), so the key was pinned as stored and not checked.
+    case unknownAlgorithm(oid: String, name: String?)
+    /// OpenSSL reads the key but writes it back as a different SubjectPublicKeyInfo: clients that re-encode
+    /// the key they read (those built on OpenSSL) compute `reencoded`, not `stored`.
+    case reencoded(stored: Pin, reencoded: Pin)
+
+    public var description: String {
+        switch self {
+        case .unknownAlgorithm(let oid, let name):
+            "the key's algorithm \(oid)\(name.map { " (\($0))" } ?? "") is unknown to OpenSSL: pinned as "
+                + "stored, the key itself unchecked"
+        case .reencoded(let stored, let reencoded):
+            "OpenSSL re-encodes this SubjectPublicKeyInfo: the stored key's pin is \(stored.base64), but "
+                + "clients that re-encode the key compute \(reencoded.base64)"
+        }
+    }
+}
