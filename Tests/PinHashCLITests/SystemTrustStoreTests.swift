@@ -86,3 +86,46 @@ struct SystemTrustStoreTests {
         }
     }
 }
+
+/// A self-issued CA certificate whose own fields do not make it a root (`openssl req -x509`: CA:TRUE,
+/// no keyUsage) is a root when its key is a system trust store CA's: found in a hashed directory by its
+/// subject's hash, or in SSL_CERT_FILE.
+@Suite(
+    "Roles: a self-issued CA in the system trust store is a root", .serialized,
+    .enabled(if: LiveTools.openssl != nil, "openssl is not installed: apt-get install openssl"))
+struct TrustStoreRoleTests {
+    static let certificate = "roles/self-signed.pem"
+
+    static func role(with environment: [String: String]) throws -> String {
+        let result = try run(["--cert", certificate, "--all"], environment: environment)
+        #expect(result.status == 0, "\(result.stderr)")
+        let row = try Fixtures.file(certificate).rows[0]
+        #expect(result.stdout.hasPrefix("\(row.pin)  "), "\(result.stdout)")
+        return String(result.stdout.split(separator: " ", omittingEmptySubsequences: true)[1])
+    }
+
+    @Test("In a hashed SSL_CERT_DIR: root; in one without it, or with no hash links: self-signed")
+    func hashedDirectory() throws {
+        try SystemTrustStoreTests.withRootDirectory(rehash: true, holding: Self.certificate) { directory in
+            let role = try Self.role(with: ["SSL_CERT_DIR": directory, "SSL_CERT_FILE": ""])
+            #expect(role == "root")
+        }
+        try SystemTrustStoreTests.withRootDirectory(rehash: true) { directory in
+            let role = try Self.role(with: ["SSL_CERT_DIR": directory, "SSL_CERT_FILE": ""])
+            #expect(role == "self-signed")
+        }
+        try SystemTrustStoreTests.withRootDirectory(rehash: false, holding: Self.certificate) { directory in
+            let role = try Self.role(with: ["SSL_CERT_DIR": directory, "SSL_CERT_FILE": ""])
+            #expect(role == "self-signed")
+        }
+    }
+
+    @Test("Named by SSL_CERT_FILE, beside a hashed directory without it: root")
+    func bundleFile() throws {
+        try SystemTrustStoreTests.withRootDirectory(rehash: true) { directory in
+            let file = Fixtures.url(Self.certificate).path
+            let role = try Self.role(with: ["SSL_CERT_DIR": directory, "SSL_CERT_FILE": file])
+            #expect(role == "root")
+        }
+    }
+}

@@ -31,4 +31,21 @@ final class X509Name {
     }
 
     deinit { X509_NAME_free(pointer) }
+
+    /// The hash OpenSSL names the files of a hashed certificate directory by (`HHHHHHHH.N`, as
+    /// `openssl rehash` writes them) for the DER Name `der`; nil when OpenSSL cannot read the name.
+    static func subjectHash(ofNameDER der: ArraySlice<UInt8>) -> UInt32? {
+        readyOpenSSLForKeys()
+        return OpenSSLErrors.isolating { () -> UInt32? in
+            der.withUnsafeBufferPointer { buffer -> UInt32? in
+                guard let base = buffer.baseAddress else { return nil }
+                var cursor: UnsafePointer<UInt8>? = base
+                guard let name = d2i_X509_NAME(nil, &cursor, buffer.count) else { return nil }
+                defer { X509_NAME_free(name) }
+                var ok: Int32 = 0
+                let hash = X509_NAME_hash_ex(name, nil, nil, &ok)
+                return ok == 1 ? UInt32(truncatingIfNeeded: hash) : nil
+            }
+        }
+    }
 }

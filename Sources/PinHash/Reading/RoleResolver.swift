@@ -31,7 +31,9 @@ package final class RoleResolver {
         if object.kind == .certificate, let fields = object.signedObject {
             if fields.roleAwaitsLinks {
                 if issuers.nameAsIssuer(fields)
-                    || (consultsTrustStore && SystemTrustStore.shared.containsKey(of: object.pin))
+                    || (consultsTrustStore
+                        && SystemTrustStore.shared.containsCA(
+                            subject: fields.bytes(fields.subject) ?? [], key: object.pin))
                 {
                     object.settleRole(.root)
                 } else {

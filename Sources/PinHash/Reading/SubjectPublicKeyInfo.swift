@@ -93,14 +93,15 @@ private func checkPositiveInteger(_ element: DERElement, in der: UnsafeBufferPoi
         throw .malformed("\(what) is not minimal DER (it starts with 00 \(hexBytes(content, 1..<2)))")
     }
     if first & 0x80 != 0 { throw .malformed("\(what) is negative") }
-    if content.allSatisfy({ $0 == 0 }) { throw .malformed("\(what) is zero") }
+    // Minimal and not negative: only 00 alone is zero (a leading 00 is followed by a byte >= 80).
+    if content.count == 1, first == 0 { throw .malformed("\(what) is zero") }
 }
 
 /// An OBJECT IDENTIFIER's content is one or more base-128 numbers, each without a leading 0x80 byte and
 /// the last one complete.
-private func checkObjectIdentifier(_ element: DERElement, in der: UnsafeBufferPointer<UInt8>, _ what: String)
-    throws(PinHashError)
-{
+private func checkObjectIdentifier(
+    _ element: DERElement, in der: UnsafeBufferPointer<UInt8>, _ what: @autoclosure () -> String
+) throws(PinHashError) {
     let content = der.slice(element.contentRange)
     var startsNumber = true
     var wellFormed = !content.isEmpty
@@ -110,7 +111,7 @@ private func checkObjectIdentifier(_ element: DERElement, in der: UnsafeBufferPo
     }
     guard wellFormed, startsNumber else {
         let shown = content.isEmpty ? "empty" : hexBytes(content, 0..<min(content.count, 16))
-        throw .malformed("\(what) is not a well-formed OBJECT IDENTIFIER (\(shown))")
+        throw .malformed("\(what()) is not a well-formed OBJECT IDENTIFIER (\(shown))")
     }
 }
 

@@ -1,58 +1,99 @@
+import Synchronization
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
 
-/// The keys of the system's trusted CA certificates, read once, when a certificate's role first
-/// depends on them: a self-issued certificate whose key is one of these is a root.
+/// The system's trusted CA certificates, asked whether a self-issued certificate's key is one of theirs
+/// (then it is a root), where OpenSSL looks for them (``TrustStoreLocation``), as the TLS client does:
 ///
-/// Read where OpenSSL reads them (``TrustStoreLocation``): the bundle file, or when there is none the
-/// certificates of the hashed directory (`/etc/ssl/certs`). A store that cannot be read holds no keys.
+/// - a hashed directory (`openssl rehash`, as `/etc/ssl/certs`) is searched by the subject's hash, so
+///   that only the few files named for it are read;
+/// - a bundle file (SSL_CERT_FILE, or the default bundle when the directory is not hashed) is read whole,
+///   once, the first time a certificate is not found in the directory.
+///
+/// A store that cannot be read holds no certificates.
 final class SystemTrustStore: Sendable {
     static let shared = SystemTrustStore()
 
-    private let keys: Set<Pin>
+    private let directory: String?
+    private let bundleFile: String?
+    /// The keys of the bundle file's certificates, read at first need.
+    private let bundleKeys = Mutex<Set<Pin>?>(nil)
+    /// The answers given so far, by key: a bundle repeats its CAs.
+    private let answers = Mutex<[Pin: Bool]>([:])
 
     private init() {
-        var keys = Set<Pin>()
-        for path in Self.certificateFiles() {
-            // Roles do not matter here, and asking this store about them would wait on itself.
-            var reader = PinReader(inputType: .certificate)
-            reader.consultsSystemTrustStore = false
-            try? reader.forEachPin(inFileAt: path) { keys.insert($0.pin) }
-        }
-        self.keys = keys
-    }
-
-    /// Whether a trusted CA certificate has this key.
-    func containsKey(of pin: Pin) -> Bool { keys.contains(pin) }
-
-    private static func certificateFiles() -> [String] {
         let environmentFile = TrustStoreLocation.fileFromEnvironment
         let environmentDirectory = TrustStoreLocation.directoryFromEnvironment
+        // OpenSSL takes a colon-separated list; the system's store is the first directory.
+        let directory = String(
+            (environmentDirectory ?? TrustStoreLocation.defaultDirectory).split(separator: ":").first ?? "")
+        self.directory = Self.isHashed(directory) ? directory : nil
         if environmentFile != nil || environmentDirectory != nil {
-            return (environmentFile.map { [$0] } ?? []) + (environmentDirectory.map(hashedFiles(in:)) ?? [])
+            bundleFile = environmentFile
+        } else {
+            bundleFile = self.directory == nil ? TrustStoreLocation.defaultFile : nil
         }
-        if access(TrustStoreLocation.defaultFile, R_OK) == 0 { return [TrustStoreLocation.defaultFile] }
-        return hashedFiles(in: TrustStoreLocation.defaultDirectory)
     }
 
-    /// The `HHHHHHHH.N` files of a directory c_rehash made: one CA certificate each.
-    private static func hashedFiles(in directory: String) -> [String] {
-        guard let handle = opendir(directory) else { return [] }
+    /// Whether a trusted CA certificate has the subject `subject` (a DER Name) and the key `pin`.
+    func containsCA(subject: ArraySlice<UInt8>, key pin: Pin) -> Bool {
+        if let known = answers.withLock({ $0[pin] }) { return known }
+        let found = search(subject: subject, key: pin)
+        answers.withLock { $0[pin] = found }
+        return found
+    }
+
+    private func search(subject: ArraySlice<UInt8>, key pin: Pin) -> Bool {
+        if let directory, let hash = X509Name.subjectHash(ofNameDER: subject) {
+            let prefix = directory + "/" + Self.hexDigits(hash) + "."
+            var index = 0
+            while access(prefix + String(index), R_OK) == 0 {
+                if Self.keys(inFileAt: prefix + String(index)).contains(pin) { return true }
+                index += 1
+            }
+        }
+        guard let bundleFile else { return false }
+        return bundleKeys.withLock { keys in
+            if keys == nil { keys = Self.keys(inFileAt: bundleFile) }
+            return keys!.contains(pin)
+        }
+    }
+
+    /// The keys of the certificates in a file; none when it cannot be read.
+    private static func keys(inFileAt path: String) -> Set<Pin> {
+        // Roles do not matter here, and asking this store about them would wait on itself.
+        var reader = PinReader(inputType: .certificate)
+        reader.consultsSystemTrustStore = false
+        var keys = Set<Pin>()
+        try? reader.forEachPin(inFileAt: path) { keys.insert($0.pin) }
+        return keys
+    }
+
+    /// Whether `directory` holds `HHHHHHHH.N` names.
+    private static func isHashed(_ directory: String) -> Bool {
+        guard let handle = opendir(directory) else { return false }
         defer { closedir(handle) }
-        var files: [String] = []
         while let entry = readdir(handle) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
             }
             let parts = name.split(separator: ".")
-            guard parts.count == 2, parts[0].count == 8, parts[0].allSatisfy(\.isHexDigit),
+            if parts.count == 2, parts[0].count == 8, parts[0].allSatisfy(\.isHexDigit),
                 parts[1].allSatisfy(\.isNumber)
-            else { continue }
-            files.append(directory + "/" + name)
+            {
+                return true
+            }
         }
-        return files.sorted()
+        return false
+    }
+
+    /// `0a1b2c3d`: a hash as the directory's file names spell it.
+    private static func hexDigits(_ hash: UInt32) -> String {
+        let text = String(hash, radix: 16)
+        return String(repeating: "0", count: 8 - text.count) + text
     }
 }
