@@ -108,8 +108,10 @@ public struct HeaderLint: Sendable, Hashable {
     /// Whether a Strict-Transport-Security field has the preload directive.
     public let preload: Bool
 
-    /// - Parameter keysInUse: the certificate chain or keys the site serves, for Public-Key-Pins: each
-    ///   pin is reported as matching one of them or as a backup. Empty when not known.
+    /// - Parameters:
+    ///   - field: the header to check.
+    ///   - keysInUse: the certificate chain or keys the site serves, for Public-Key-Pins: each pin is
+    ///     reported as matching one of them or as a backup. Empty when not known.
     public init(_ field: HeaderField, keysInUse: [PinnedEntry] = []) {
         self.field = field
         let grammar: HeaderGrammar = field.kind.isPublicKeyPins ? .rfc7469 : .rfc6797
