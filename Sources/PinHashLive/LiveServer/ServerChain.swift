@@ -84,7 +84,7 @@ public struct ServerChain: Sendable, Hashable {
     public let cipher: String
     /// Every certificate the server sent, in the order sent, with roles: the first is the server's own
     /// (`leaf`, or `selfSigned` when it issued itself) whatever its flags; the others as
-    /// ``CertificateRole`` says, from the links among them.
+    /// `CertificateRole` says, from the links among them.
     public let certificates: [PinnedObject]
     /// The chain OpenSSL built from the leaf to a trust anchor, which may end in a root the server did not
     /// send; empty when the chain is not trusted.
