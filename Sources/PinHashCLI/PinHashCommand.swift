@@ -33,14 +33,15 @@ struct PinHashCommand: ParsableCommand {
     /// single dash followed by several characters is a group of short options, and the only short option
     /// is -h, so `-fullchain.pem` would print help and exit 0 instead of reading a file.
     static func main() {
-        let arguments = Array(CommandLine.arguments.dropFirst())
-        for argument in arguments.prefix(while: { $0 != "--" })
+        // No copy of the arguments is kept: argument parsing ends the process with exit(), and a copy held
+        // here would be reported as lost by the leak check.
+        for argument in CommandLine.arguments.dropFirst().prefix(while: { $0 != "--" })
         where argument.count > 2 && argument.hasPrefix("-") && !argument.hasPrefix("--") {
             exit(
                 withError: ValidationError(
                     "Unknown option '\(argument)'. A file whose name starts with - is given as ./\(argument) "
                         + "or after --."))
         }
-        main(arguments)
+        main(nil)
     }
 }
