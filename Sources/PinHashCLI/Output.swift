@@ -115,7 +115,11 @@ final class InputReport {
     /// read whole (an input that fails part-way gets its one error line only).
     private var warnings: [String] = []
 
+    /// The file's column on `PIN  FILE` lines, escaped once.
+    private let fileColumn: (linePrefix: String, name: String)
+
     init(file: String, showFile: Bool, all: Bool, document: DocumentOutput? = nil) {
+        self.fileColumn = Self.fileColumn(file)
         self.file = file
         self.showFile = showFile
         self.all = all
@@ -131,8 +135,9 @@ final class InputReport {
             return
         }
         if all {
+            if showFile { output.append(fileColumn.linePrefix) }
             output.append(object.pin.base64)
-            if showFile { output.append("  \(file)") }
+            if showFile { output.append("  \(fileColumn.name)") }
             output.append("  ")
             output.append(object.label)
             output.append("  ")
@@ -157,6 +162,18 @@ final class InputReport {
         }
     }
 
+    /// The file column of a `PIN  FILE` line, as sha256sum writes it: a name with a backslash or a
+    /// control character is escaped (`\\`, `\n`, and `\xHH` for the other control characters) and its
+    /// line starts with a backslash, so that no name can forge a line; any other name is written as it is.
+    static func fileColumn(_ file: String) -> (linePrefix: String, name: String) {
+        guard file.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 < 0x20 || $0 == 0x7F }) else {
+            return ("", file)
+        }
+        var doubled = ""
+        for character in file { doubled += character == "\\" ? "\\\\" : String(character) }
+        return ("\\", InputName.escapingControlCharacters(doubled))
+    }
+
     func finish(to output: OutputBuffer) {
         defer {
             warnings.forEach(Diagnostics.warn)
@@ -167,7 +184,11 @@ final class InputReport {
         if let document {
             document.add(PinnedEntry(chosen, source: file))
         } else {
-            output.append(showFile ? "\(chosen.pin.base64)  \(file)\n" : "\(chosen.pin.base64)\n")
+            if showFile {
+                output.append("\(fileColumn.linePrefix)\(chosen.pin.base64)  \(fileColumn.name)\n")
+            } else {
+                output.append("\(chosen.pin.base64)\n")
+            }
         }
         if let note = representative.leafComesLater {
             let authority = note.authority.role == .root ? "a root" : "an intermediate"

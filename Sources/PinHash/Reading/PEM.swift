@@ -14,7 +14,7 @@ struct PEMBlock {
     /// OpenSSL decrypts from the text with its headers.
     var encryptedText: [UInt8]?
 
-    var name: String { "block \(index) (\(label))" }
+    var name: String { "block \(index) (\(shownLabel(label)))" }
 }
 
 private let beginMarker = Array("-----BEGIN ".utf8)
@@ -154,14 +154,14 @@ struct PEMLocation {
                 in: buffer, range.lowerBound..<trimmed(range.lowerBound..<beginLineBreak, in: buffer),
                 marker: beginMarker)
         else { throw .malformed("block \(index) has a malformed BEGIN line") }
-        let name = "block \(index) (\(label))"
+        let name = "block \(index) (\(shownLabel(label)))"
         guard
             let endLabel = markerLabel(
                 in: buffer, endLine..<trimmed(endLine..<range.upperBound, in: buffer), marker: endMarker)
         else {
             throw .malformed("\(name) has a malformed END line")
         }
-        guard endLabel == label else { throw .malformed("\(name) ends with END \(endLabel)") }
+        guard endLabel == label else { throw .malformed("\(name) ends with END \(shownLabel(endLabel))") }
 
         var bodyStart = beginLineBreak + 1
         if firstOccurrence(of: dashes, in: buffer, range: bodyStart..<endLine) != nil {

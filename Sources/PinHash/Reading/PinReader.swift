@@ -488,7 +488,13 @@ func formatTime(_ element: UnsafeBufferPointer<UInt8>) -> String? {
 /// `a CERTIFICATE`, `an RSA PRIVATE KEY`, `an X509 CRL`: the article a PEM label is read with.
 func withArticle(_ label: String) -> String {
     let spokenVowel = label.first.map { "AEIOX".contains($0) } ?? false || label.hasPrefix("RSA")
-    return (spokenVowel ? "an " : "a ") + label
+    return (spokenVowel ? "an " : "a ") + shownLabel(label)
+}
+
+/// A PEM label as a message shows it: at most 64 characters, so that a crafted label of megabytes makes
+/// no line of megabytes (labels are printable ASCII, RFC 7468, so nothing else needs escaping).
+func shownLabel(_ label: String) -> String {
+    label.utf8.count <= 64 ? label : String(label.prefix(64)) + "… (\(label.utf8.count) characters)"
 }
 
 /// A value handed to concurrent code whose safety the caller arranges (disjoint slots of one buffer).
@@ -507,7 +513,7 @@ public struct SkippedBlock: Sendable, Hashable, CustomStringConvertible {
 
     /// `block 2 (PRIVATE KEY) was skipped: it is not a certificate (the key was not read)`.
     public var description: String {
-        "block \(position) (\(label)) was skipped: it is not a certificate (the key was not read)"
+        "block \(position) (\(shownLabel(label))) was skipped: it is not a certificate (the key was not read)"
     }
 }
 
