@@ -25,9 +25,8 @@ struct HostileNameTests {
                 let result = try run(extra + [forged, leaf])
                 #expect(result.status == 0, "\(result.stderr)")
                 #expect(result.stdoutLines.count == 2, "\(result.stdout)")
-                #expect(
-                    result.stdoutLines.first?.hasPrefix("\\\(pin)  \(directory.path)/b\\nFAKEPIN=  trusted.pem")
-                        == true, "\(result.stdout)")
+                let escaped = "\\\(pin)  \(directory.path)/b\\nFAKEPIN=  trusted.pem"
+                #expect(result.stdoutLines.first?.hasPrefix(escaped) == true, "\(result.stdout)")
                 #expect(result.stdoutLines.last?.hasPrefix("\(pin)  \(leaf)") == true)
             }
         }
@@ -42,7 +41,8 @@ struct HostileNameTests {
             #expect(result.status == 1)
             #expect(result.stderrIsOneLine, "\(result.stderr)")
             #expect(!result.stderr.contains("\u{1B}"))
-            #expect(result.stderr.hasPrefix("pinhash: \(directory.path)/c\\x1b[31mred\\n.pem: "), "\(result.stderr)")
+            let escaped = "pinhash: \(directory.path)/c\\x1b[31mred\\n.pem: "
+            #expect(result.stderr.hasPrefix(escaped), "\(result.stderr)")
         }
     }
 
@@ -57,7 +57,8 @@ struct HostileNameTests {
             #expect(result.status == 1)
             #expect(result.stderrIsOneLine)
             #expect(result.stderr.utf8.count < 400, "\(result.stderr.utf8.count) bytes")
-            #expect(result.stderr.contains("… (3145728 characters), which holds no public key"), "\(result.stderr)")
+            let cut = "… (3145728 characters), which holds no public key"
+            #expect(result.stderr.contains(cut), "\(result.stderr)")
         }
     }
 }
