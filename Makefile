@@ -12,7 +12,7 @@ BUILD_PACKAGES := libssl-dev pkg-config
 TEST_PACKAGES := $(BUILD_PACKAGES) openssl gnutls-bin ca-certificates curl python3 nginx apache2 \
 	chromium default-jdk-headless libokhttp-java
 SWIFT_FILES = $(shell git ls-files '*.swift')
-# make fuzz SECONDS=N: how long libFuzzer runs.
+# make fuzz SECONDS=N: how long libFuzzer runs each target (FUZZ_TARGETS="pem der ..." picks some).
 SECONDS ?= 60
 ASAN_BUILD ?= .build/asan
 TSAN_BUILD ?= .build/tsan
@@ -43,7 +43,8 @@ sanitize: test-deps
 	PINHASH_BINARY=$(abspath $(TSAN_BUILD))/debug/pinhash \
 		$(SWIFT) test --sanitize=thread --scratch-path $(TSAN_BUILD)
 
-# libFuzzer over every parsing entry point for SECONDS seconds; crashes land in Fixtures/fuzz-regressions.
+# libFuzzer over each parser (.ci/fuzz lists the targets) for SECONDS seconds each, two at a time;
+# crashes land in Fixtures/fuzz-regressions.
 fuzz: build-deps
 	SWIFT=$(SWIFT) bash .ci/fuzz $(SECONDS)
 

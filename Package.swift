@@ -63,8 +63,8 @@ if Context.environment["PINHASH_FUZZ"] == "1" {
     package.targets.append(
         .executableTarget(
             name: "PinHashFuzz",
-            dependencies: ["PinHash", "PinHashLive"],
-            exclude: ["pinhash.dict"],
+            dependencies: ["PinHash", "PinHashLive", "CPinhashOpenSSL"],
+            exclude: ["Dictionaries"],
             // `@_extern(c)` declares libFuzzer's driver without a C module; lld lets the `main` SwiftPM
             // defines for the target take the place of libFuzzer's (gold fails on the pair).
             swiftSettings: [.unsafeFlags(["-enable-experimental-feature", "Extern"])],
