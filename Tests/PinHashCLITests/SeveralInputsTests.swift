@@ -126,3 +126,37 @@ struct SeveralInputsTests {
         #expect(result.stderrIsOneLine && result.stderr.hasPrefix("pinhash: \(path): "))
     }
 }
+
+@Suite("The last END line without a line break")
+struct LastLineWithoutBreakTests {
+    /// Sixty certificates then the root without its final line break: more than the 64 KiB read at the
+    /// start, so the end of input is found by a later read. (The fuzzer's `pem` target found that this
+    /// refused the last block as "block 61 (?) has no END line".)
+    private func bundle() throws -> Data {
+        let leaf = try Data(contentsOf: Fixtures.directory.appendingPathComponent("certs/leaf.pem"))
+        var root = try Data(contentsOf: Fixtures.directory.appendingPathComponent("certs/root.pem"))
+        try #require(root.last == 0x0A)
+        root.removeLast()
+        return (0..<60).reduce(into: Data()) { data, _ in data += leaf } + root
+    }
+
+    @Test("A long bundle whose last END line has no line break gives every pin, from a file and a pipe")
+    func longBundleWithoutFinalLineBreak() throws {
+        let data = try bundle()
+        #expect(data.count > 64 << 10)
+        let expected =
+            Array(repeating: try Fixtures.file("certs/leaf.pem").expectedPin, count: 60)
+            + [try Fixtures.file("certs/root.pem").expectedPin]
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "pinhash-no-final-break-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("bundle.pem")
+        try data.write(to: file)
+        for result in [try run(["--all", file.path]), try run(["--all", "-"], stdin: data)] {
+            #expect(result.status == 0, "stderr: \(result.stderr)")
+            #expect(result.stderr == "")
+            #expect(result.stdoutLines.map { String($0.prefix(44)) } == expected)
+        }
+    }
+}

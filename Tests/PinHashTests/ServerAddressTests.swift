@@ -16,6 +16,9 @@ struct ServerAddressTests {
             ("[::1]", "::1", 443, "[::1]:443"),
             ("[::1]:4433", "::1", 4433, "[::1]:4433"),
             ("[2001:db8::1]:65535", "2001:db8::1", 65535, "[2001:db8::1]:65535"),
+            ("[fe80::1%lo]:8443", "fe80::1%lo", 8443, "[fe80::1%lo]:8443"),
+            ("::ffff:127.0.0.1", "::ffff:127.0.0.1", 443, "[::ffff:127.0.0.1]:443"),
+            ("_dmarc.example.com", "_dmarc.example.com", 443, "_dmarc.example.com:443"),
         ])
     func parses(text: String, host: String, port: Int, description: String) throws {
         let address = try ServerAddress(parsing: text, defaultPort: 443)
@@ -37,6 +40,14 @@ struct ServerAddressTests {
             ("[::1", "an IPv6 address in [ ] has no ]"),
             ("[::1]443", "expected :PORT after ]"),
             ("[example.com]:443", "[example.com] is not an IPv6 address"),
+            // Found by the fuzzer's address target: these read as IPv6 addresses and printed as
+            // [::[1]:.84]:443, which does not read back.
+            ("::[1]:.84", "'::[1]:.84' is not an IPv6 address"),
+            ("[::g]:443", "'::g' is not an IPv6 address"),
+            ("1::2::3", "'1::2::3' is not an IPv6 address"),
+            ("[fe80::1%]:443", "'fe80::1%' is not an IPv6 address"),
+            ("exa[mple.com", "'exa[mple.com' is not a host name or IP address"),
+            ("example.com\u{1B}[2J", "'example.com\u{1B}[2J' is not a host name or IP address"),
             ("exa mple.com", "'exa mple.com' is not a host name or IP address"),
             ("user@example.com", "'user@example.com' is not a host name or IP address"),
             ("example.com/path", "'example.com/path' is not a host name or IP address"),

@@ -58,10 +58,13 @@ struct PEMScanner {
                 }
                 if source.available > limits.maximumObjectSize { throw blockTooLarge() }
                 guard mayRead else { return nil }
-                guard try source.readMore() else {
+                // The read that finds the end of input must look once more: a last END line without a
+                // line break ends its block only there. Reading may also move the block to the front.
+                let wasAtEnd = source.isAtEnd
+                guard try source.readMore() || !wasAtEnd else {
                     throw .malformed(
-                        "block \(blockCount + 1) (\(label(at: begin) ?? "?")) has no END line (the input is truncated)"
-                    )
+                        "block \(blockCount + 1) (\(label(at: source.start) ?? "?")) has no END line (the input is "
+                            + "truncated)")
                 }
                 continue
             }

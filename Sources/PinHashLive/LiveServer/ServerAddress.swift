@@ -1,5 +1,11 @@
 import PinHash
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// A server to connect to: a DNS name or IP address and a TCP port.
 ///
 /// Parsed from `HOST`, `HOST:PORT`, `IPv4:PORT`, a bare IPv6 address (`::1`) or `[IPv6]:PORT`.
@@ -38,11 +44,17 @@ public struct ServerAddress: Sendable, Hashable, CustomStringConvertible {
             host = host[..<colon]
         }
         guard !host.isEmpty else { throw invalid("no host name") }
-        guard
-            host.utf8.allSatisfy({ byte in
-                byte > 0x20 && byte < 0x7F && byte != UInt8(ascii: "/") && byte != UInt8(ascii: "@")
-            })
-        else { throw invalid("'\(host)' is not a host name or IP address") }
+        // An IPv6 address (it has a colon) must be one, with at most a zone (`fe80::1%eth0`); anything else
+        // is a DNS name or IPv4 address: letters, digits, dots, hyphens and underscores.
+        if host.contains(":") {
+            let address = host.split(separator: "%", maxSplits: 1, omittingEmptySubsequences: false)
+            var bytes = in6_addr()
+            guard inet_pton(AF_INET6, String(address[0]), &bytes) == 1,
+                address.count == 1 || (!address[1].isEmpty && address[1].utf8.allSatisfy(Self.isNameByte))
+            else { throw invalid("'\(host)' is not an IPv6 address") }
+        } else if !host.utf8.allSatisfy(Self.isNameByte) {
+            throw invalid("'\(host)' is not a host name or IP address")
+        }
         var port = defaultPort
         if let portText {
             guard let number = Int(portText), (1...65535).contains(number), portText.first != "+" else {
@@ -51,6 +63,15 @@ public struct ServerAddress: Sendable, Hashable, CustomStringConvertible {
             port = number
         }
         self.init(host: String(host), port: port)
+    }
+
+    private static func isNameByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "-"), UInt8(ascii: "_"):
+            true
+        default: false
+        }
     }
 
     /// Whether `host` is an IPv6 literal (it has a colon).
