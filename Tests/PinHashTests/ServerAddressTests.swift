@@ -45,6 +45,8 @@ struct ServerAddressTests {
             ("::[1]:.84", "'::[1]:.84' is not an IPv6 address"),
             ("[::g]:443", "'::g' is not an IPv6 address"),
             ("1::2::3", "'1::2::3' is not an IPv6 address"),
+            // inet_pton stops at a NUL and would read "::".
+            ("::\u{0}x", "'::\u{0}x' is not an IPv6 address"),
             ("[fe80::1%]:443", "'fe80::1%' is not an IPv6 address"),
             ("exa[mple.com", "'exa[mple.com' is not a host name or IP address"),
             ("example.com\u{1B}[2J", "'example.com\u{1B}[2J' is not a host name or IP address"),

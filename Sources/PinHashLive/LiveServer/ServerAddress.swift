@@ -49,7 +49,9 @@ public struct ServerAddress: Sendable, Hashable, CustomStringConvertible {
         if host.contains(":") {
             let address = host.split(separator: "%", maxSplits: 1, omittingEmptySubsequences: false)
             var bytes = in6_addr()
-            guard inet_pton(AF_INET6, String(address[0]), &bytes) == 1,
+            // Only the characters of an address reach inet_pton, which would stop at a NUL.
+            guard address[0].utf8.allSatisfy({ $0.isHexDigitColonOrDot }),
+                inet_pton(AF_INET6, String(address[0]), &bytes) == 1,
                 address.count == 1 || (!address[1].isEmpty && address[1].utf8.allSatisfy(Self.isNameByte))
             else { throw invalid("'\(host)' is not an IPv6 address") }
         } else if !host.utf8.allSatisfy(Self.isNameByte) {
@@ -79,4 +81,15 @@ public struct ServerAddress: Sendable, Hashable, CustomStringConvertible {
 
     /// `host:port`, with an IPv6 address in brackets: `[::1]:443`.
     public var description: String { isIPv6Literal ? "[\(host)]:\(port)" : "\(host):\(port)" }
+}
+
+extension UInt8 {
+    fileprivate var isHexDigitColonOrDot: Bool {
+        switch self {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "f"),
+            UInt8(ascii: "A")...UInt8(ascii: "F"), UInt8(ascii: ":"), UInt8(ascii: "."):
+            true
+        default: false
+        }
+    }
 }
