@@ -108,9 +108,9 @@ func errnoText(_ code: Int32 = errno) -> String {
 }
 
 extension ByteSource {
-    /// A source over bytes already in memory.
+    /// A source over bytes already in memory; it never reads, so it has no room to read into.
     convenience init(bytes: [UInt8]) {
-        self.init(descriptor: -1, ownsDescriptor: false)
+        self.init(descriptor: -1, ownsDescriptor: false, chunkSize: 0)
         adopt(bytes)
     }
 }
