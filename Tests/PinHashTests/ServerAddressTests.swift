@@ -46,10 +46,12 @@ struct ServerAddressTests {
             ("[::g]:443", "'::g' is not an IPv6 address"),
             ("1::2::3", "'1::2::3' is not an IPv6 address"),
             // inet_pton stops at a NUL and would read "::".
-            ("::\u{0}x", "'::\u{0}x' is not an IPv6 address"),
+            ("::\u{0}x", "'::\\x00x' is not an IPv6 address"),
             ("[fe80::1%]:443", "'fe80::1%' is not an IPv6 address"),
             ("exa[mple.com", "'exa[mple.com' is not a host name or IP address"),
-            ("example.com\u{1B}[2J", "'example.com\u{1B}[2J' is not a host name or IP address"),
+            // The text is quoted with its control characters escaped: the reason may reach a terminal.
+            ("example.com\u{1B}[2J", "'example.com\\x1b[2J' is not a host name or IP address"),
+            ("example.com:44\u{7}3", "the port '44\\x073' is not a number from 1 to 65535"),
             ("exa mple.com", "'exa mple.com' is not a host name or IP address"),
             ("user@example.com", "'user@example.com' is not a host name or IP address"),
             ("example.com/path", "'example.com/path' is not a host name or IP address"),
@@ -91,6 +93,7 @@ struct ServerAddressTests {
         "URLs that cannot be fetched as given are refused",
         arguments: [
             ("ftp://example.com/", "the scheme 'ftp' is not http or https"),
+            ("ft\u{1B}p://example.com/", "the scheme 'ft\\x1bp' is not http or https"),
             ("https://user:secret@example.com/", "a URL with a user name or password"),
             ("https://example.com/a b", "the path has spaces or characters that are not URL-encoded"),
             ("https:///", "no host name"),

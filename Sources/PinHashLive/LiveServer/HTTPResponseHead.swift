@@ -29,7 +29,8 @@ public struct HTTPURL: Sendable, Hashable, CustomStringConvertible {
         var scheme = Scheme.https
         if let range = rest.firstRange(of: "://") {
             guard let named = Scheme(rawValue: rest[..<range.lowerBound].lowercased()) else {
-                throw invalid("the scheme '\(rest[..<range.lowerBound])' is not http or https")
+                let scheme = InputName.escapingControlCharacters(String(rest[..<range.lowerBound]))
+                throw invalid("the scheme '\(scheme)' is not http or https")
             }
             scheme = named
             rest = rest[range.upperBound...]

@@ -24,6 +24,8 @@ public struct ServerAddress: Sendable, Hashable, CustomStringConvertible {
         func invalid(_ reason: String) -> PinHashError {
             PinHashError(.invalidArgument, reason, source: text)
         }
+        // What the text holds is quoted in the reason, which may reach a terminal.
+        func quoted(_ part: Substring) -> String { "'\(InputName.escapingControlCharacters(String(part)))'" }
         var host = Substring(text)
         var portText: Substring?
         if host.hasPrefix("[") {
@@ -53,14 +55,14 @@ public struct ServerAddress: Sendable, Hashable, CustomStringConvertible {
             guard address[0].utf8.allSatisfy({ $0.isHexDigitColonOrDot }),
                 inet_pton(AF_INET6, String(address[0]), &bytes) == 1,
                 address.count == 1 || (!address[1].isEmpty && address[1].utf8.allSatisfy(Self.isNameByte))
-            else { throw invalid("'\(host)' is not an IPv6 address") }
+            else { throw invalid("\(quoted(host)) is not an IPv6 address") }
         } else if !host.utf8.allSatisfy(Self.isNameByte) {
-            throw invalid("'\(host)' is not a host name or IP address")
+            throw invalid("\(quoted(host)) is not a host name or IP address")
         }
         var port = defaultPort
         if let portText {
             guard let number = Int(portText), (1...65535).contains(number), portText.first != "+" else {
-                throw invalid("the port '\(portText)' is not a number from 1 to 65535")
+                throw invalid("the port \(quoted(portText)) is not a number from 1 to 65535")
             }
             port = number
         }
