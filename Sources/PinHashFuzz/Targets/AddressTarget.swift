@@ -6,8 +6,8 @@ enum AddressTarget {
     static func run(_ bytes: [UInt8]) {
         let text = String(decoding: bytes, as: UTF8.self)
         for error in [
-            refusal { try ServerAddress(parsing: text, defaultPort: 443) },
-            refusal { try HTTPURL(parsing: text) },
+            refusal { () throws(PinHashError) in try ServerAddress(parsing: text, defaultPort: 443) },
+            refusal { () throws(PinHashError) in try HTTPURL(parsing: text) },
         ] {
             guard let error else { continue }
             require(!hasControlCharacter(error.reason), "control character in error: \(error.reason)")
