@@ -52,6 +52,7 @@ struct ServerAddressTests {
             // The text is quoted with its control characters escaped: the reason may reach a terminal.
             ("example.com\u{1B}[2J", "'example.com\\x1b[2J' is not a host name or IP address"),
             ("example.com:44\u{7}3", "the port '44\\x073' is not a number from 1 to 65535"),
+            ("[\u{10}]", "[\\x10] is not an IPv6 address"),
             ("exa mple.com", "'exa mple.com' is not a host name or IP address"),
             ("user@example.com", "'user@example.com' is not a host name or IP address"),
             ("example.com/path", "'example.com/path' is not a host name or IP address"),

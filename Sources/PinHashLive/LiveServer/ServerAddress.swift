@@ -38,7 +38,9 @@ public struct ServerAddress: Sendable, Hashable, CustomStringConvertible {
                 guard rest.hasPrefix(":") else { throw invalid("expected :PORT after ]") }
                 portText = rest.dropFirst()
             }
-            guard host.contains(":") else { throw invalid("[\(host)] is not an IPv6 address") }
+            guard host.contains(":") else {
+                throw invalid("[\(InputName.escapingControlCharacters(String(host)))] is not an IPv6 address")
+            }
         } else if let colon = host.firstIndex(of: ":"),
             host[host.index(after: colon)...].firstIndex(of: ":") == nil
         {
