@@ -12,13 +12,15 @@ exceeded". Expected pins come from `openssl pkey -pubout` and `openssl dgst`, ne
 
 Writes Fixtures/kdf/*.{pem,der,p12} and Fixtures/kdf/kdf.tsv. Run:  python3 Fixtures/kdf/make-kdf-fixtures.py
 
-kdf.tsv columns (tab-separated; lines starting with # are comments):
+kdf.tsv has der.tsv's columns (tab-separated; lines starting with # are comments):
   file        path under Fixtures/
-  flags       extra pinhash arguments (- for none)
+  force       the type flag the test passes (- = auto-detection)
   passphrase  yes: read with passphrase.txt; no: without a passphrase
-  outcome     refused | pinned
-  code        refused: the PinHashError code; pinned: -
+  outcome     pinned | refused
+  code        refused: the PinHashError code (tooLarge, unsupported, ...); pinned: -
   pin         pinned: openssl's pin of the key; else -
+  reencoded   always - here
+  subject     always - here
   says        a phrase the error must contain; - for none
   what        what the file is
 """
@@ -137,7 +139,7 @@ def write(name, data):
 
 
 def row(name, outcome, says, what, flags="-", passphrase="yes", code="-", pin="-"):
-    ROWS.append("\t".join(["kdf/" + name, flags, passphrase, outcome, code, pin, says, what]))
+    ROWS.append("\t".join(["kdf/" + name, flags, passphrase, outcome, code, pin, "-", "-", says, what]))
 
 
 def pin_of_key(path):
@@ -169,7 +171,7 @@ def make_pbkdf2():
     path = write("pbkdf2-indefinite.pem", pem("ENCRYPTED PRIVATE KEY", der))
     runs_long("pkey", "-in", path, "-passin", "file:" + PASS_FILE, "-noout")
     row("pbkdf2-indefinite.pem", "refused", "2147483647", "PBES2 key: PBKDF2 with 2^31-1 iterations, its "
-        "algorithm and parameters in indefinite lengths", code="inputTooLarge")
+        "algorithm and parameters in indefinite lengths", code="tooLarge")
 
     info, algorithm, pbes2, kdf, params = pbkdf2_key()
     params["children"][1] = {"tag": 0x02, "content": HUGE}
@@ -179,7 +181,7 @@ def make_pbkdf2():
     parses(path)
     runs_long("pkey", "-inform", "DER", "-in", path, "-passin", "file:" + PASS_FILE, "-noout")
     row("pbkdf2-constructed-salt.der", "refused", "2147483647", "PBES2 key (DER): PBKDF2 with 2^31-1 "
-        "iterations and its salt a constructed OCTET STRING", code="inputTooLarge")
+        "iterations and its salt a constructed OCTET STRING", code="tooLarge")
 
 
 def scrypt_key(n, r, p):
@@ -218,7 +220,7 @@ def make_scrypt():
         runs_long("pkey", "-in", path, "-passin", "file:" + PASS_FILE, "-noout")
         row(name, "refused", "65536-byte salt", "scrypt key: N=2, r=1, p=262000 and a 64 KiB salt%s (N*r*p is "
             "only 524,000; the salt is hashed 1,048,000 times)" % (", constructed, in indefinite lengths"
-                                                                    if ber else ""), code="inputTooLarge")
+                                                                    if ber else ""), code="tooLarge")
 
     info, algorithm, pbes2, kdf, params = scrypt_parts(scrypt_key(1024, 8, 1))
     params["children"][1:4] = [integer(65536), integer(8), integer(1)]
@@ -230,7 +232,7 @@ def make_scrypt():
     for passphrase in ("yes", "no"):
         row("scrypt-64mib.pem", "refused", "64.01 MiB", "scrypt key: N=65536, r=8, p=1 needs 128*r*(N+2) + "
             "128*r*p bytes, more than OpenSSL's 32 MiB (openssl: memory limit exceeded)", passphrase=passphrase,
-            code="unsupportedInput")
+            code="unsupported")
 
 
 def make_pkcs12():
@@ -245,7 +247,7 @@ def make_pkcs12():
     runs_long("pkcs12", "-info", "-noout", "-in", path, "-passin", "pass:x")
     for flags in ("--p12", "-"):
         row("p12-mac-indefinite.p12", "refused", "2147483647", "PKCS#12 (leaf.p12) whose MAC asks for 2^31-1 "
-            "iterations, its DigestInfo in indefinite lengths", flags=flags, passphrase="no", code="inputTooLarge")
+            "iterations, its DigestInfo in indefinite lengths", flags=flags, passphrase="no", code="tooLarge")
 
     # The key bag of a file without a MAC (so the edit is not caught by one) in indefinite lengths.
     with open(os.path.join(FIX, "p12/leaf-nomac.p12"), "rb") as f:
@@ -264,7 +266,7 @@ def make_pkcs12():
     parses(path)
     runs_long("pkcs12", "-nocerts", "-nodes", "-out", "/dev/null", "-in", path, "-passin", "file:" + PASS_FILE)
     row("p12-keybag-indefinite.p12", "refused", "2147483647", "PKCS#12 without a MAC whose shrouded key bag "
-        "asks for 2^31-1 PBKDF2 iterations in indefinite lengths", code="inputTooLarge")
+        "asks for 2^31-1 PBKDF2 iterations in indefinite lengths", code="tooLarge")
 
     # PKCS#12's own PBE, in files without a MAC: pbeWithSHA1And40BitRC2-CBC on the certificates' safe,
     # pbeWithSHA1And3-KeyTripleDES-CBC on the key bag.
@@ -291,7 +293,7 @@ def make_pkcs12():
         parses(path)
         runs_long("pkcs12", "-legacy", "-nodes", "-out", "/dev/null", "-in", path, "-passin", "file:" + PASS_FILE)
         row(name, "refused", "2147483647", "PKCS#12 without a MAC %s, asking for 2^31-1 iterations in "
-            "indefinite lengths" % what, code="inputTooLarge")
+            "indefinite lengths" % what, code="tooLarge")
 
 
 def main():
@@ -303,7 +305,7 @@ def main():
     make_pkcs12()
     version = openssl("version").decode().strip()
     with open(os.path.join(HERE, "kdf.tsv"), "w") as f:
-        f.write("file\tflags\tpassphrase\toutcome\tcode\tpin\tsays\twhat\n")
+        f.write("file\tforce\tpassphrase\toutcome\tcode\tpin\treencoded\tsubject\tsays\twhat\n")
         f.write("# Generated by make-kdf-fixtures.py with %s; every hostile file checked against openssl.\n"
                 % version)
         for line in ROWS:
