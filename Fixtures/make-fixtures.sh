@@ -1246,6 +1246,8 @@ main() {
 	write_tsvs
 	# Inputs that break DER's rules, keys OpenSSL cannot decode or does not know: der/ and der.tsv.
 	OPENSSL=$OPENSSL_BIN python3 "$FIX/make-der-fixtures.py"
+	# Hostile key derivations (BER-hidden iteration counts, scrypt salts and memory): kdf/ and kdf/kdf.tsv.
+	OPENSSL=$OPENSSL_BIN python3 "$FIX/kdf/make-kdf-fixtures.py"
 	# genpkey/pkcs12 create 0600 files; make the tree uniform for the repo.
 	chmod -R u=rwX,go=rX "${OUT_DIRS[@]/#/$FIX/}" "$PASS_FILE" "$FIX/manifest.tsv" "$FIX/malformed.tsv"
 

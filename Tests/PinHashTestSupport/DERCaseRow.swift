@@ -1,6 +1,6 @@
 import Testing
 
-/// One row of `Fixtures/der.tsv`: an input and what reading it must give, a pin (with a warning, where
+/// One row of `Fixtures/der.tsv` (or `Fixtures/kdf/kdf.tsv`, which has its columns): an input and what reading it must give, a pin (with a warning, where
 /// one is due) or a refusal naming what is wrong. Pins and subjects were computed by openssl.
 public struct DERCaseRow: Sendable, Hashable, Codable, CustomTestStringConvertible {
     static let header = [
@@ -38,7 +38,7 @@ public struct DERCaseRow: Sendable, Hashable, Codable, CustomTestStringConvertib
         isPinned = outcome == "pinned"
         let codes = [
             "malformed": "malformed input", "unsupported": "unsupported input",
-            "wrongType": "wrong input type",
+            "wrongType": "wrong input type", "tooLarge": "input too large",
         ]
         code = optional("code").map { codes[$0] ?? $0 }
         pin = optional("pin")

@@ -40,6 +40,13 @@ public enum Fixtures {
         try derTable.get()
     }
 
+    /// The rows of `kdf/kdf.tsv`: encrypted keys and PKCS#12 files whose key derivation is hostile (hidden
+    /// behind BER, a long scrypt salt, scrypt over OpenSSL's memory limit) or ordinary
+    /// (`kdf/make-kdf-fixtures.py`).
+    public static func keyDerivationCases() throws -> [DERCaseRow] {
+        try keyDerivationTable.get()
+    }
+
     /// The comment lines of `manifest.tsv`, where the generator records what openssl said about a file.
     public static func manifestComments() throws -> [String] {
         try readTable("manifest.tsv", header: ManifestRow.header).comments
@@ -77,6 +84,10 @@ public enum Fixtures {
 
     private static let derTable = Result { () throws -> [DERCaseRow] in
         try readTable("der.tsv", header: DERCaseRow.header).rows.map(DERCaseRow.init(fields:))
+    }
+
+    private static let keyDerivationTable = Result { () throws -> [DERCaseRow] in
+        try readTable("kdf/kdf.tsv", header: DERCaseRow.header).rows.map(DERCaseRow.init(fields:))
     }
 
     /// Splits a tab-separated table: line 1 must be `header`, lines starting with `#` are comments wherever

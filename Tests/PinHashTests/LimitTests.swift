@@ -211,71 +211,120 @@ struct LimitTests {
         element(
             0x30, [0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x01, 0x2A] + element(0x04, [0]))
 
-    @Test("The fixtures' encrypted key and PKCS#12 MAC name OpenSSL's 2,048 iterations")
+    @Test(
+        "The fixtures' encrypted key names what openssl asn1parse shows: PBKDF2, 2,048 iterations, 8-byte salt"
+    )
     func fixtureIterationCounts() throws {
-        #expect(
-            keyDerivationCost(ofEncryptedPrivateKeyInfo: try Fixtures.bytes("keys/rsa2048.pkcs8.enc.der"))
-                == 2048)
-        #expect(keyDerivationCost(ofPKCS12MAC: try Fixtures.bytes("p12/leaf.p12")) == 2048)
-        #expect(keyDerivationCost(ofPKCS12MAC: try Fixtures.bytes("p12/leaf-nomac.p12")) == nil)
-        #expect(
-            keyDerivationCost(ofEncryptedPrivateKeyInfo: try Fixtures.bytes("keys/rsa2048.pkcs8.der")) == nil)
+        // openssl asn1parse: an 8-byte salt, 2048 iterations, hmacWithSHA256, AES-256-CBC (one 32-byte block).
+        let derivation = try PasswordBasedEncryption.keyDerivation(
+            ofEncryptedPrivateKeyInfo: try Fixtures.bytes("keys/rsa2048.pkcs8.enc.der"))
+        #expect(derivation == .pbkdf2(iterations: 2048, saltLength: 8, blocks: 1))
+        #expect(derivation.work == 2048)
+        // Not encrypted: OpenSSL cannot read it as an EncryptedPrivateKeyInfo, so neither is it free.
+        #expect(throws: PinHashError.self) {
+            try PasswordBasedEncryption.keyDerivation(
+                ofEncryptedPrivateKeyInfo: try Fixtures.bytes("keys/rsa2048.pkcs8.der"))
+        }
     }
 
-    @Test("PKCS#12 and PKCS#5 v1 schemes cost their iteration count")
-    func pbes1Cost() {
+    @Test("PKCS#12 and PKCS#5 v1 schemes cost their iteration count per block they derive")
+    func pbes1Cost() throws {
         let parameters = Self.element(
             0x30, Self.element(0x04, [1, 2, 3, 4]) + Self.element(0x02, [0x01, 0x86, 0xA0]))
-        #expect(
-            keyDerivationCost(
-                ofAlgorithmIdentifier: Self.element(0x30, Self.pbeWithSHAAnd3KeyTripleDES + parameters))
-                == 100_000)
+        // 3-key triple DES: a 24-byte key and an 8-byte IV from SHA-1's 20 bytes a block, 3 blocks.
+        let derivation = try PasswordBasedEncryption.keyDerivation(
+            ofAlgorithmIdentifier: Self.element(0x30, Self.pbeWithSHAAnd3KeyTripleDES + parameters))
+        #expect(derivation == .pkcs12(iterations: 100_000, saltLength: 4, blocks: 3))
+        #expect(derivation.work == 300_000)
     }
 
-    @Test("scrypt costs N·r·p, and a count that does not fit counts as unbounded")
-    func scryptCost() {
-        func scrypt(_ n: [UInt8], _ r: [UInt8], _ p: [UInt8]) -> [UInt8] {
-            let parameters =
-                Self.element(0x04, [1, 2]) + Self.element(0x02, n) + Self.element(0x02, r)
-                + Self.element(0x02, p)
-            let keyDerivation = Self.element(0x30, Self.scrypt + Self.element(0x30, parameters))
-            return Self.element(0x30, Self.pbes2 + Self.element(0x30, keyDerivation + Self.aes256CBC))
+    /// A PBES2 AlgorithmIdentifier with scrypt's parameters and AES-256-CBC.
+    static func scrypt(_ n: [UInt8], _ r: [UInt8], _ p: [UInt8], salt: [UInt8] = [1, 2]) -> [UInt8] {
+        let parameters =
+            Self.element(0x04, salt) + Self.element(0x02, n) + Self.element(0x02, r) + Self.element(0x02, p)
+        let keyDerivation = Self.element(0x30, Self.scrypt + Self.element(0x30, parameters))
+        return Self.element(0x30, Self.pbes2 + Self.element(0x30, keyDerivation + Self.aes256CBC))
+    }
+
+    @Test("scrypt costs N·r·p plus its PBKDF2 passes, the first over the salt 4·p·r times")
+    func scryptCost() throws {
+        let ordinary = try PasswordBasedEncryption.keyDerivation(
+            ofAlgorithmIdentifier: Self.scrypt([0x40, 0x00], [0x08], [0x01]))
+        #expect(ordinary == .scrypt(n: 16384, r: 8, p: 1, saltLength: 2, keyLength: 32))
+        // 16384·8·1 for ROMix, 4·8·1 HMACs over the short salt, one HMAC over ROMix's 1 KiB (16 units).
+        #expect(ordinary.work == 131_072 + 32 + 17)
+        // The case: N=2, r=1, p=262000 and a 64 KiB salt hashed 1,048,000 times.
+        let salty = KeyDerivation.scrypt(n: 2, r: 1, p: 262_000, saltLength: 65_536, keyLength: 32)
+        #expect(salty.work == 524_000 + 1_048_000 * 1_025 + (1 + 524_000))
+        #expect(
+            KeyDerivation.scrypt(n: UInt64.max, r: 8, p: 1, saltLength: 16, keyLength: 32).work == Int.max)
+        // A negative N is not an integer OpenSSL takes for scrypt.
+        let negative = #expect(throws: PinHashError.self) {
+            try PasswordBasedEncryption.keyDerivation(
+                ofAlgorithmIdentifier: Self.scrypt([0xFF], [0x08], [0x01]))
         }
-        #expect(keyDerivationCost(ofAlgorithmIdentifier: scrypt([0x40, 0x00], [0x08], [0x01])) == 131_072)
-        #expect(
-            keyDerivationCost(ofAlgorithmIdentifier: scrypt([0x40, 0x00], [0x08], [0x7F, 0xFF, 0xFF, 0xFF]))
-                == 281_474_976_579_584)
-        #expect(
-            keyDerivationCost(
-                ofAlgorithmIdentifier: scrypt([0x7F] + Array(repeating: 0xFF, count: 7), [0x08], [0x01]))
-                == Int.max)
-        // A negative N.
-        #expect(keyDerivationCost(ofAlgorithmIdentifier: scrypt([0xFF], [0x08], [0x01])) == Int.max)
+        #expect(negative?.code == .malformedInput)
     }
 
-    @Test("An algorithm that derives no key from a password costs nothing")
-    func otherAlgorithmsCostNothing() {
-        #expect(keyDerivationCost(ofAlgorithmIdentifier: Self.aes256CBC) == nil)
-        #expect(keyDerivationCost(ofAlgorithmIdentifier: []) == nil)
-        #expect(keyDerivationCost(ofAlgorithmIdentifier: [0x30, 0x82]) == nil)
+    @Test("PBKDF2 costs its iterations per block of key, and a salt of 64 bytes or more counts too")
+    func pbkdf2Cost() {
+        #expect(KeyDerivation.pbkdf2(iterations: 2048, saltLength: 16, blocks: 1).work == 2048)
+        #expect(KeyDerivation.pbkdf2(iterations: 2048, saltLength: 16, blocks: 2).work == 4096)
+        #expect(KeyDerivation.pbkdf2(iterations: 2048, saltLength: 64 << 10, blocks: 1).work == 2048 + 1024)
+        #expect(KeyDerivation.pbkdf2(iterations: 0, saltLength: 8, blocks: 1).work == 1)
+        #expect(KeyDerivation.pbkdf2(iterations: Int.max, saltLength: 8, blocks: 2).work == Int.max)
+    }
+
+    @Test("An algorithm that derives no key from a password, or is no algorithm, is refused, not free")
+    func otherAlgorithmsAreRefused() {
+        let cipher = #expect(throws: PinHashError.self) {
+            try PasswordBasedEncryption.keyDerivation(ofAlgorithmIdentifier: Self.aes256CBC)
+        }
+        #expect(cipher?.code == .unsupportedInput)
+        #expect(
+            cipher?.reason == "its encryption is not supported (unknown password-based scheme aes-256-cbc)")
+        #expect(throws: PinHashError.self) {
+            try PasswordBasedEncryption.keyDerivation(ofAlgorithmIdentifier: [])
+        }
+        #expect(throws: PinHashError.self) {
+            try PasswordBasedEncryption.keyDerivation(ofAlgorithmIdentifier: [0x30, 0x82])
+        }
+        // PBES2 whose parameters are not a PBE2PARAM: OpenSSL could not decrypt it, pinhash cannot count it.
+        let broken = #expect(throws: PinHashError.self) {
+            try PasswordBasedEncryption.keyDerivation(
+                ofAlgorithmIdentifier: Self.element(0x30, Self.pbes2 + Self.element(0x30, [0x05, 0x00])))
+        }
+        #expect(broken?.code == .malformedInput)
     }
 
     @Test("The budget is spent across derivations and refuses the one that would overdraw it")
     func budget() throws {
+        let derivation = KeyDerivation.pbkdf2(iterations: 2048, saltLength: 8, blocks: 1)
         var budget = KeyDerivationBudget(limit: 5_000)
-        try budget.spend(2_048)
-        try budget.spend(nil)
-        try budget.spend(2_048)
+        try budget.spend(derivation)
+        try budget.spend(derivation)
         #expect(budget.remaining == 904)
-        let error = #expect(throws: PinHashError.self) { try budget.spend(2_048) }
+        let error = #expect(throws: PinHashError.self) { try budget.spend(derivation) }
         #expect(error?.code == .inputTooLarge)
         #expect(
             error?.reason
-                == "its encryption asks for 2048 key-derivation iterations, more than the 5000 pinhash spends on one input"
-        )
+                == "its encryption asks for the work of 2048 more key-derivation iterations (PBKDF2 with 2048 "
+                + "iterations), but only 904 of the 5000 pinhash spends on one input are left after the "
+                + "derivations before it")
         var fresh = KeyDerivationBudget(limit: InputLimits.default.maximumKeyDerivationIterations)
-        let unbounded = #expect(throws: PinHashError.self) { try fresh.spend(Int.max) }
-        #expect(unbounded?.reason.hasPrefix("its encryption asks for an unbounded number of") == true)
+        let alone = #expect(throws: PinHashError.self) {
+            try fresh.spend(.pbkdf2(iterations: 2_147_483_647, saltLength: 8, blocks: 1))
+        }
+        #expect(
+            alone?.reason
+                == "its encryption asks for the work of 2147483647 key-derivation iterations (PBKDF2 with "
+                + "2147483647 iterations), more than the 10000000 pinhash spends on one input")
+        let unbounded = #expect(throws: PinHashError.self) {
+            try fresh.spend(.pbkdf2(iterations: Int.max, saltLength: 8, blocks: 1))
+        }
+        #expect(
+            unbounded?.reason.hasPrefix("its encryption asks for an unbounded amount of key-derivation")
+                == true)
     }
 
     // MARK: Key parameters

@@ -30,18 +30,27 @@ final class PKCS12File {
     /// Whether the file has a MAC to check a password against.
     var hasMAC: Bool { PKCS12_mac_present(pointer) == 1 }
 
-    /// Whether the file's MAC verifies with `password`. Every check derives a key with the file's
-    /// iteration count, `cost`, which is taken from `budget` first.
-    func macVerifies(with password: PKCS12Password, cost: Int?, budget: inout KeyDerivationBudget)
-        throws(PinHashError) -> Bool
-    {
+    /// The key derivation every check of the MAC runs, as OpenSSL decoded the file (`MacData`'s salt and
+    /// iterations, DEFAULT 1).
+    var macKeyDerivation: KeyDerivation {
+        var salt: UnsafePointer<ASN1_OCTET_STRING>?
+        var iterations: UnsafePointer<ASN1_INTEGER>?
+        PKCS12_get0_mac(nil, nil, &salt, &iterations, pointer)
+        return PasswordBasedEncryption.macKeyDerivation(iterations: iterations, salt: salt)
+    }
+
+    /// Whether the file's MAC verifies with `password`. Every check runs `derivation`, which is taken from
+    /// `budget` first.
+    func macVerifies(
+        with password: PKCS12Password, derivation: KeyDerivation, budget: inout KeyDerivationBudget
+    ) throws(PinHashError) -> Bool {
         try OpenSSLErrors.isolating { () throws(PinHashError) in
             try password.withPointer { pointer, length throws(PinHashError) in
-                try budget.spend(cost)
+                try budget.spend(derivation, for: "its MAC (integrity check)")
                 if PKCS12_verify_mac(self.pointer, pointer, length) == 1 { return true }
                 // The MAC may use a digest only the legacy provider has; load it and try once more.
                 if LegacyProvider.loadIfUnsupported(OpenSSLErrors.drain()) {
-                    try budget.spend(cost)
+                    try budget.spend(derivation, for: "its MAC (integrity check)")
                     return PKCS12_verify_mac(self.pointer, pointer, length) == 1
                 }
                 return false
@@ -78,14 +87,19 @@ final class PKCS12File {
             if nid == NID_pkcs7_data {
                 bags = PKCS12_unpack_p7data(p7)
             } else if nid == NID_pkcs7_encrypted {
-                let cost = p7.pointee.d.encrypted?.pointee.enc_data?.pointee.algorithm.flatMap {
-                    keyDerivationCost(of: UnsafePointer($0))
+                guard let algorithm = p7.pointee.d.encrypted?.pointee.enc_data?.pointee.algorithm else {
+                    throw .malformed("part \(index + 1)'s encryption cannot be read")
                 }
-                try budget.spend(cost)
-                bags = PKCS12_unpack_p7encdata(p7, password, length)
-                if bags == nil, LegacyProvider.loadIfUnsupported(OpenSSLErrors.drain()) {
-                    try budget.spend(cost)
+                do {
+                    let derivation = try PasswordBasedEncryption.keyDerivation(of: UnsafePointer(algorithm))
+                    try budget.spend(derivation)
                     bags = PKCS12_unpack_p7encdata(p7, password, length)
+                    if bags == nil, LegacyProvider.loadIfUnsupported(OpenSSLErrors.drain()) {
+                        try budget.spend(derivation)
+                        bags = PKCS12_unpack_p7encdata(p7, password, length)
+                    }
+                } catch {
+                    throw error.within("part \(index + 1)")
                 }
             } else {
                 continue
@@ -122,7 +136,14 @@ final class PKCS12File {
             case NID_pkcs8ShroudedKeyBag:
                 var algorithm: UnsafePointer<X509_ALGOR>?
                 if let shrouded = PKCS12_SAFEBAG_get0_pkcs8(bag) { X509_SIG_get0(shrouded, &algorithm, nil) }
-                try budget.spend(algorithm.flatMap(keyDerivationCost(of:)))
+                guard let algorithm else {
+                    throw .malformed("key bag \(index + 1)'s encryption cannot be read")
+                }
+                do {
+                    try budget.spend(PasswordBasedEncryption.keyDerivation(of: algorithm))
+                } catch {
+                    throw error.within("key bag \(index + 1)")
+                }
                 guard let info = PKCS12_decrypt_skey(bag, password, length) else {
                     throw PinHashError(
                         .wrongPassphrase, "wrong passphrase (its private key cannot be decrypted with it)")
@@ -140,13 +161,6 @@ final class PKCS12File {
             throw .malformed("its private key cannot be read\(OpenSSLErrors.drainedSuffix())")
         }
         contents.keySubjectPublicKeyInfos.append(try key.subjectPublicKeyInfo())
-    }
-}
-
-/// The key-derivation work of an encryption AlgorithmIdentifier OpenSSL holds (a bag's).
-private func keyDerivationCost(of algorithm: UnsafePointer<X509_ALGOR>) -> Int? {
-    OpenSSLDER.encoded { i2d_X509_ALGOR(algorithm, $0) }.flatMap {
-        keyDerivationCost(ofAlgorithmIdentifier: $0)
     }
 }
 

@@ -35,8 +35,11 @@ enum PrivateKeyDecoder {
         }
     }
 
-    /// A PKCS#8 EncryptedPrivateKeyInfo (`ENCRYPTED PRIVATE KEY`) decrypted with `secret`.
-    static func decryptPKCS8(_ der: [UInt8], _ secret: SecretBytes) throws(PinHashError) -> EVPKey {
+    /// A PKCS#8 EncryptedPrivateKeyInfo (`ENCRYPTED PRIVATE KEY`) decrypted with `secret`; `beforeRetry`
+    /// runs before a second try with the legacy provider, which derives the key again.
+    static func decryptPKCS8(
+        _ der: [UInt8], _ secret: SecretBytes, beforeRetry: () throws(PinHashError) -> Void = {}
+    ) throws(PinHashError) -> EVPKey {
         readyOpenSSLForKeys()
         return try OpenSSLErrors.isolating { () throws(PinHashError) in
             let decoding = der.withUnsafeBufferPointer { buffer in
@@ -58,6 +61,7 @@ enum PrivateKeyDecoder {
             var info = decrypt()
             var reasons = info == nil ? OpenSSLErrors.drain() : []
             if info == nil, LegacyProvider.loadIfUnsupported(reasons) {
+                try beforeRetry()
                 info = decrypt()
                 if info == nil { reasons = OpenSSLErrors.drain() }
             }
@@ -223,7 +227,7 @@ private final class RSAPrivateKey {
 }
 
 /// An `X509_SIG` (a PKCS#8 EncryptedPrivateKeyInfo) and its one owner, which frees it.
-private final class EncryptedPrivateKeyInfo {
+final class EncryptedPrivateKeyInfo {
     let pointer: OpaquePointer
 
     init?(takingOwnership pointer: OpaquePointer?) {

@@ -102,112 +102,11 @@ extension Content {
     }
 }
 
-// MARK: - What decrypting an input would cost
-
-/// The password-based encryption and MAC schemes whose key derivation has a work factor in the file.
+/// The password-based encryption schemes an EncryptedPrivateKeyInfo in DER is recognised by: PBES2, and
+/// the pbeWith… of PKCS#5 v1 (1.2.840.113549.1.5.n) and PKCS#12 (1.2.840.113549.1.12.1.n).
 private let pbes2OID: [UInt8] = [0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x05, 0x0D]
-private let pbkdf2OID: [UInt8] = [0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x05, 0x0C]
-private let scryptOID: [UInt8] = [0x2B, 0x06, 0x01, 0x04, 0x01, 0xDA, 0x47, 0x04, 0x0B]
-/// pbeWith… of PKCS#5 v1 (1.2.840.113549.1.5.n) and PKCS#12 (1.2.840.113549.1.12.1.n): their parameters
-/// are SEQUENCE { salt, iterations }.
 private let pkcs5PBEPrefix: [UInt8] = [0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x05]
 private let pkcs12PBEPrefix: [UInt8] = [0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x0C, 0x01]
-
-/// The work an AlgorithmIdentifier of a password-based scheme asks for before a passphrase can be tried:
-/// PBKDF2's or PKCS#12's iteration count, or scrypt's N·r·p (one unit costs about what a PBKDF2-SHA256
-/// iteration does). Nil for anything else or anything malformed, which the decoder then judges.
-///
-/// OpenSSL runs whatever count a file names, and a 1 KB key can name 2³¹ iterations: about ten minutes.
-func keyDerivationCost(ofAlgorithm algorithm: DERElement, in der: UnsafeBufferPointer<UInt8>) -> Int? {
-    guard algorithm.tag == DERTag.sequence else { return nil }
-    var fields = DERCursor(contentOf: algorithm, in: der)
-    guard let oid = try? fields.next(DERTag.objectIdentifier, "algorithm"),
-        let parameters = try? fields.next(DERTag.sequence, "parameters")
-    else { return nil }
-    let identifier = der.slice(oid.contentRange)
-    var values = DERCursor(contentOf: parameters, in: der)
-    if identifier.elementsEqual(pbes2OID) {
-        guard let keyDerivation = try? values.next(DERTag.sequence, "key derivation") else { return nil }
-        return keyDerivationCost(ofAlgorithm: keyDerivation, in: der)
-    }
-    if identifier.elementsEqual(pbkdf2OID) {
-        guard let salt = try? values.next(), salt.tag == DERTag.octetString || salt.tag == DERTag.sequence,
-            let iterations = try? values.next(DERTag.integer, "iterations")
-        else { return nil }
-        return integerValue(iterations, in: der)
-    }
-    if identifier.elementsEqual(scryptOID) {
-        guard (try? values.next(DERTag.octetString, "salt")) != nil,
-            let cost = try? values.next(DERTag.integer, "N"),
-            let blockSize = try? values.next(DERTag.integer, "r"),
-            let parallelism = try? values.next(DERTag.integer, "p")
-        else { return nil }
-        let (nr, overflow) = integerValue(cost, in: der).multipliedReportingOverflow(
-            by: integerValue(blockSize, in: der))
-        let (nrp, overflow2) = nr.multipliedReportingOverflow(by: integerValue(parallelism, in: der))
-        return overflow || overflow2 ? Int.max : nrp
-    }
-    if identifier.starts(with: pkcs5PBEPrefix) || identifier.starts(with: pkcs12PBEPrefix) {
-        guard (try? values.next(DERTag.octetString, "salt")) != nil,
-            let iterations = try? values.next(DERTag.integer, "iterations")
-        else { return nil }
-        return integerValue(iterations, in: der)
-    }
-    return nil
-}
-
-/// `keyDerivationCost(ofAlgorithm:in:)` of a DER AlgorithmIdentifier on its own (as `i2d_X509_ALGOR`
-/// writes one for a PKCS#12 bag).
-func keyDerivationCost(ofAlgorithmIdentifier der: [UInt8]) -> Int? {
-    der.withUnsafeBufferPointer { buffer in
-        var top = DERCursor(buffer)
-        guard let algorithm = try? top.next() else { return nil }
-        return keyDerivationCost(ofAlgorithm: algorithm, in: buffer)
-    }
-}
-
-/// The cost of decrypting an EncryptedPrivateKeyInfo (`ENCRYPTED PRIVATE KEY`): SEQUENCE {
-/// AlgorithmIdentifier, OCTET STRING }.
-func keyDerivationCost(ofEncryptedPrivateKeyInfo der: [UInt8]) -> Int? {
-    der.withUnsafeBufferPointer { buffer in
-        var top = DERCursor(buffer)
-        guard let info = try? top.next(DERTag.sequence, "key") else { return nil }
-        var fields = DERCursor(contentOf: info, in: buffer)
-        guard let algorithm = try? fields.next(DERTag.sequence, "algorithm") else { return nil }
-        return keyDerivationCost(ofAlgorithm: algorithm, in: buffer)
-    }
-}
-
-/// The iteration count of a PKCS#12 file's MAC (`MacData.iterations`, DEFAULT 1), the work of checking one
-/// password: PFX ::= SEQUENCE { version, authSafe, macData SEQUENCE { mac, macSalt, iterations } }.
-func keyDerivationCost(ofPKCS12MAC der: [UInt8]) -> Int? {
-    der.withUnsafeBufferPointer { buffer in
-        var top = DERCursor(buffer)
-        guard let pfx = try? top.next(DERTag.sequence, "PFX") else { return nil }
-        var fields = DERCursor(contentOf: pfx, in: buffer)
-        guard (try? fields.next(DERTag.integer, "version")) != nil,
-            (try? fields.next(DERTag.sequence, "authSafe")) != nil,
-            let macData = try? fields.next(DERTag.sequence, "macData")
-        else { return nil }
-        var mac = DERCursor(contentOf: macData, in: buffer)
-        guard (try? mac.next(DERTag.sequence, "mac")) != nil,
-            (try? mac.next(DERTag.octetString, "macSalt")) != nil
-        else { return nil }
-        guard let iterations = try? mac.next(DERTag.integer, "iterations") else { return 1 }
-        return integerValue(iterations, in: buffer)
-    }
-}
-
-/// A DER INTEGER's value; negative or wider than 62 bits counts as `Int.max`, the most work it could ask.
-private func integerValue(_ element: DERElement, in der: UnsafeBufferPointer<UInt8>) -> Int {
-    let content = der.slice(element.contentRange)
-    guard let first = content.first, first & 0x80 == 0 else { return Int.max }
-    let significant = content.drop { $0 == 0 }
-    guard significant.count <= 7 || (significant.count == 8 && significant.first! < 0x40) else {
-        return Int.max
-    }
-    return significant.reduce(0) { $0 << 8 | Int($1) }
-}
 
 // MARK: - Key parameters OpenSSL would spend unbounded time on
 

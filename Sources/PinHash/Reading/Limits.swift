@@ -16,10 +16,12 @@ public struct InputLimits: Sendable, Hashable {
     /// files about 10 (each encapsulated part counts on its own).
     public var maximumNestingDepth: Int
     /// The key-derivation work one input may ask for before a passphrase is tried, over all its encrypted
-    /// parts and every passphrase tried: PBKDF2 and PKCS#12 iterations, scrypt's N·r·p. OpenSSL runs
-    /// whatever count a file names, and a 1 KB key can name 2³¹ iterations (about ten minutes). The
-    /// default, ten million, is a few seconds of work and over a thousand times what `openssl pkcs8` and
-    /// `openssl pkcs12` write (2,048 a derivation).
+    /// parts and every passphrase tried, in key-derivation iterations: about one PBKDF2-HMAC-SHA256
+    /// iteration each. PBKDF2, PBKDF1 and PKCS#12 count their iterations per block derived, scrypt counts
+    /// N·r·p plus the passes of its PBKDF2 over the salt, and every pass over a salt counts its length
+    /// (`KeyDerivation` has the model). OpenSSL runs whatever a file names, and a 1 KB key can name 2³¹
+    /// iterations (about ten minutes). The default, ten million, is about two seconds of work and over a
+    /// thousand times what `openssl pkcs8` and `openssl pkcs12` write (2,048 a derivation).
     public var maximumKeyDerivationIterations: Int
 
     public init(
@@ -46,8 +48,8 @@ extension InputLimits {
     }
 }
 
-/// The key-derivation work (PBKDF2 or PKCS#12 iterations, scrypt N·r·p) one input may ask for across all
-/// its encrypted parts and passphrase tries, spent before each derivation runs.
+/// The key-derivation work (`KeyDerivation.work`) one input may ask for across all its encrypted parts and
+/// passphrase tries, spent before each derivation runs.
 struct KeyDerivationBudget {
     private(set) var remaining: Int
     let limit: Int
@@ -57,17 +59,28 @@ struct KeyDerivationBudget {
         self.remaining = limit
     }
 
-    /// Takes `cost` (nil, an unknown scheme, costs nothing: OpenSSL bounds the rest) from the budget, or
-    /// fails with an error that names the count the input asks for.
-    mutating func spend(_ cost: Int?) throws(PinHashError) {
-        guard let cost else { return }
-        guard cost <= remaining else {
-            let asked = cost == Int.max ? "an unbounded number of" : "\(cost)"
+    /// Takes the work of `derivation` from the budget, or fails with an error that names what the input
+    /// asks for, what the derivation is, and what is left of the limit. `what` is the part of the input
+    /// that asks: its encryption, or its MAC.
+    mutating func spend(_ derivation: KeyDerivation, for what: String = "its encryption") throws(PinHashError)
+    {
+        let work = derivation.work
+        guard work > remaining else {
+            remaining -= work
+            return
+        }
+        let asked = work == Int.max ? "an unbounded amount of" : "the work of \(work)"
+        // A derivation that alone is over the limit says so; one that fits the limit but not what earlier
+        // derivations (other parts, other passphrases tried) left says that instead.
+        guard work <= limit else {
             throw PinHashError(
                 .inputTooLarge,
-                "its encryption asks for \(asked) key-derivation iterations, more than the \(limit) "
+                "\(what) asks for \(asked) key-derivation iterations (\(derivation)), more than the \(limit) "
                     + "pinhash spends on one input")
         }
-        remaining -= cost
+        throw PinHashError(
+            .inputTooLarge,
+            "\(what) asks for \(asked) more key-derivation iterations (\(derivation)), but only \(remaining) "
+                + "of the \(limit) pinhash spends on one input are left after the derivations before it")
     }
 }

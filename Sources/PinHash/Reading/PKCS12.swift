@@ -13,8 +13,7 @@ func readPKCS12(
     _ der: [UInt8], passphrase: (() throws(PinHashError) -> SecretBytes)?, budget: inout KeyDerivationBudget
 ) throws(PinHashError) -> PKCS12Contents {
     let file = try PKCS12File.decode(der)
-    let password = try choosePassword(
-        file, passphrase, macCost: keyDerivationCost(ofPKCS12MAC: der), budget: &budget)
+    let password = try choosePassword(file, passphrase, budget: &budget)
     do {
         return try file.contents(with: password, budget: &budget)
     } catch let error where error.code == .wrongPassphrase && passphrase == nil {
@@ -52,7 +51,7 @@ enum PKCS12Password {
 }
 
 private func choosePassword(
-    _ file: PKCS12File, _ passphrase: (() throws(PinHashError) -> SecretBytes)?, macCost: Int?,
+    _ file: PKCS12File, _ passphrase: (() throws(PinHashError) -> SecretBytes)?,
     budget: inout KeyDerivationBudget
 )
     throws(PinHashError) -> PKCS12Password
@@ -62,15 +61,16 @@ private func choosePassword(
         if let passphrase { return .given(try passphrase()) }
         return .empty
     }
+    let macDerivation = file.macKeyDerivation
     for candidate in [PKCS12Password.empty, .absent]
-    where try file.macVerifies(with: candidate, cost: macCost, budget: &budget) {
+    where try file.macVerifies(with: candidate, derivation: macDerivation, budget: &budget) {
         return candidate
     }
     guard let passphrase else {
         throw PinHashError(.passphraseRequired, "is encrypted", remedy: .givePassphrase(noTerminal: false))
     }
     let given = PKCS12Password.given(try passphrase())
-    guard try file.macVerifies(with: given, cost: macCost, budget: &budget) else {
+    guard try file.macVerifies(with: given, derivation: macDerivation, budget: &budget) else {
         throw PinHashError(.wrongPassphrase, "wrong passphrase (the PKCS#12 integrity check failed)")
     }
     return given

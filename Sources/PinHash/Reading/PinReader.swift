@@ -291,17 +291,22 @@ final class ReadSession {
         case .privateKey(let format):
             // OpenSSL's decoders recurse over the DER and compute DSA public keys whatever the prime's size.
             try checkNestingDepth(der, limit: reader.limits.maximumNestingDepth)
+            // The derivation is paid for before a passphrase is asked for, and again if OpenSSL retries it.
+            var derivation: KeyDerivation?
             switch format {
             case .encryptedPKCS8:
-                try derivationBudget.spend(keyDerivationCost(ofEncryptedPrivateKeyInfo: der))
+                derivation = try PasswordBasedEncryption.keyDerivation(ofEncryptedPrivateKeyInfo: der)
+                try derivationBudget.spend(derivation!)
             case .pkcs8: try checkKeyParameters(ofPrivateKeyInfo: der)
             default: break
             }
             // The caller, which owns `der`, wipes it (a copy here would be wiped instead of it).
-            let spki = try subjectPublicKeyInfo(ofPrivateKey: der, format: format) {
-                () throws(PinHashError) in
-                try self.passphraseBytes()
-            }
+            let spki = try subjectPublicKeyInfo(
+                ofPrivateKey: der, format: format,
+                passphrase: { () throws(PinHashError) in try self.passphraseBytes() },
+                beforeRetry: { () throws(PinHashError) in
+                    if let derivation { try self.derivationBudget.spend(derivation) }
+                })
             body(.privateKey(subjectPublicKeyInfo: spki, position: position))
         case .pkcs12:
             try checkNestingDepth(der, limit: reader.limits.maximumNestingDepth)

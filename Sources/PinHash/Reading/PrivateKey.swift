@@ -26,15 +26,19 @@ enum TraditionalKeyType {
 
 /// Loads a private key with OpenSSL and returns the SubjectPublicKeyInfo it derives (`i2d_PUBKEY`), which
 /// is what `openssl pkey -pubout` writes. The key is freed (and so cleansed) before this returns.
+/// `beforeRetry` runs before an encrypted PKCS#8 key is decrypted a second time (with the legacy provider),
+/// which derives its key again.
 func subjectPublicKeyInfo(
-    ofPrivateKey der: [UInt8], format: PrivateKeyFormat, passphrase: () throws(PinHashError) -> SecretBytes
+    ofPrivateKey der: [UInt8], format: PrivateKeyFormat, passphrase: () throws(PinHashError) -> SecretBytes,
+    beforeRetry: () throws(PinHashError) -> Void = {}
 ) throws(PinHashError) -> [UInt8] {
     if let spki = rsaSubjectPublicKeyInfo(der, format) { return spki }
     let key: EVPKey
     switch format {
     case .pkcs8: key = try PrivateKeyDecoder.decodePKCS8(der, algorithmOID: pkcs8AlgorithmOID(der))
     case .traditional(let type): key = try PrivateKeyDecoder.decodeTraditional(der, type)
-    case .encryptedPKCS8: key = try PrivateKeyDecoder.decryptPKCS8(der, try passphrase())
+    case .encryptedPKCS8:
+        key = try PrivateKeyDecoder.decryptPKCS8(der, try passphrase(), beforeRetry: beforeRetry)
     case .legacyEncryptedPEM(let text): key = try PrivateKeyDecoder.decryptLegacyPEM(text, try passphrase())
     }
     return try key.subjectPublicKeyInfo()
