@@ -23,6 +23,10 @@ struct Deadline {
         return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
     }
 
+    /// Whether the deadline has passed. Loops that move bytes check it on every turn, not only when they
+    /// would wait: a peer that keeps the socket full never makes them wait.
+    var hasPassed: Bool { Self.now() >= end }
+
     /// Milliseconds left for poll(2), rounded up so that poll does not wake just before the end; 0 once
     /// the deadline has passed.
     var remainingMilliseconds: Int32 {
@@ -144,6 +148,7 @@ final class TCPConnection: ByteStream {
     func send(_ bytes: [UInt8], until deadline: Deadline, _ step: String) throws(PinHashError) {
         var offset = 0
         while offset < bytes.count {
+            if deadline.hasPassed { throw deadline.timedOut(step) }
             let sent = bytes.withUnsafeBytes {
                 Glibc.send(descriptor, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL))
             }
@@ -161,6 +166,7 @@ final class TCPConnection: ByteStream {
         throws(PinHashError) -> Int
     {
         while true {
+            if deadline.hasPassed { throw deadline.timedOut(step) }
             let count = recv(descriptor, buffer.baseAddress, buffer.count, 0)
             if count >= 0 { return count }
             if errno == EAGAIN || errno == EWOULDBLOCK {
