@@ -439,3 +439,46 @@ final class LiveNginxSite {
 
     func stop() { group.stop() }
 }
+
+// MARK: Hostile peers (Python)
+
+/// `Tests/Support/hostile-server.py`: a peer that keeps the socket full or never ends what it sends, so
+/// that only pinhash's own deadline can end the step.
+final class HostilePeerServer {
+    enum Mode: String, Sendable, CaseIterable {
+        /// An IMAP server that answers STARTTLS with endless untagged `* 1 EXISTS` lines.
+        case imapExistsFlood = "imap-exists-flood"
+        /// A TLS server that answers the ClientHello with endless HelloRequest messages.
+        case tlsHelloRequestFlood = "tls-hello-request-flood"
+        /// An HTTPS server (leaf.pem and intermediate.pem) whose response head never ends, a line each 0.2 s.
+        case httpsTrickledHead = "https-trickled-head"
+    }
+
+    static let script = PackagePaths.root.appendingPathComponent("Tests/Support/hostile-server.py").path
+
+    let port: Int
+    private let group: LiveServerGroup
+
+    init(_ mode: Mode, on address: Loopback = .ipv4) throws {
+        let python = try #require(LiveTools.python, "python3 is not installed")
+        let group = try LiveServerGroup()
+        self.group = group
+        var arguments = ["-u", Self.script, mode.rawValue, address.address]
+        if mode == .httpsTrickledHead {
+            let certificates = try concatenate(StartTLSServer.sent, into: group.directory, as: "chain.pem")
+            arguments += [certificates, Fixtures.url("certs/leaf.key").path]
+        }
+        let process = try group.start(python, arguments, log: "hostile.log")
+        // The script binds port 0 itself and prints `listening PORT`.
+        var port: Int?
+        _ = process.wait {
+            let line = process.output.split(separator: "\n").first { $0.hasPrefix("listening ") }
+            port = line.flatMap { Int($0.dropFirst("listening ".count)) }
+            return port != nil
+        }
+        guard let port else { throw LiveServerError("hostile-server.py did not start:\n\(process.output)") }
+        self.port = port
+    }
+
+    func stop() { group.stop() }
+}

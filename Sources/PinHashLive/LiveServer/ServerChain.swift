@@ -24,8 +24,8 @@ public struct ConnectOptions: Sendable, Hashable {
     public var address: String?
     /// A PEM file of the CA certificates to trust instead of the system's trust store.
     public var caFile: String?
-    /// Seconds allowed for each step: connecting, the STARTTLS exchange, the TLS handshake, an HTTP
-    /// response.
+    /// Seconds allowed for each step, whatever the server sends: resolving, connecting (one deadline for
+    /// all of a name's addresses, which race), the STARTTLS exchange, the TLS handshake, an HTTP response.
     public var timeout: Double
     /// The STARTTLS exchange to run before the handshake, for mail servers.
     public var startTLS: StartTLSProtocol?

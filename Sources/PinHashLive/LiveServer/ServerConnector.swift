@@ -7,7 +7,8 @@ public let pinHashVersion = "0.1.0"
 /// `pinhash audit`.
 ///
 /// Every step (resolving, connecting, STARTTLS, the handshake, the HTTP response) is bounded by
-/// `options.timeout`; errors are `PinHashError`s whose source is the server (`host:port`) and whose code
+/// `options.timeout`, checked on every read and write so that a server that never stops sending is cut
+/// off too, and connecting races the addresses of a name (RFC 8305) within that one timeout; errors are `PinHashError`s whose source is the server (`host:port`) and whose code
 /// says which step failed.
 public struct ServerConnector: Sendable {
     public var options: ConnectOptions

@@ -23,6 +23,10 @@ struct Deadline {
         return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
     }
 
+    /// Whether the deadline has passed. Loops that move bytes check it on every turn, not only when they
+    /// would wait: a peer that keeps the socket full never makes them wait.
+    var hasPassed: Bool { Self.now() >= end }
+
     /// Milliseconds left for poll(2), rounded up so that poll does not wake just before the end; 0 once
     /// the deadline has passed.
     var remainingMilliseconds: Int32 {
@@ -69,59 +73,33 @@ final class TCPConnection: ByteStream {
     let port: Int
 
     /// Resolves `host` (or takes `address`, an IP literal, instead) and connects to the first address
-    /// that answers, giving each `timeout` seconds.
+    /// that answers, racing them (``ConnectionRace``) within one deadline of `timeout` seconds.
     static func connect(to server: ServerAddress, via address: String?, timeout: Double) throws(PinHashError)
         -> TCPConnection
     {
-        let addresses = try resolve(address ?? server.host, port: server.port, timeout: timeout)
-        var lastError = PinHashError(.nameResolutionFailed, "cannot resolve \(server.host): no addresses")
-        for candidate in addresses {
-            do {
-                return try TCPConnection(connectingTo: candidate, port: server.port, timeout: timeout)
-            } catch {
-                lastError = error
-            }
-        }
-        throw lastError
+        let name = address ?? server.host
+        let addresses = try resolve(name, port: server.port, timeout: timeout)
+        return try connect(toFirstOf: addresses, of: name, port: server.port, timeout: timeout)
     }
 
-    private init(connectingTo address: ResolvedAddress, port: Int, timeout: Double) throws(PinHashError) {
+    /// Connects to the first of `addresses` (those `name` resolved to) that answers within `timeout`.
+    static func connect(toFirstOf addresses: [ResolvedAddress], of name: String, port: Int, timeout: Double)
+        throws(PinHashError) -> TCPConnection
+    {
+        let race = ConnectionRace(addresses, name: name, port: port)
+        let (descriptor, address) = try race.run(until: Deadline(seconds: timeout))
+        return TCPConnection(descriptor: descriptor, peer: address.numeric, port: port)
+    }
+
+    private init(descriptor: Int32, peer: String, port: Int) {
+        self.descriptor = descriptor
+        self.peer = peer
         self.port = port
-        peer = address.numeric
-        let target = "\(address.numeric) port \(port)"
-        descriptor = socket(
-            address.family,
-            Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard descriptor >= 0 else {
-            throw PinHashError(
-                .connectionFailed, "cannot open a socket for \(target): \(Self.lastSystemError())")
-        }
-        var storage = address.storage
-        let result = withUnsafePointer(to: &storage) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                Glibc.connect(descriptor, $0, address.length)
-            }
-        }
-        if result != 0 {
-            guard errno == EINPROGRESS || errno == EINTR else { throw Self.connectError(errno, target) }
-            let deadline = Deadline(seconds: timeout)
-            try wait(for: Int16(POLLOUT), until: deadline, "connecting to \(target)")
-            var socketError: Int32 = 0
-            var length = socklen_t(MemoryLayout<Int32>.size)
-            getsockopt(descriptor, SOL_SOCKET, SO_ERROR, &socketError, &length)
-            if socketError != 0 { throw Self.connectError(socketError, target) }
-        }
         var noDelay: Int32 = 1
         setsockopt(descriptor, Int32(IPPROTO_TCP), TCP_NODELAY, &noDelay, socklen_t(MemoryLayout<Int32>.size))
     }
 
     deinit { close(descriptor) }
-
-    private static func connectError(_ code: Int32, _ target: String) -> PinHashError {
-        if code == ECONNREFUSED { return PinHashError(.connectionFailed, "connection refused by \(target)") }
-        return PinHashError(
-            .connectionFailed, "cannot connect to \(target): \(String(cString: strerror(code)))")
-    }
 
     static func lastSystemError() -> String { String(cString: strerror(errno)) }
 
@@ -144,6 +122,7 @@ final class TCPConnection: ByteStream {
     func send(_ bytes: [UInt8], until deadline: Deadline, _ step: String) throws(PinHashError) {
         var offset = 0
         while offset < bytes.count {
+            if deadline.hasPassed { throw deadline.timedOut(step) }
             let sent = bytes.withUnsafeBytes {
                 Glibc.send(descriptor, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL))
             }
@@ -161,6 +140,7 @@ final class TCPConnection: ByteStream {
         throws(PinHashError) -> Int
     {
         while true {
+            if deadline.hasPassed { throw deadline.timedOut(step) }
             let count = recv(descriptor, buffer.baseAddress, buffer.count, 0)
             if count >= 0 { return count }
             if errno == EAGAIN || errno == EWOULDBLOCK {

@@ -17,6 +17,8 @@ final class TLSClientSession: ByteStream {
     private let context: TLSClientContext
     private let ssl: OpaquePointer
     private let connection: TCPConnection
+    /// What libssl reads and writes through, bounded by the deadline of each call below.
+    private let socket: DeadlineSocketBIO
     let serverName: String?
     let checkedName: String
     let caFile: String?
@@ -29,6 +31,7 @@ final class TLSClientSession: ByteStream {
         throws(PinHashError)
     {
         self.connection = connection
+        socket = DeadlineSocketBIO(descriptor: connection.descriptor)
         self.serverName = serverName
         self.checkedName = checkedName
         self.caFile = caFile
@@ -41,10 +44,9 @@ final class TLSClientSession: ByteStream {
         self.context = context
         self.ssl = ssl
         // From here on deinit frees the session, and the context its owner.
-        guard SSL_set_fd(ssl, connection.descriptor) == 1 else {
-            throw PinHashError(
-                .internalFailure, "OpenSSL could not use the socket\(OpenSSLErrors.drainedSuffix())")
-        }
+        // The same BIO for reading and writing: SSL_set_bio takes the one reference, and frees it with ssl.
+        let bio = try socket.makeBIO()
+        SSL_set_bio(ssl, bio, bio)
         if let serverName {
             // SSL_set_tlsext_host_name is a macro over SSL_ctrl.
             let sent = serverName.withCString {
@@ -75,7 +77,10 @@ final class TLSClientSession: ByteStream {
     /// Runs the handshake to its end, or throws saying why it failed.
     func handshake(until deadline: Deadline) throws(PinHashError) {
         let step = "waiting for the TLS handshake"
+        socket.deadline = deadline
+        defer { socket.deadline = nil }
         while true {
+            if deadline.hasPassed { throw deadline.timedOut(step) }
             OpenSSLErrors.clear()
             errno = 0
             let result = SSL_connect(ssl)
@@ -162,8 +167,11 @@ final class TLSClientSession: ByteStream {
     }
 
     func send(_ bytes: [UInt8], until deadline: Deadline, _ step: String) throws(PinHashError) {
+        socket.deadline = deadline
+        defer { socket.deadline = nil }
         var offset = 0
         while offset < bytes.count {
+            if deadline.hasPassed { throw deadline.timedOut(step) }
             OpenSSLErrors.clear()
             errno = 0
             let written = bytes.withUnsafeBytes {
@@ -180,7 +188,10 @@ final class TLSClientSession: ByteStream {
     func receive(into buffer: UnsafeMutableRawBufferPointer, until deadline: Deadline, _ step: String)
         throws(PinHashError) -> Int
     {
+        socket.deadline = deadline
+        defer { socket.deadline = nil }
         while true {
+            if deadline.hasPassed { throw deadline.timedOut(step) }
             OpenSSLErrors.clear()
             errno = 0
             let count = SSL_read(ssl, buffer.baseAddress, Int32(min(buffer.count, Int(Int32.max))))
