@@ -1,0 +1,146 @@
+/// The pins every client of a set of servers is built with, kept in one file (`pins.yaml`) from which
+/// each client's configuration is generated, against which each client's configuration is compared, and
+/// which is checked against what every server really serves.
+///
+/// A value: reading and writing the file, importing other formats and checking live servers are done
+/// elsewhere.
+public struct PinSet: Sendable, Hashable {
+    /// The version of the file format this value was read from or is written as.
+    public static let currentVersion = 1
+
+    public var version: Int
+    /// The pinned hosts, in the order of the file.
+    public var hosts: [PinnedHost]
+
+    public init(version: Int = PinSet.currentVersion, hosts: [PinnedHost] = []) {
+        self.version = version
+        self.hosts = hosts
+    }
+}
+
+/// One host's pins and how its clients apply them.
+public struct PinnedHost: Sendable, Hashable {
+    /// The DNS name (lower case, no trailing dot) or IP address the pins apply to.
+    public var name: String
+    /// The TCP port a live check connects to; 443 unless the host serves elsewhere.
+    public var port: Int
+    /// Whether the pins apply to every subdomain of `name` too.
+    public var includesSubdomains: Bool
+    /// The pins, in order; a client accepts a chain that holds any one of them.
+    public var pins: [PinSetEntry]
+    /// The day after which clients stop enforcing the pins (Android's `<pin-set expiration>`,
+    /// TrustKit's `kTSKExpirationDate`); nil for none.
+    public var expiration: CalendarDate?
+    /// Whether a mismatch fails the connection or is only reported.
+    public var enforcement: PinEnforcement
+    /// Where clients that can report a mismatch send the report.
+    public var reportURIs: [String]
+    /// The clients whose configuration is generated from this host's pins; empty means every one.
+    public var clients: [PinClient]
+
+    public init(
+        name: String, port: Int = 443, includesSubdomains: Bool = false, pins: [PinSetEntry] = [],
+        expiration: CalendarDate? = nil, enforcement: PinEnforcement = .enforce, reportURIs: [String] = [],
+        clients: [PinClient] = []
+    ) {
+        self.name = name
+        self.port = port
+        self.includesSubdomains = includesSubdomains
+        self.pins = pins
+        self.expiration = expiration
+        self.enforcement = enforcement
+        self.reportURIs = reportURIs
+        self.clients = clients
+    }
+}
+
+/// One pin of a host, with what it is and where it came from.
+public struct PinSetEntry: Sendable, Hashable {
+    public var pin: Pin
+    /// A person's name for the key: `leaf 2026`, `spare key in the safe`.
+    public var label: String?
+    /// The key's place: in the chain served (leaf, intermediate, root) or a backup kept outside it.
+    public var role: PinSetRole?
+    /// Where the pin was taken from: a file, a server (`example.com:443`), an imported configuration.
+    public var source: String?
+
+    public init(pin: Pin, label: String? = nil, role: PinSetRole? = nil, source: String? = nil) {
+        self.pin = pin
+        self.label = label
+        self.role = role
+        self.source = source
+    }
+}
+
+/// A pinned key's place.
+public enum PinSetRole: String, Sendable, Hashable, CaseIterable {
+    case leaf, intermediate, root, backup
+}
+
+/// Whether clients enforce a host's pins or only report a mismatch.
+public enum PinEnforcement: String, Sendable, Hashable, CaseIterable {
+    case enforce
+    case reportOnly = "report-only"
+}
+
+/// The clients a pin set's configuration is generated for.
+public enum PinClient: String, Sendable, Hashable, CaseIterable {
+    case okhttp, android, ios, trustkit, curl, chrome, hpkp, tlsa
+}
+
+/// A day of the Gregorian calendar, as `YYYY-MM-DD`: what pin-set expirations are given in.
+public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public let year: Int
+    public let month: Int
+    public let day: Int
+
+    /// Nil unless `year`-`month`-`day` is a real day from year 1 to 9999.
+    public init?(year: Int, month: Int, day: Int) {
+        guard (1...9999).contains(year), (1...12).contains(month),
+            (1...Self.days(inMonth: month, of: year)).contains(day)
+        else { return nil }
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    /// Reads `YYYY-MM-DD`, exactly (ISO 8601's calendar date, as the pin-set file and Android write it).
+    public init?(iso8601 text: String) {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+            parts.allSatisfy({ $0.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") } }),
+            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2])
+        else { return nil }
+        self.init(year: year, month: month, day: day)
+    }
+
+    public var description: String {
+        func padded(_ value: Int, _ width: Int) -> String {
+            String(repeating: "0", count: max(0, width - String(value).count)) + String(value)
+        }
+        return "\(padded(year, 4))-\(padded(month, 2))-\(padded(day, 2))"
+    }
+
+    public static func < (lhs: CalendarDate, rhs: CalendarDate) -> Bool {
+        (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
+    }
+
+    /// Days since 1970-01-01 (negative before), for counting the days to an expiration.
+    public var daysSinceUnixEpoch: Int {
+        // Howard Hinnant's days_from_civil.
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146097 + dayOfEra - 719468
+    }
+
+    private static func days(inMonth month: Int, of year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+}
