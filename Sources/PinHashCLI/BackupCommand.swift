@@ -21,7 +21,8 @@ struct BackupCommand: ParsableCommand {
             or not at all.
 
             Exit status: 0 the key (and request) were written and the pin printed; 1 a file exists or \
-            cannot be written, or the passphrase cannot be read; 64 the command line was wrong.
+            cannot be written, or the passphrase cannot be read, or the pin could not be printed (the \
+            message then says which files were written); 64 the command line was wrong.
             """
     )
 
@@ -113,7 +114,11 @@ struct BackupCommand: ParsableCommand {
                 output.append(try format.formatter().render([PinnedEntry(key.pinnedObject, source: out)]))
             }
             output.commit()
-            output.flush()
+            let alsoRequest =
+                request.map { " and the request to \(InputName.displayName(of: $0.path))" } ?? ""
+            output.flush(
+                done: "the key was written to \(InputName.displayName(of: out))\(alsoRequest); "
+                    + "only printing its pin failed")
         } catch let error as PinHashError {
             Diagnostics.warn(error, passphraseOption: "--passout")
             throw ExitCode.failure
