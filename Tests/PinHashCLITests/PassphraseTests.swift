@@ -252,3 +252,34 @@ struct PassphraseSourceRefusalTests {
         }
     }
 }
+
+/// The passphrase prompt on a terminal, run on a pseudo-terminal by `Tests/Support/prompt-interrupt.py`.
+@Suite(
+    "Terminal passphrase prompt",
+    .enabled(if: LiveTools.python != nil, "python3 is not installed: apt-get install python3"))
+struct TerminalPromptTests {
+    static let script = PackagePaths.root.appendingPathComponent("Tests/Support/prompt-interrupt.py").path
+    static let key = "keys/ec-p256.pkcs8.enc.pem"
+
+    /// The helper's report on `pinhash KEY` prompting on a pseudo-terminal and ended by `how`.
+    private func prompt(ending how: String) throws -> String {
+        let result = try runProcess(
+            try #require(LiveTools.python), [Self.script, how, PackagePaths.pinhash, Self.key], stdin: nil,
+            environment: [:], timeout: 60, sourceLocation: #_sourceLocation)
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    @Test(
+        "A signal at the prompt (Ctrl-C, SIGTERM, SIGHUP) restores echo, then ends pinhash by that signal",
+        arguments: [("INT", SIGINT), ("TERM", SIGTERM), ("HUP", SIGHUP)])
+    func signalRestoresEcho(name: String, number: Int32) throws {
+        #expect(try prompt(ending: name) == "echo=on signal=\(number) status=0")
+    }
+
+    @Test("A passphrase typed at the prompt opens the key, and echo is on again afterwards")
+    func typedPassphrase() throws {
+        #expect(try prompt(ending: "TYPE:\(Fixtures.passphrase)") == "echo=on signal=0 status=0")
+        #expect(try prompt(ending: "TYPE:not the passphrase") == "echo=on signal=0 status=1")
+    }
+}

@@ -184,16 +184,19 @@ enum TerminalPrompt {
         }
         defer { _ = close(terminal) }
         var saved = termios()
-        let canSilence = tcgetattr(terminal, &saved) == 0
-        if canSilence {
+        guard tcgetattr(terminal, &saved) == 0 else { return try ask(prompt, on: terminal) }
+        // Echo comes back however the prompt ends: returning, throwing, or a signal ending the process.
+        return try SignalCleanup.restoring(terminal: terminal, to: saved) { () throws(PinHashError) in
             var silent = saved
             silent.c_lflag &= ~tcflag_t(ECHO)
             _ = tcsetattr(terminal, TCSAFLUSH, &silent)
+            defer { _ = tcsetattr(terminal, TCSAFLUSH, &saved) }
+            return try ask(prompt, on: terminal)
         }
-        defer {
-            if canSilence { _ = tcsetattr(terminal, TCSAFLUSH, &saved) }
-            _ = write(terminal, "\n", 1)
-        }
+    }
+
+    private static func ask(_ prompt: String, on terminal: Int32) throws(PinHashError) -> [UInt8] {
+        defer { _ = write(terminal, "\n", 1) }
         _ = prompt.utf8CString.withUnsafeBufferPointer { write(terminal, $0.baseAddress, $0.count - 1) }
         return try readFirstLine(terminal, what: "the terminal")
     }
