@@ -19,13 +19,33 @@ import Synchronization
 enum SignalCleanup {
     static let signals = [SIGINT, SIGTERM, SIGHUP]
 
-    /// Runs `body`; if a signal ends the process meanwhile, the file at `path` is removed first. `path` is
-    /// taken as it is, relative to the current directory when it is relative (the directory pinhash never
-    /// changes). Without a free slot (several threads writing at once) `body` runs unguarded.
+    /// Which file a descriptor is open on (device and inode), so that the handler removes a name only
+    /// while it still names that file, never one another process put there.
+    struct FileIdentity: Sendable, Equatable {
+        let device: UInt64
+        let inode: UInt64
+
+        init(device: UInt64, inode: UInt64) {
+            self.device = device
+            self.inode = inode
+        }
+
+        /// The file open on `descriptor`; if `fstat` fails, inode 0, which names no file.
+        init(descriptor: Int32) {
+            var status = stat()
+            let known = fstat(descriptor, &status) == 0
+            device = known ? UInt64(status.st_dev) : 0
+            inode = known ? UInt64(status.st_ino) : 0
+        }
+    }
+
+    /// Runs `body`; if a signal ends the process meanwhile, `path` is removed first, when it names the
+    /// file `identity` (`lstat`). A relative `path` is taken from the current directory, which pinhash
+    /// never changes. Without a free slot (many threads writing at once) `body` runs unguarded.
     static func removing<Result, Failure: Error>(
-        _ path: String, during body: () throws(Failure) -> Result
+        _ path: String, ifItIs identity: FileIdentity, during body: () throws(Failure) -> Result
     ) throws(Failure) -> Result {
-        let slot = CleanupMemory.shared.armFile(path)
+        let slot = CleanupMemory.shared.armFile(path, identity)
         defer { if let slot { CleanupMemory.shared.disarmFile(slot) } }
         return try body()
     }
@@ -53,6 +73,7 @@ private struct CleanupMemory: ~Copyable, @unchecked Sendable {  // raw memory, g
     let fileStates: InlineArray<4, Atomic<SlotState>> = InlineArray { _ in Atomic(.free) }
     let terminalState = Atomic<SlotState>(.free)
     let paths: UnsafeMutablePointer<CChar>
+    let identities: UnsafeMutablePointer<SignalCleanup.FileIdentity>
     let terminalSettings: UnsafeMutablePointer<termios>
     let terminalDescriptor: UnsafeMutablePointer<Int32>
     let newline: UnsafeMutablePointer<UInt8>
@@ -60,6 +81,9 @@ private struct CleanupMemory: ~Copyable, @unchecked Sendable {  // raw memory, g
     private init() {
         paths = .allocate(capacity: Self.fileSlots * Self.pathCapacity)
         paths.initialize(repeating: 0, count: Self.fileSlots * Self.pathCapacity)
+        identities = .allocate(capacity: Self.fileSlots)
+        identities.initialize(
+            repeating: SignalCleanup.FileIdentity(device: 0, inode: 0), count: Self.fileSlots)
         terminalSettings = .allocate(capacity: 1)
         terminalSettings.initialize(to: termios())
         terminalDescriptor = .allocate(capacity: 1)
@@ -68,7 +92,7 @@ private struct CleanupMemory: ~Copyable, @unchecked Sendable {  // raw memory, g
         newline.initialize(to: 0x0A)
     }
 
-    func armFile(_ path: String) -> Int? {
+    func armFile(_ path: String, _ identity: SignalCleanup.FileIdentity) -> Int? {
         let bytes = Array(path.utf8)
         guard !bytes.isEmpty, bytes.count < Self.pathCapacity, !bytes.contains(0) else { return nil }
         for slot in 0..<Self.fileSlots
@@ -80,6 +104,7 @@ private struct CleanupMemory: ~Copyable, @unchecked Sendable {  // raw memory, g
                 UnsafeMutableRawPointer(start).copyMemory(from: source.baseAddress!, byteCount: source.count)
             }
             start[bytes.count] = 0
+            identities[slot] = identity
             fileStates[slot].store(.armed, ordering: .releasing)
             handlers.install()
             return slot
@@ -115,7 +140,12 @@ private struct CleanupMemory: ~Copyable, @unchecked Sendable {  // raw memory, g
             _ = write(terminalDescriptor.pointee, newline, 1)
         }
         for slot in 0..<Self.fileSlots where fileStates[slot].load(ordering: .acquiring) == .armed {
-            _ = unlink(paths + slot * Self.pathCapacity)
+            let path = paths + slot * Self.pathCapacity
+            var status = stat()
+            guard lstat(path, &status) == 0, UInt64(status.st_dev) == identities[slot].device,
+                UInt64(status.st_ino) == identities[slot].inode
+            else { continue }
+            _ = unlink(path)
         }
     }
 }
