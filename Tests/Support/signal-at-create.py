@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Runs a program that creates files in DIRECTORY and sends it SIGNAL the moment the first name appears
-there (inotify IN_CREATE), or after DELAY seconds when DELAY is given instead of `create`.
+there (inotify IN_CREATE), or after DELAY seconds when DELAY is given instead of `create`. A program that
+ended before the signal could be sent is not signalled.
 
 usage: signal-at-create.py SIGNAL create|DELAY DIRECTORY PROGRAM [ARGUMENT...]
 SIGNAL is INT, TERM or HUP. Prints one line and exits 0: `first=NAME signal=N status=N` (first: the first
@@ -39,15 +40,19 @@ def main():
     child = subprocess.Popen(program, stdout=subprocess.DEVNULL, preexec_fn=as_from_a_shell)
     first = "-"
     if when == "create":
-        while child.poll() is None:
-            if not select.select([watch], [], [], 0.01)[0]:
-                continue
-            events = os.read(watch, 65536)
-            # struct inotify_event: wd, mask, cookie, len, then len bytes of NUL-padded name.
-            _, _, _, length = struct.unpack_from("iIII", events)
-            os.kill(child.pid, number)
-            first = events[16 : 16 + length].rstrip(b"\0").decode()
-            break
+        while True:
+            # Checked before waiting, so that an event that came just before the program ended is read.
+            ended = child.poll() is not None
+            if select.select([watch], [], [], 0 if ended else 0.01)[0]:
+                events = os.read(watch, 65536)
+                if not ended:
+                    os.kill(child.pid, number)
+                # struct inotify_event: wd, mask, cookie, len, then len bytes of NUL-padded name.
+                _, _, _, length = struct.unpack_from("iIII", events)
+                first = events[16 : 16 + length].rstrip(b"\0").decode()
+                break
+            if ended:
+                break
     else:
         time.sleep(float(when))
         if child.poll() is None:
