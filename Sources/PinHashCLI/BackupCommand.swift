@@ -17,11 +17,12 @@ struct BackupCommand: ParsableCommand {
             signed with SHA-256 (Ed25519: pure Ed25519), to send to a CA when the key is needed.
 
             Files are never overwritten: when --out or --csr exists, nothing is written. Each file is \
-            written to a temporary file in the same directory and linked into place, so it appears whole \
-            or not at all.
+            written in the same directory (on Linux as an unnamed file) and linked into place, so it \
+            appears whole or not at all; SIGINT, SIGTERM or SIGHUP meanwhile leaves neither file.
 
             Exit status: 0 the key (and request) were written and the pin printed; 1 a file exists or \
-            cannot be written, or the passphrase cannot be read; 64 the command line was wrong.
+            cannot be written, or the passphrase cannot be read, or the pin could not be printed (the \
+            message then says which files were written); 64 the command line was wrong.
             """
     )
 
@@ -113,7 +114,11 @@ struct BackupCommand: ParsableCommand {
                 output.append(try format.formatter().render([PinnedEntry(key.pinnedObject, source: out)]))
             }
             output.commit()
-            output.flush()
+            let alsoRequest =
+                request.map { " and the request to \(InputName.displayName(of: $0.path))" } ?? ""
+            output.flush(
+                done: "the key was written to \(InputName.displayName(of: out))\(alsoRequest); "
+                    + "only printing its pin failed")
         } catch let error as PinHashError {
             Diagnostics.warn(error, passphraseOption: "--passout")
             throw ExitCode.failure

@@ -57,7 +57,9 @@ final class OutputBuffer {
         output.flush()
     }
 
-    func flush() {
+    /// Writes what was committed; a failed write ends the run with exit status 1 and one line, which
+    /// ends with `done` when given: what the command did before printing (`the key was written to …`).
+    func flush(done: String? = nil) {
         var offset = 0
         while offset < committed.count {
             let written = committed.withUnsafeBytes {
@@ -65,7 +67,8 @@ final class OutputBuffer {
             }
             if written < 0 {
                 if errno == EINTR { continue }
-                Diagnostics.warn("cannot write to standard output: \(String(cString: strerror(errno)))")
+                let failure = "cannot write to standard output: \(String(cString: strerror(errno)))"
+                Diagnostics.warn(failure + (done.map { "; \($0)" } ?? ""))
                 exit(1)
             }
             offset += written

@@ -33,6 +33,7 @@ struct PinHashCommand: ParsableCommand {
     /// single dash followed by several characters is a group of short options, and the only short option
     /// is -h, so `-fullchain.pem` would print help and exit 0 instead of reading a file.
     static func main() {
+        occupyClosedStandardDescriptors()
         // No copy of the arguments is kept: argument parsing ends the process with exit(), and a copy held
         // here would be reported as lost by the leak check.
         for argument in CommandLine.arguments.dropFirst().prefix(while: { $0 != "--" })
@@ -43,5 +44,19 @@ struct PinHashCommand: ParsableCommand {
                         + "or after --."))
         }
         main(nil)
+    }
+
+    /// Opens /dev/null onto any of descriptors 0, 1 and 2 that is closed, as many Unix tools do at
+    /// start-up: otherwise the next file opened takes its number, and `--passin stdin` reads a key file
+    /// as its passphrase, or an error line lands in a key being written. /dev/null is opened read-only,
+    /// so standard input is at its end and a write to standard output or error still fails (EBADF) as
+    /// it would on the closed descriptor: printed output is never lost silently.
+    private static func occupyClosedStandardDescriptors() {
+        for descriptor in [STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO]
+        where fcntl(descriptor, F_GETFD) < 0 && errno == EBADF {
+            let opened = open("/dev/null", O_RDONLY)
+            // Opened on the lowest free number, which is this one; anything else means no /dev/null.
+            if opened >= 0 && opened != descriptor { _ = close(opened) }
+        }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import PinHashTestSupport
 import Testing
 
 /// A fresh directory for one test's output files.
@@ -335,6 +336,87 @@ struct BackupCommandTests {
         #expect(result.status == 0)
         for word in ["--algorithm", "--out", "--passout", "--csr", "--subject", "0600", "Exit status"] {
             #expect(result.stdout.contains(word), "\(word)")
+        }
+    }
+}
+
+/// SIGINT, SIGTERM and SIGHUP while `pinhash backup` writes, sent by `Tests/Support/signal-at-create.py`:
+/// no file is left but whole ones in place (openssl reads the key), never a temporary file.
+@Suite(
+    "Backup: signals while the key is written",
+    .enabled(if: OpenSSLPipeline.isInstalled, "/usr/bin/openssl is missing"),
+    .enabled(if: LiveTools.python != nil, "python3 is not installed: apt-get install python3"))
+struct BackupSignalTests {
+    static let script = PackagePaths.root.appendingPathComponent("Tests/Support/signal-at-create.py").path
+
+    /// The helper's report (`first=NAME signal=N status=N`) on `pinhash backup` signalled `when`
+    /// (`create`: as the first name appears in the directory; else after that many seconds).
+    private func backup(
+        signal: String, when: String, in directory: BackupDirectory, algorithm: String = "p256",
+        request: Bool = false
+    ) throws -> [String: String] {
+        var arguments = [
+            Self.script, signal, when, directory.url.path, PackagePaths.pinhash, "backup", "--algorithm",
+            algorithm,
+            "--out", directory.path("backup.key"),
+        ]
+        if request {
+            arguments += ["--csr", directory.path("backup.csr"), "--subject", "/CN=backup.example"]
+        }
+        let result = try runProcess(
+            try #require(LiveTools.python), arguments, stdin: nil, environment: [:], timeout: 60,
+            sourceLocation: #_sourceLocation)
+        try #require(result.status == 0, "\(result.stdout)\(result.stderr)")
+        var report: [String: String] = [:]
+        for field in result.stdout.split(whereSeparator: \.isWhitespace) {
+            let parts = field.split(separator: "=", maxSplits: 1)
+            if parts.count == 2 { report[String(parts[0])] = String(parts[1]) }
+        }
+        return report
+    }
+
+    /// What every interrupted run must leave: no temporary file; a key only whole (openssl reads it) with
+    /// mode 0600, and with --csr only together with its request.
+    private func expectOnlyWholeFiles(
+        in directory: BackupDirectory, request: Bool, _ report: [String: String]
+    )
+        throws
+    {
+        let names = directory.contents
+        #expect(!names.contains { $0.hasPrefix(".pinhash-") }, "\(names) after \(report)")
+        let allowed: Set<String> = request ? ["backup.key", "backup.csr"] : ["backup.key"]
+        #expect(names.isEmpty || names == allowed, "\(names) after \(report)")
+        if names.contains("backup.key") {
+            _ = try BackupOpenSSL.pin(ofKey: directory.path("backup.key"))
+            #expect(try fileMode(directory.path("backup.key")) == 0o600)
+        }
+        if report["status"] == "0" && report["signal"] == "0" { #expect(names == allowed, "\(report)") }
+    }
+
+    @Test(
+        "A signal the moment the first file appears: no .pinhash- temporary file, the key gone or whole",
+        arguments: ["INT", "TERM", "HUP"], [false, true])
+    func signalAtFirstFile(signal: String, request: Bool) throws {
+        for _ in 0..<3 {
+            try withBackupDirectory { directory in
+                let report = try backup(signal: signal, when: "create", in: directory, request: request)
+                // The key's contents never have a name of their own: the first name is the key itself.
+                #expect(report["first"] == "backup.key", "\(report)")
+                try expectOnlyWholeFiles(in: directory, request: request, report)
+            }
+        }
+    }
+
+    @Test("Signals at random moments of an RSA backup leave no temporary file and no partial key")
+    func signalsAtRandomMoments() throws {
+        for run in 0..<12 {
+            let signal = ["INT", "TERM", "HUP"][run % 3]
+            let delay = String(format: "%.3f", Double.random(in: 0...0.3))
+            try withBackupDirectory { directory in
+                let report = try backup(
+                    signal: signal, when: delay, in: directory, algorithm: "rsa2048", request: run % 2 == 0)
+                try expectOnlyWholeFiles(in: directory, request: run % 2 == 0, report)
+            }
         }
     }
 }

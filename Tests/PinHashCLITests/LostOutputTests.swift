@@ -22,6 +22,26 @@ struct LostOutputTests {
             result.stderrLines.contains("pinhash: cannot write to standard output: No space left on device"),
             "\(arguments): \(result.stderr)")
     }
+
+    @Test(
+        "backup with standard output full or closed: exit 1, and the line says the key was written",
+        arguments: [#"exec "$0" "$@" >/dev/full"#, #"exec 1>&-; exec "$0" "$@""#])
+    func backupPinLost(script: String) throws {
+        try withBackupDirectory { directory in
+            let out = directory.path("backup.key")
+            let result = try runShell(script, ["backup", "--algorithm", "p256", "--out", out])
+            #expect(result.status == 1, "\(result.stderr)")
+            #expect(result.stderrIsOneLine, "\(result.stderr)")
+            #expect(
+                result.stderr.hasPrefix("pinhash: cannot write to standard output: ")
+                    && result.stderr.contains("the key was written to \(out)")
+                    && result.stderr.contains("only printing its pin failed"),
+                "\(result.stderr)")
+            // The key is there and whole: openssl reads it.
+            _ = try BackupOpenSSL.pin(ofKey: out)
+            #expect(directory.contents == ["backup.key"])
+        }
+    }
 }
 
 /// A file name that starts with `-` is an unknown option, a usage error, never help with exit 0.

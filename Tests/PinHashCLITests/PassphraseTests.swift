@@ -164,3 +164,122 @@ struct PassphraseTests {
         #expect(result.stdout == "\(file.expectedPin)\n")
     }
 }
+
+/// Passphrases openssl could not take, and standard input that holds none: one clear line, never "wrong
+/// passphrase".
+@Suite("Passphrase sources openssl would refuse")
+struct PassphraseSourceRefusalTests {
+    static let key = "keys/ec-p256.pkcs8.enc.pem"
+
+    @Test(
+        "--passin stdin with standard input closed or at /dev/null: no passphrase from standard input",
+        arguments: [
+            #"exec 0<&-; exec "$0" --passin stdin "$1""#, #"exec "$0" --passin stdin "$1" </dev/null"#,
+        ])
+    func standardInputHoldsNoPassphrase(script: String) throws {
+        // openssl says "Error reading password from BIO" here; with descriptor 0 closed, pinhash used to
+        // open the key itself as 0 and read its first line as the passphrase.
+        let result = try runShell(script, [Self.key])
+        #expect(result.status == 1)
+        #expect(result.stdout == "")
+        #expect(result.stderrIsOneLine, "\(result.stderr)")
+        #expect(
+            result.stderr.contains("no passphrase from standard input") && !result.stderr.contains("wrong"),
+            "\(result.stderr)")
+    }
+
+    @Test("A passphrase holding a NUL byte is refused, as openssl would cut it there (--passin file:, stdin)")
+    func nulByteInPassin() throws {
+        try withBackupDirectory { directory in
+            let passFile = directory.path("nul.txt")
+            try Data("before\0after\n".utf8).write(to: URL(fileURLWithPath: passFile))
+            // openssl reads a passphrase as a C string: the key it writes with this file opens with "before".
+            let key = directory.path("openssl.key")
+            let made = try BackupOpenSSL.openssl([
+                "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-aes-256-cbc",
+                "-pass", "file:\(passFile)", "-out", key,
+            ])
+            #expect(made.status == 0, "\(made.stderr)")
+            let truncated = try BackupOpenSSL.openssl([
+                "pkey", "-in", key, "-passin", "pass:before", "-noout",
+            ])
+            #expect(truncated.status == 0, "openssl did not cut the passphrase at NUL: \(truncated.stderr)")
+            for result in [
+                try run(["--passin", "file:\(passFile)", key]),
+                try run(["--passin", "stdin", key], stdin: Data("before\0after\n".utf8)),
+            ] {
+                #expect(result.status == 1)
+                #expect(result.stdout == "")
+                #expect(result.stderrIsOneLine, "\(result.stderr)")
+                #expect(
+                    result.stderr.contains("NUL byte") && !result.stderr.contains("wrong"), "\(result.stderr)"
+                )
+            }
+        }
+    }
+
+    @Test("backup --passout with a NUL byte: refused, and no key written that openssl could not open")
+    func nulByteInPassout() throws {
+        try withBackupDirectory { directory in
+            let out = directory.path("backup.key")
+            let passFile = directory.path("nul.txt")
+            try Data("before\0after".utf8).write(to: URL(fileURLWithPath: passFile))
+            for result in [
+                try run(["backup", "--algorithm", "p256", "--out", out, "--passout", "file:\(passFile)"]),
+                try run(
+                    ["backup", "--algorithm", "p256", "--out", out, "--passout", "stdin"],
+                    stdin: Data("before\0after\n".utf8)),
+            ] {
+                #expect(result.status == 1)
+                #expect(result.stdout == "")
+                #expect(result.stderrIsOneLine, "\(result.stderr)")
+                #expect(result.stderr.contains("NUL byte"), "\(result.stderr)")
+                #expect(directory.contents == ["nul.txt"])
+            }
+        }
+    }
+
+    @Test("backup --passout stdin with standard input closed writes nothing")
+    func backupWithClosedStandardInput() throws {
+        try withBackupDirectory { directory in
+            let out = directory.path("backup.key")
+            let result = try runShell(
+                #"exec 0<&-; exec "$0" backup --algorithm p256 --out "$1" --passout stdin"#, [out])
+            #expect(result.status == 1)
+            #expect(result.stderrIsOneLine, "\(result.stderr)")
+            #expect(result.stderr.contains("no passphrase from standard input"), "\(result.stderr)")
+            #expect(directory.contents.isEmpty)
+        }
+    }
+}
+
+/// The passphrase prompt on a terminal, run on a pseudo-terminal by `Tests/Support/prompt-interrupt.py`.
+@Suite(
+    "Terminal passphrase prompt",
+    .enabled(if: LiveTools.python != nil, "python3 is not installed: apt-get install python3"))
+struct TerminalPromptTests {
+    static let script = PackagePaths.root.appendingPathComponent("Tests/Support/prompt-interrupt.py").path
+    static let key = "keys/ec-p256.pkcs8.enc.pem"
+
+    /// The helper's report on `pinhash KEY` prompting on a pseudo-terminal and ended by `how`.
+    private func prompt(ending how: String) throws -> String {
+        let result = try runProcess(
+            try #require(LiveTools.python), [Self.script, how, PackagePaths.pinhash, Self.key], stdin: nil,
+            environment: [:], timeout: 60, sourceLocation: #_sourceLocation)
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    @Test(
+        "A signal at the prompt (Ctrl-C, SIGTERM, SIGHUP) restores echo, then ends pinhash by that signal",
+        arguments: [("INT", SIGINT), ("TERM", SIGTERM), ("HUP", SIGHUP)])
+    func signalRestoresEcho(name: String, number: Int32) throws {
+        #expect(try prompt(ending: name) == "echo=on signal=\(number) status=0")
+    }
+
+    @Test("A passphrase typed at the prompt opens the key, and echo is on again afterwards")
+    func typedPassphrase() throws {
+        #expect(try prompt(ending: "TYPE:\(Fixtures.passphrase)") == "echo=on signal=0 status=0")
+        #expect(try prompt(ending: "TYPE:not the passphrase") == "echo=on signal=0 status=1")
+    }
+}

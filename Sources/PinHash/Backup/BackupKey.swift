@@ -80,7 +80,9 @@ public struct BackupKey: Sendable {
     /// there is a passphrase) to a new file at `path` with mode 0600, and with `certificateRequest` a
     /// PKCS#10 request for it as well. Nothing is ever overwritten: when either file exists, neither is
     /// written. Each file appears whole or not at all; if the request cannot be written, the key file
-    /// just written is removed again.
+    /// just written is removed again. While the files are written, SIGINT, SIGTERM or SIGHUP (left at
+    /// their default action) removes what is not complete yet before the process ends: no temporary file,
+    /// and no key without its request, is left behind.
     public func write(to path: String, certificateRequest: CertificateRequestOutput? = nil)
         throws(PinHashError)
     {
@@ -89,18 +91,16 @@ public struct BackupKey: Sendable {
             try certificateRequestPEM(subject: output.subject)
         }
         try withPrivateKeyPEM { pem throws(PinHashError) in
-            try OutputFile.create(at: path, contents: pem, mode: 0o600, exactMode: true, what: "a key")
-        }
-        guard let certificateRequest, let request else { return }
-        do {
-            try Array(request.utf8).withUnsafeBufferPointer { bytes throws(PinHashError) in
-                try OutputFile.create(
-                    at: certificateRequest.path, contents: UnsafeRawBufferPointer(bytes), mode: 0o644,
-                    exactMode: false, what: "a file")
+            // The request is written while the new key is still removed by a failure or a signal.
+            try OutputFile.create(at: path, contents: pem, mode: 0o600, exactMode: true, what: "a key") {
+                () throws(PinHashError) in
+                guard let certificateRequest, let request else { return }
+                try Array(request.utf8).withUnsafeBufferPointer { bytes throws(PinHashError) in
+                    try OutputFile.create(
+                        at: certificateRequest.path, contents: UnsafeRawBufferPointer(bytes), mode: 0o644,
+                        exactMode: false, what: "a file")
+                }
             }
-        } catch {
-            _ = unlink(path)
-            throw error
         }
     }
 

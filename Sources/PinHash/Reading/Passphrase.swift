@@ -110,25 +110,40 @@ public final class PassphraseSource: Sendable {
     }
 }
 
-/// Reads one line, byte by byte so nothing after it is consumed from a shared descriptor.
+/// Reads one line, byte by byte so nothing after it is consumed from a shared descriptor. As openssl's
+/// `-passin`, a source that ends before its first byte holds no passphrase (an empty line is the empty
+/// one), and a passphrase holding a NUL byte is refused: openssl reads passphrases as C strings and would
+/// take only the bytes before it, so a key written with the whole of it could never be opened there.
 func readFirstLine(_ descriptor: Int32, what: String, limit: Int = 4096) throws(PinHashError) -> [UInt8] {
     var line: [UInt8] = []
     var byte: UInt8 = 0
+    var ended = false
     while line.count <= limit {
         let got = read(descriptor, &byte, 1)
         if got < 0, errno == EINTR { continue }
         if got < 0 {
+            SecretMemory.cleanse(&line)
             throw PinHashError(
                 .passphraseUnavailable, "cannot read the passphrase from \(what): \(errnoText())")
         }
+        if got == 0 && line.isEmpty { ended = true }
         if got == 0 || byte == 0x0A { break }
         line.append(byte)
+    }
+    guard !ended else {
+        throw PinHashError(.passphraseUnavailable, "no passphrase from \(what): it is empty")
     }
     // Like openssl, only the line feed ends the passphrase; a carriage return before it is part of it.
     guard line.count <= limit else {
         SecretMemory.cleanse(&line)
         throw PinHashError(
             .passphraseUnavailable, "the passphrase from \(what) is longer than \(limit) bytes")
+    }
+    guard !line.contains(0) else {
+        SecretMemory.cleanse(&line)
+        throw PinHashError(
+            .passphraseUnavailable,
+            "the passphrase from \(what) holds a NUL byte, which openssl cannot take in a passphrase")
     }
     return line
 }
@@ -169,16 +184,19 @@ enum TerminalPrompt {
         }
         defer { _ = close(terminal) }
         var saved = termios()
-        let canSilence = tcgetattr(terminal, &saved) == 0
-        if canSilence {
+        guard tcgetattr(terminal, &saved) == 0 else { return try ask(prompt, on: terminal) }
+        // Echo comes back however the prompt ends: returning, throwing, or a signal ending the process.
+        return try SignalCleanup.restoring(terminal: terminal, to: saved) { () throws(PinHashError) in
             var silent = saved
             silent.c_lflag &= ~tcflag_t(ECHO)
             _ = tcsetattr(terminal, TCSAFLUSH, &silent)
+            defer { _ = tcsetattr(terminal, TCSAFLUSH, &saved) }
+            return try ask(prompt, on: terminal)
         }
-        defer {
-            if canSilence { _ = tcsetattr(terminal, TCSAFLUSH, &saved) }
-            _ = write(terminal, "\n", 1)
-        }
+    }
+
+    private static func ask(_ prompt: String, on terminal: Int32) throws(PinHashError) -> [UInt8] {
+        defer { _ = write(terminal, "\n", 1) }
         _ = prompt.utf8CString.withUnsafeBufferPointer { write(terminal, $0.baseAddress, $0.count - 1) }
         return try readFirstLine(terminal, what: "the terminal")
     }
