@@ -105,7 +105,7 @@ struct VerifyCommand: ParsableCommand {
         var failed = false
         for file in files {
             do {
-                verification.check(try reader.pins(inFileAt: file), from: file)
+                try reader.forEachPin(inFileAt: file) { verification.check($0, from: file) }
             } catch {
                 Diagnostics.warn(error)
                 failed = true
