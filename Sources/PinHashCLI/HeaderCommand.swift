@@ -95,10 +95,10 @@ struct HeaderCommand: ParsableCommand {
         var failed = false
         var findings: [HeaderFinding] = []
 
-        var chain: [PinnedEntry] = []
+        var chain = KeysInUse()
         for file in files {
             do {
-                chain += try reader.pins(inFileAt: file).map { PinnedEntry($0, source: file) }
+                try reader.forEachPin(inFileAt: file) { chain.add(PinnedEntry($0, source: file)) }
             } catch {
                 Diagnostics.warn(error)
                 failed = true
@@ -110,7 +110,9 @@ struct HeaderCommand: ParsableCommand {
                 findings.append(HeaderFinding(refusing: error, of: "--pin"))
             }
         }
+        // Distinct pins only: a backup file may be a long stream of the same few keys.
         var backupPins: [Pin] = []
+        var backupPinSet = Set<Pin>()
         var backupReader = reader
         backupReader.inputType = .auto  // the type flags describe the FILEs; a backup may be a key or a CSR
         for backup in backups {
@@ -123,7 +125,9 @@ struct HeaderCommand: ParsableCommand {
                 continue
             }
             do {
-                backupPins += try backupReader.pins(inFileAt: backup).map(\.pin)
+                try backupReader.forEachPin(inFileAt: backup) { object in
+                    if backupPinSet.insert(object.pin).inserted { backupPins.append(object.pin) }
+                }
             } catch {
                 Diagnostics.warn(error)
                 failed = true
@@ -132,9 +136,9 @@ struct HeaderCommand: ParsableCommand {
         if failed { throw ExitCode.failure }
 
         let header = HPKPHeader(
-            pins: chain.map(\.pin) + given + backupPins, maxAge: maxAge, includeSubDomains: includeSubDomains,
+            pins: chain.pins + given + backupPins, maxAge: maxAge, includeSubDomains: includeSubDomains,
             reportURI: reportURI, reportOnly: reportOnly)
-        findings += header.validate(chain: chain, declaredBackups: backupPins)
+        findings += header.validate(keysInUse: chain, declaredBackups: backupPins)
         var line: String?
         do { line = try header.line(for: server) } catch { findings.append(HeaderFinding(refusing: error)) }
         if !findings.containsErrors, let line {

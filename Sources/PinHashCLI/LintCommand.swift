@@ -108,12 +108,12 @@ struct LintCommand: ParsableCommand {
         }
 
         var failed = false
-        var keysInUse: [PinnedEntry] = []
+        var keysInUse = KeysInUse()
         if !files.isEmpty {
             let reader = try input.makeReader()
             for file in files {
                 do {
-                    keysInUse += try reader.pins(inFileAt: file).map { PinnedEntry($0, source: file) }
+                    try reader.forEachPin(inFileAt: file) { keysInUse.add(PinnedEntry($0, source: file)) }
                 } catch {
                     Diagnostics.warn(error)
                     failed = true

@@ -19,7 +19,8 @@ struct VerifyCommand: ParsableCommand {
 
             On a match, one line on stdout: `pin OK: PIN matches ROLE SUBJECT (FILE)`. Otherwise stderr \
             has the pinning failure report: `pinhash: certificate pinning failure!`, every object's \
-            sha256/PIN with its role and subject (for keys, the algorithm and size), then the pinned pins.
+            sha256/PIN with its role and subject (for keys, the algorithm and size; past 1,000 objects, a \
+            count of the rest), then the pinned pins.
 
             Exit status: 0 an object has one of the pins; 1 no object has one of the pins (the pinning \
             failure report), or an input could not be read, was malformed, of the wrong type or encrypted \
@@ -105,7 +106,7 @@ struct VerifyCommand: ParsableCommand {
         var failed = false
         for file in files {
             do {
-                verification.check(try reader.pins(inFileAt: file), from: file)
+                try reader.forEachPin(inFileAt: file) { verification.check($0, from: file) }
             } catch {
                 Diagnostics.warn(error)
                 failed = true

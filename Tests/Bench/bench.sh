@@ -14,6 +14,10 @@
 #   3. stream  the CA bundle repeated 1,000 times (~139,000 certificates, ~213 MB) piped into
 #              `pinhash --cert - --all`: every pin printed (line count and a checksum of the first column
 #              equal cwalk's on the same bundle) with peak RSS (GNU time %M, pinhash only) under 64 MiB.
+#   4. begins  17 MiB of `-----BEGIN CERTIFICATE-----` lines (one block that never ends, refused at the
+#              16 MiB block limit) read from a file and through a pipe: pinhash's CPU time (user + system,
+#              GNU time, median of 5 runs each) through the pipe against from the file. Target: ratio
+#              <= 2.00 (the scan is linear whatever the read size; it was 12 times slower through a pipe).
 #
 # Why medians and ratios: the machine is shared and noisy (other builds run alongside). Absolute times
 # say little from one run to the next, so every figure is a ratio to a baseline timed in the same run,
@@ -516,6 +520,33 @@ bench_stream() {
   ((BENCH_KEEP_BIG == 1)) || rm -f "$bundle"
 }
 
+# cpu_seconds SCRIPT — median of 5 runs of `sh -c SCRIPT`, where SCRIPT runs pinhash under
+# GNU time (writing pinhash's own user + system seconds to begins.time), so that `cat` is not counted.
+cpu_seconds() {
+  local script=$1 runs=() i
+  for i in 1 2 3 4 5; do
+    sh -c "$script" >/dev/null 2>&1 || true
+    runs+=("$(tail -n 1 "$BENCH_DIR/begins.time" | awk '{ printf "%.2f", $1 + $2 }')")
+  done
+  printf '%s\n' "${runs[@]}" | sort -n | sed -n 3p
+}
+
+# bench_begin_lines — PEM scanning must be linear through a pipe too: a pipe delivers 64 KiB a read, and a
+# block still open after a read used to be searched again from its start (quadratic in its size).
+bench_begin_lines() {
+  local input=$BENCH_DIR/begins.pem timed file pipe ratio v=PASS target=2.00
+  yes -- '-----BEGIN CERTIFICATE-----' | head -c $((17 << 20)) >"$input" || true
+  timed="/usr/bin/time -f '%U %S' -o $(cmdline "$BENCH_DIR/begins.time") $(cmdline "$PINHASH")"
+  file=$(cpu_seconds "$timed $(cmdline "$input")")
+  pipe=$(cpu_seconds "cat $(cmdline "$input") | $timed -")
+  rm -f "$input" "$BENCH_DIR/begins.time"
+  # A floor of a centisecond (GNU time's resolution) under the file's figure keeps the ratio finite.
+  ratio=$(calc "$pipe / ($file > 0.01 ? $file : 0.01)")
+  le "$ratio" "$target" || { v=FAIL; FAILED=1; }
+  report 'begins  17 MiB of BEGIN lines, CPU: pipe %.2f s, file %.2f s, ratio %.2f (target <= %.2f)  %s' \
+    "$pipe" "$file" "$ratio" "$target" "$v"
+}
+
 # ---------------------------------------------------------------------------------------------------- main
 
 main() {
@@ -534,6 +565,7 @@ main() {
   bench_one
   bench_connect
   bench_stream
+  bench_begin_lines
 
   printf '\npinhash bench: medians of interleaved hyperfine rounds; ratios against baselines timed in this run\n'
   printf 'machine: %s cores, load %s, %s; pinhash: %s\n' "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)" \

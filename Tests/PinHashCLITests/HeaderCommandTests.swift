@@ -238,4 +238,15 @@ struct HeaderCommandTests {
             #expect(result.stdout.contains(word), "\(word)")
         }
     }
+
+    @Test(
+        "A chain of 100,002 certificates from standard input is read in bounded memory, its pins once each",
+        .disabled(if: pinhashIsSanitized, "a sanitizer's shadow memory says nothing of pinhash's own"))
+    func longStreamInBoundedMemory() throws {
+        let spare = try HeaderExpected.pin("keys/ec-p256.pkcs8.pem")
+        let result = try runMeasuringPeakMemory(
+            ["header", "--backup", spare, "-"], stdinCopies: 33_334, of: "certs/chain.pem")
+        #expect(result.status == 0, "\(result.stderrLines)")
+        #expect(result.peakKiB < streamMemoryLimitKiB, "peak resident memory \(result.peakKiB) KiB")
+    }
 }

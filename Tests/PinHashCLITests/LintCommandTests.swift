@@ -172,4 +172,17 @@ struct LintCommandTests {
         #expect(result.status == 1)
         #expect(result.stderr.hasPrefix("pinhash: no/such/chain.pem: "))
     }
+
+    @Test(
+        "100,002 certificates from standard input are matched in bounded memory; a pin names its file once",
+        .disabled(if: pinhashIsSanitized, "a sanitizer's shadow memory says nothing of pinhash's own"))
+    func longStreamInBoundedMemory() throws {
+        let leaf = try HeaderExpected.pin("certs/chain.pem")
+        let spare = try HeaderExpected.pin("keys/ec-p256.pkcs8.pem")
+        let value = "max-age=600; pin-sha256=\"\(leaf)\"; pin-sha256=\"\(spare)\""
+        let result = try runMeasuringPeakMemory(
+            ["lint", "--hpkp", value, "-"], stdinCopies: 33_334, of: "certs/chain.pem")
+        #expect(result.status == 0, "\(result.stderrLines)")
+        #expect(result.peakKiB < streamMemoryLimitKiB, "peak resident memory \(result.peakKiB) KiB")
+    }
 }

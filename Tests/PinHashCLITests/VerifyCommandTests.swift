@@ -222,4 +222,27 @@ struct VerifyCommandTests {
             #expect(result.stdout.contains(phrase), "\(phrase)")
         }
     }
+
+    @Test(
+        "100,002 certificates streamed into verify - are checked in bounded memory; the report lists 1,000",
+        .disabled(if: pinhashIsSanitized, "a sanitizer's shadow memory says nothing of pinhash's own"))
+    func longStreamInBoundedMemory() throws {
+        let rows = try Self.chain()
+        let result = try runMeasuringPeakMemory(
+            ["verify", "--pin", Self.strangerPin, "-"], stdinCopies: 33_334, of: Self.chainPath)
+        #expect(result.status == 1)
+        #expect(result.peakKiB < streamMemoryLimitKiB, "peak resident memory \(result.peakKiB) KiB")
+        let lines = result.stderrLines
+        #expect(lines.count == 2 + 1_000 + 1 + 2, "\(lines.count) lines")
+        #expect(
+            lines.prefix(3) == [
+                "pinhash: certificate pinning failure!", "  Peer certificate chain:",
+                "    sha256/\(rows[0].pin): \(rows[0].role) \(rows[0].subject)",
+            ])
+        #expect(
+            lines.suffix(3) == [
+                "    … and 99002 more (100002 in all)", "  Pinned certificates:",
+                "    sha256/\(Self.strangerPin)",
+            ])
+    }
 }

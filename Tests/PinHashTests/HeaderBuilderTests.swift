@@ -199,6 +199,28 @@ struct HeaderBuilderTests {
     func goodReportURI(uri: String) {
         #expect(HPKPHeader.reportURIFindings(uri).isEmpty)
     }
+
+    @Test("Keys in use gathered from a repeated chain keep each pin once and name a repeated object once")
+    func keysInUseOfARepeatedChain() throws {
+        let chain = try HeaderFixtures.origins("certs/chain.pem")
+        let spare = try HeaderFixtures.pin("keys/ec-p256.pkcs8.pem")
+        var inUse = KeysInUse()
+        for _ in 0..<1_000 { for entry in chain { inUse.add(entry) } }
+        #expect(inUse.count == 3_000)
+        #expect(inUse.pins == chain.map(\.pin))
+        let origins = inUse.origins(of: chain[0].pin)
+        let subject = try HeaderFixtures.subject("certs/chain.pem")
+        #expect(origins.described == ["certs/chain.pem: leaf \(subject)"])
+        #expect(origins.count == 1_000)
+        let header = HPKPHeader(pins: [chain[0].pin, spare])
+        #expect(header.validate(keysInUse: inUse) == header.validate(chain: chain))
+        let lint = HeaderLint(try HeaderField(line: try header.line(for: .raw)), keysInUse: inUse)
+        #expect(
+            lint.findings.contains {
+                $0.message == "pin-sha256 \(chain[0].pin.base64) matches "
+                    + "certs/chain.pem: leaf \(subject) (1000 objects in all)"
+            })
+    }
 }
 
 @Suite("Header: server syntaxes")

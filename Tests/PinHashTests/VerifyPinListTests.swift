@@ -180,6 +180,30 @@ struct VerifyPinListTests {
         #expect(lines[2] == "    sha256/\(key.pin): key \(key.algorithm) \(key.bits) (\(key.file))")
         #expect(lines[3] == "    sha256/\(leaf.pin): leaf \(leaf.subject) (standard input)")
     }
+
+    @Test("Past 1,000 objects the report counts the rest in one line; every match is counted")
+    func longStreamReport() throws {
+        let rows = try Self.chain()
+        let objects = try PinReader().pins(inFileAt: Fixtures.path("certs/chain.pem"))
+        let stranger = "sha256//Bbag26unUnSqEdbKU8GvXHDYUk4SSiAMKIZsEkaJUQ="
+        var failing = PinVerification(expected: try PinList(parsing: [stranger]))
+        var passing = PinVerification(expected: try PinList(parsing: ["sha256/\(rows[2].pin)"]))
+        for _ in 0..<400 {
+            failing.check(objects, from: "-")
+            passing.check(objects, from: "-")
+        }
+        #expect(failing.checkedCount == 1_200)
+        #expect(failing.candidates.count == PinVerification.reportedObjectLimit)
+        let lines = failing.failureReport.split(separator: "\n").map(String.init)
+        #expect(lines.count == 2 + 1_000 + 1 + 2)
+        #expect(lines[2] == "    sha256/\(rows[0].pin): \(rows[0].role) \(rows[0].subject)")
+        #expect(
+            lines.suffix(3) == [
+                "    … and 200 more (1200 in all)", "  Pinned certificates:", "    \(stranger)",
+            ])
+        #expect(passing.matchCount == 400)
+        #expect(passing.firstMatch?.object.position == 3)
+    }
 }
 
 extension PinList {

@@ -61,6 +61,12 @@ public struct HPKPHeader: Sendable, Hashable {
     /// - Returns: errors for a header that would lock visitors out or do nothing, warnings for risky
     ///   values, notes with advice. Serve the header only when there is no error.
     public func validate(chain: [PinnedEntry] = [], declaredBackups: [Pin] = []) -> [HeaderFinding] {
+        validate(keysInUse: KeysInUse(chain), declaredBackups: declaredBackups)
+    }
+
+    /// Checks the header against the keys and certificates in use as ``validate(chain:declaredBackups:)``
+    /// does, with them gathered as they were read.
+    public func validate(keysInUse chain: KeysInUse, declaredBackups: [Pin] = []) -> [HeaderFinding] {
         var findings: [HeaderFinding] = []
         if pins.contains(Pin.ofNothing) {
             findings.append(Self.emptyInputPinFinding(Pin.ofNothing.base64))
@@ -74,7 +80,7 @@ public struct HPKPHeader: Sendable, Hashable {
                     remedy: .addBackupPin))
         }
         if !chain.isEmpty {
-            let chainPins = chain.map(\.pin)
+            let chainPins = chain.pins
             let rule = BackupPinRule(pins: usable, chain: chainPins)
             if rule.violation == .noPinInChain {
                 findings.append(
@@ -86,10 +92,10 @@ public struct HPKPHeader: Sendable, Hashable {
             var reported = Set<Pin>()
             for backup in BackupPinRule(pins: declaredBackups, chain: chainPins).pinsInChain
             where reported.insert(backup).inserted {
-                let origin = chain.first { $0.pin == backup }!
+                let origin = chain.origins(of: backup).described.first ?? ""
                 findings.append(
                     .error(
-                        "backup pin \(backup.base64) is in use (\(origin.description)); a backup must be a "
+                        "backup pin \(backup.base64) is in use (\(origin)); a backup must be a "
                             + "key the server does not present",
                         fix: "give as backup a spare key or CSR that is kept offline"))
             }

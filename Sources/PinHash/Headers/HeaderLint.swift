@@ -113,6 +113,11 @@ public struct HeaderLint: Sendable, Hashable {
     ///   - keysInUse: the certificate chain or keys the site serves, for Public-Key-Pins: each pin is
     ///     reported as matching one of them or as a backup. Empty when not known.
     public init(_ field: HeaderField, keysInUse: [PinnedEntry] = []) {
+        self.init(field, keysInUse: KeysInUse(keysInUse))
+    }
+
+    /// Checks `field` against the keys in use, gathered as they were read.
+    public init(_ field: HeaderField, keysInUse: KeysInUse) {
         self.field = field
         let grammar: HeaderGrammar = field.kind.isPublicKeyPins ? .rfc7469 : .rfc6797
         let parsed = HeaderDirectiveParser.parse(field.value, grammar: grammar)
@@ -153,7 +158,7 @@ private struct DirectiveChecker {
     /// Whether the directive named `lowercasedName` (not a pin) was given.
     func has(_ lowercasedName: String) -> Bool { seen[lowercasedName] != nil }
 
-    mutating func check(_ directives: [HeaderDirective], keysInUse: [PinnedEntry]) {
+    mutating func check(_ directives: [HeaderDirective], keysInUse: KeysInUse) {
         for directive in directives {
             let name = directive.lowercasedName
             if kind.isPublicKeyPins, name.hasPrefix("pin-") {
@@ -273,7 +278,7 @@ private struct DirectiveChecker {
         findings += HPKPHeader.reportURIFindings(value)
     }
 
-    private mutating func finishPublicKeyPins(keysInUse: [PinnedEntry]) {
+    private mutating func finishPublicKeyPins(keysInUse: KeysInUse) {
         if !hasMaxAge, kind == .publicKeyPins {
             findings.append(
                 .error(
@@ -301,15 +306,14 @@ private struct DirectiveChecker {
         }
         guard !keysInUse.isEmpty, !pins.isEmpty else { return }
         for pin in pins {
-            let origins = keysInUse.filter { $0.pin == pin }
-            if origins.isEmpty {
-                findings.append(.note("pin-sha256 \(pin.base64) matches none of the files: a backup pin"))
+            if keysInUse.contains(pin) {
+                findings.append(
+                    .note("pin-sha256 \(pin.base64) matches \(keysInUse.describeOrigins(of: pin))"))
             } else {
-                let names = origins.map(\.description).joined(separator: "; ")
-                findings.append(.note("pin-sha256 \(pin.base64) matches \(names)"))
+                findings.append(.note("pin-sha256 \(pin.base64) matches none of the files: a backup pin"))
             }
         }
-        switch BackupPinRule(pins: pins, chain: keysInUse.map(\.pin)).violation {
+        switch BackupPinRule(pins: pins, chain: keysInUse.pins).violation {
         case .noPinInChain:
             findings.append(
                 .error(
@@ -327,7 +331,7 @@ private struct DirectiveChecker {
         }
     }
 
-    private mutating func finishStrictTransportSecurity(keysInUse: [PinnedEntry]) {
+    private mutating func finishStrictTransportSecurity(keysInUse: KeysInUse) {
         if !hasMaxAge {
             findings.append(
                 .error(

@@ -29,14 +29,11 @@ final class ByteSource {
         if InputName.isStandardInput(path) {
             return ByteSource(descriptor: STDIN_FILENO, ownsDescriptor: false)
         }
-        let descriptor = Glibc.open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw PinHashError(.unreadableInput, "cannot open: \(errnoText())") }
-        var status = stat()
-        if fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFDIR {
-            _ = close(descriptor)
-            throw PinHashError(.unreadableInput, "is a directory")
-        }
-        return ByteSource(descriptor: descriptor, ownsDescriptor: true)
+        let file: InputFile
+        do { file = try InputFile.open(path) } catch { throw PinHashError(.unreadableInput, error.reason) }
+        let source = ByteSource(descriptor: file.descriptor, ownsDescriptor: true)
+        source.buffer = file.firstBytes
+        return source
     }
 
     deinit {

@@ -30,6 +30,12 @@ struct PEMScanner {
     private(set) var blockCount = 0
     /// Text skipped since the last block.
     private var skippedText = 0
+    /// How far into the block being located (from its BEGIN line) the search for its end has looked, so
+    /// that each read searches only what it added: searching the whole block again after every read of a
+    /// pipe (64 KiB) was quadratic in the block's size.
+    private var pending = PendingBlock()
+    /// Bytes the searches for markers and line breaks examined, which stays proportional to the input.
+    private(set) var bytesSearched = 0
 
     init(source: ByteSource, limits: InputLimits) {
         self.source = source
@@ -43,6 +49,7 @@ struct PEMScanner {
         while true {
             let window = source.start..<source.buffer.count
             if let begin = find(beginMarker, in: window) {
+                if begin != source.start { pending = PendingBlock() }
                 try skipText(source.start..<begin)
                 source.start = begin
                 if blockCount >= limits.maximumBlockCount {
@@ -53,6 +60,7 @@ struct PEMScanner {
                     if end - begin > limits.maximumObjectSize { throw blockTooLarge() }
                     blockCount += 1
                     skippedText = 0
+                    pending = PendingBlock()
                     source.start = end
                     return PEMLocation(index: blockCount, range: begin..<end, endLine: endLine)
                 }
@@ -111,12 +119,28 @@ struct PEMScanner {
 
     /// Where the END line of the block starting at `begin` starts, and where the block ends (past the END
     /// line's line break); nil if more input is needed.
-    private func blockEnd(from begin: Int) throws(PinHashError) -> (endLine: Int, end: Int)? {
+    ///
+    /// Resumes where the last search for this block stopped (offsets from `begin`, which stay valid when
+    /// the window is compacted, as the block's start is then the window's).
+    private mutating func blockEnd(from begin: Int) throws(PinHashError) -> (endLine: Int, end: Int)? {
         let count = source.buffer.count
-        guard let endLine = find(endMarker, in: (begin + beginMarker.count)..<count) else { return nil }
-        let lineBreak = firstOccurrence(
-            of: lineFeed, in: source.buffer, range: (endLine + endMarker.count)..<count)
-        guard let lineBreak else { return source.isAtEnd ? (endLine, count) : nil }
+        let endLine: Int
+        if let found = pending.endLine {
+            endLine = begin + found
+        } else {
+            // A marker split across two reads starts in the last bytes already searched.
+            let from = begin + max(beginMarker.count, pending.searchedTo - (endMarker.count - 1))
+            pending.searchedTo = count - begin
+            guard let found = find(endMarker, in: from..<count) else { return nil }
+            endLine = found
+            pending.endLine = found - begin
+            pending.searchedTo = found + endMarker.count - begin
+        }
+        let from = max(endLine + endMarker.count, begin + pending.searchedTo)
+        pending.searchedTo = count - begin
+        guard let lineBreak = find(lineFeed, in: from..<count) else {
+            return source.isAtEnd ? (endLine, count) : nil
+        }
         return (endLine, lineBreak + 1)
     }
 
@@ -134,9 +158,20 @@ struct PEMScanner {
         return label.isEmpty ? nil : String(decoding: label, as: UTF8.self)
     }
 
-    private func find(_ needle: [UInt8], in range: Range<Int>) -> Int? {
-        firstOccurrence(of: needle, in: source.buffer, range: range)
+    private mutating func find(_ needle: [UInt8], in range: Range<Int>) -> Int? {
+        let found = firstOccurrence(of: needle, in: source.buffer, range: range)
+        bytesSearched += (found.map { $0 + needle.count } ?? range.upperBound) - range.lowerBound
+        return found
     }
+}
+
+/// How far the search for the end of a block not yet complete in the window has got, as offsets from the
+/// block's BEGIN line.
+private struct PendingBlock {
+    /// Where its END line starts, once found.
+    var endLine: Int?
+    /// How much of the block has been searched (for the END line, then for the line break after it).
+    var searchedTo = 0
 }
 
 /// Where a complete block is in a scanner's window; valid until the scanner reads more input.

@@ -92,13 +92,16 @@ public final class PassphraseSource: Sendable {
                 UnsafeBufferPointer(
                     start: UnsafeRawPointer(value).assumingMemoryBound(to: UInt8.self), count: strlen(value)))
         case .file(let path):
-            let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-            guard descriptor >= 0 else {
-                throw PinHashError(
-                    .passphraseUnavailable, "cannot open passphrase file \(path): \(errnoText())")
+            let file: InputFile
+            do { file = try InputFile.open(path) } catch {
+                if case .cannotOpen(let code) = error {
+                    throw PinHashError(
+                        .passphraseUnavailable, "cannot open passphrase file \(path): \(errnoText(code))")
+                }
+                throw PinHashError(.passphraseUnavailable, "passphrase file \(path) \(error.reason)")
             }
-            defer { _ = close(descriptor) }
-            return try readFirstLine(descriptor, what: "passphrase file \(path)")
+            defer { _ = close(file.descriptor) }
+            return try readFirstLine(file.descriptor, what: "passphrase file \(path)", after: file.firstBytes)
         case .descriptor(let number):
             return try readFirstLine(number, what: "passphrase descriptor \(number)")
         case .standardInput:
@@ -110,14 +113,21 @@ public final class PassphraseSource: Sendable {
     }
 }
 
-/// Reads one line, byte by byte so nothing after it is consumed from a shared descriptor. As openssl's
+/// Reads one line, byte by byte so nothing after it is consumed from a shared descriptor.
+/// `firstBytes` (at most one, none a line feed but the last) were read from it already. As openssl's
 /// `-passin`, a source that ends before its first byte holds no passphrase (an empty line is the empty
 /// one), and a passphrase holding a NUL byte is refused: openssl reads passphrases as C strings and would
 /// take only the bytes before it, so a key written with the whole of it could never be opened there.
-func readFirstLine(_ descriptor: Int32, what: String, limit: Int = 4096) throws(PinHashError) -> [UInt8] {
+func readFirstLine(_ descriptor: Int32, what: String, after firstBytes: [UInt8] = [], limit: Int = 4096)
+    throws(PinHashError) -> [UInt8]
+{
     var line: [UInt8] = []
     var byte: UInt8 = 0
     var ended = false
+    var firstBytes = firstBytes
+    defer { SecretMemory.cleanse(&firstBytes) }
+    if firstBytes.last == 0x0A { return Array(firstBytes.dropLast()) }
+    line = firstBytes
     while line.count <= limit {
         let got = read(descriptor, &byte, 1)
         if got < 0, errno == EINTR { continue }

@@ -23,7 +23,15 @@ final class TLSClientContext {
         // From here on deinit frees it, whatever is thrown.
         SSL_CTX_set_verify(context, SSL_VERIFY_NONE, nil)
         if let caFile {
-            guard SSL_CTX_load_verify_locations(context, caFile, nil) == 1 else {
+            // Read here rather than by OpenSSL, whose fopen() waits for ever on a FIFO with no writer.
+            let pem: [UInt8]
+            do {
+                pem = try InputFile.contents(
+                    ofFileAt: caFile, limit: InputLimits.default.maximumObjectSize, what: "the CA file")
+            } catch {
+                throw PinHashError(error.code, error.reason, source: caFile)
+            }
+            guard Self.loadCertificates(pem, into: context) else {
                 throw PinHashError(
                     .unreadableInput, "cannot read CA certificates from it\(OpenSSLErrors.drainedSuffix())",
                     source: caFile)
@@ -34,6 +42,29 @@ final class TLSClientContext {
     }
 
     deinit { SSL_CTX_free(pointer) }
+
+    /// Adds the certificates of a PEM file (`CERTIFICATE` and `TRUSTED CERTIFICATE` blocks) to the context's
+    /// store, as SSL_CTX_load_verify_locations does with a file; false when there is none, or a block is
+    /// broken.
+    private static func loadCertificates(_ pem: [UInt8], into context: OpaquePointer) -> Bool {
+        guard let store = SSL_CTX_get_cert_store(context) else { return false }
+        return pem.withUnsafeBytes { bytes -> Bool in
+            guard let bio = BIO_new_mem_buf(bytes.baseAddress, Int32(bytes.count)) else { return false }
+            defer { BIO_free(bio) }
+            var count = 0
+            while let certificate = PEM_read_bio_X509_AUX(bio, nil, nil, nil) {
+                defer { X509_free(certificate) }
+                guard X509_STORE_add_cert(store, certificate) == 1 else { return false }
+                count += 1
+            }
+            // The end of the input reads as "no start line"; any other error is a broken block.
+            let last = ERR_peek_last_error()
+            guard count > 0, ERR_GET_LIB(last) == ERR_LIB_PEM, ERR_GET_REASON(last) == PEM_R_NO_START_LINE
+            else { return false }
+            ERR_clear_error()
+            return true
+        }
+    }
 
     /// The system's trust store, as SSL_CTX_set_default_verify_paths finds it (SSL_CERT_DIR and
     /// SSL_CERT_FILE first), but without the default bundle file when the directory has hash links
