@@ -19,7 +19,8 @@ enum AndroidNetworkSecurityConfig {
         parser.delegate = reader
         let parsed = parser.parse()
         if let error = reader.error { throw error }
-        guard parsed else {
+        // Foundation on Linux can report success and set parserError: both are checked.
+        guard parsed, parser.parserError == nil else {
             throw PinHashError(
                 .malformedInput,
                 "line \(parser.lineNumber): malformed XML: \(XMLProblem.describe(parser.parserError))")

@@ -156,7 +156,7 @@ public enum PinSetImporter {
         var owner: String?
         var pending: (line: Int, text: String)?
         for (index, rawLine) in lines(text).enumerated() {
-            let lineNumber = index + 1
+            var lineNumber = index + 1
             var line = Substring(rawLine)
             if let comment = line.firstIndex(of: ";") { line = line[..<comment] }
             // A record in parentheses runs over several lines: join them.
@@ -167,6 +167,7 @@ public enum PinSetImporter {
                     continue
                 }
                 pending = nil
+                lineNumber = joined.line  // a record is where it starts
                 line = Substring(joined.text.filter { $0 != "(" && $0 != ")" })
             } else if line.contains("("), !line.contains(")") {
                 pending = (lineNumber, String(line))
@@ -209,7 +210,7 @@ public enum PinSetImporter {
                     PinnedHost(name: try hostName(host), port: port),
                     [builder.entry(pin, line: lineNumber, role: role)])
             } catch {
-                throw error.atLine(pending?.line ?? lineNumber)
+                throw error.atLine(lineNumber)
             }
         }
         if let pending {

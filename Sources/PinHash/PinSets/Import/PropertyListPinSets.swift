@@ -104,7 +104,11 @@ enum PropertyListPinSets {
                 // XMLParser first: PropertyListSerialization does not say where XML is broken.
                 let parser = XMLParser(data: Data(bytes))
                 parser.shouldResolveExternalEntities = false
-                if !parser.parse() {
+                // Without a delegate, Foundation on Linux stops at once and reports success.
+                let listener = WellFormednessCheck()
+                parser.delegate = listener
+                // Foundation on Linux can report success and set parserError: both are checked.
+                if !parser.parse() || parser.parserError != nil {
                     throw PinHashError(
                         .malformedInput,
                         "line \(parser.lineNumber): malformed XML: \(XMLProblem.describe(parser.parserError))"
@@ -116,7 +120,9 @@ enum PropertyListPinSets {
                 value = try PropertyListSerialization.propertyList(
                     from: Data(bytes), options: [], format: nil)
             } catch {
-                throw PinHashError(.malformedInput, "is not a property list: \(XMLProblem.describe(error))")
+                let code = (error as NSError).code
+                let words = code == 3840 ? "its structure is not a plist's" : XMLProblem.describe(error)
+                throw PinHashError(.malformedInput, "is not a property list: \(words)")
             }
             guard let root = value as? [String: Any] else {
                 throw PinHashError(.malformedInput, "is a property list whose top is not a dictionary")
@@ -185,3 +191,6 @@ enum PropertyListPinSets {
         }
     }
 }
+
+/// A delegate that only listens, so that the parser reads the whole document.
+private final class WellFormednessCheck: NSObject, XMLParserDelegate {}
