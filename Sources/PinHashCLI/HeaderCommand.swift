@@ -39,7 +39,9 @@ struct HeaderCommand: ParsableCommand {
 
     @Option(
         name: .customLong("pin"),
-        help: ArgumentHelp("A pin to include (base64 SHA-256); repeatable.", valueName: "pin"))
+        help: ArgumentHelp(
+            "A pin to include (repeatable): base64, sha256/…, sha256//…, pin-sha256=\"…\" or hex.",
+            valueName: "pin"))
     var pins: [String] = []
 
     @Option(
@@ -154,8 +156,10 @@ struct HeaderCommand: ParsableCommand {
 
     /// Whether an argument that names no file reads as an attempt at a pin rather than a mistyped path.
     static func looksLikePin(_ text: String) -> Bool {
+        if (try? PinSpelling.pin(parsing: text)) != nil { return true }
         let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=".utf8)
-        return text.hasPrefix("sha256/") || text.hasPrefix("pin-sha256=")
+        let lowered = text.lowercased()
+        return lowered.hasPrefix("sha256/") || lowered.hasPrefix("pin-sha256") || lowered.hasPrefix("sha1/")
             || (text.utf8.count >= 40 && text.utf8.allSatisfy(alphabet.contains))
     }
 }

@@ -12,8 +12,9 @@ struct VerifyCommand: ParsableCommand {
             a chain, each key) is pinned and compared with the expected pins.
 
             Pins are taken in every common spelling: bare base64, sha256/… (OkHttp), sha256//… (curl; \
-            several joined by ;), pin-sha256="…" (HPKP) and 64 hex digits (DANE TLSA 3 1 1). A --pins \
-            file holds one entry per line; # starts a comment and blank lines are skipped. The SHA-256 \
+            several joined by ;), pin-sha256="…" (HPKP), 64 hex digits and TLSA data (DANE, 3 1 1 HEX). A \
+            --pins file holds one entry per line (# starts a comment, blank lines are skipped), or is any \
+            output of pinhash: every --format, and the header lines of pinhash header. The SHA-256 \
             of empty input (47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=), which a failed openssl pipeline \
             prints, is refused: no key has it.
 
@@ -42,7 +43,7 @@ struct VerifyCommand: ParsableCommand {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "A file of expected pins, one per line; # comments and blank lines allowed; - reads standard input.",
+            "A file of expected pins (one per line, or any pinhash output); - reads standard input.",
             valueName: "file"),
         completion: .file())
     var pins: String?

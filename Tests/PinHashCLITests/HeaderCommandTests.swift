@@ -95,7 +95,7 @@ struct HeaderCommandTests {
             #expect(result.stdout == "")
             #expect(
                 result.stderr.contains(
-                    "pinhash: error: \(option): \(Self.emptyInputHash) is the SHA-256 of empty input"),
+                    "pinhash: error: \(option): '\(Self.emptyInputHash)' is the SHA-256 of empty input"),
                 "\(result.stderr)")
         }
     }

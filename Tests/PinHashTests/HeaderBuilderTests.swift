@@ -127,13 +127,14 @@ struct HeaderBuilderTests {
     }
 
     @Test(
-        "parsePin takes the base64 of 32 bytes and says why anything else is not a pin",
+        "parsePin takes every pin spelling and says why anything else is not a pin",
         arguments: [
-            ("", "empty"), ("abc", "not the base64 of 32 bytes"),
-            ("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", "hex"),
-            ("sha256//47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=", "prefix"),
-            ("pin-sha256=\"47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\"", "prefix"),
-            ("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", "not the base64 of 32 bytes"),
+            ("", "empty"), ("abc", "not a SHA-256 pin"),
+            ("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", "empty input"),
+            ("sha256//47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=", "empty input"),
+            ("pin-sha256=\"47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\"", "empty input"),
+            ("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", "not a SHA-256 pin"),
+            ("sha256/abc", "not a SHA-256 pin"),
         ])
     func notAPin(text: String, phrase: String) {
         #expect {
@@ -143,10 +144,13 @@ struct HeaderBuilderTests {
         }
     }
 
-    @Test("parsePin reads every pin of the manifest")
+    @Test("parsePin reads every pin of the manifest, bare and as sha256/, sha256// and pin-sha256=")
     func manifestPins() throws {
         for row in try Fixtures.manifest() {
-            #expect(try HPKPHeader.parsePin(row.pin).base64 == row.pin)
+            for spelling in [row.pin, "sha256/\(row.pin)", "sha256//\(row.pin)", "pin-sha256=\"\(row.pin)\""]
+            {
+                #expect(try HPKPHeader.parsePin(spelling).base64 == row.pin)
+            }
         }
     }
 

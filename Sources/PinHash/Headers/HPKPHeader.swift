@@ -159,13 +159,14 @@ public struct HPKPHeader: Sendable, Hashable {
             remedy: .computePin)
     }
 
-    /// Reads a pin as given on a command line or in a header: the base64 of exactly 32 bytes, and not the
-    /// hash of empty input.
+    /// Reads a pin as given on a command line, in any spelling ``PinSpelling`` reads (base64, `sha256/…`,
+    /// `sha256//…`, `pin-sha256="…"`, hex, TLSA data); the hash of empty input is refused.
     public static func parsePin(_ text: String) throws(PinHashError) -> Pin {
-        if let problem = problem(withPin: text) {
-            throw .invalidArgument(problem.message, fix: problem.fix, remedy: problem.remedy)
+        do {
+            return try PinSpelling.pin(parsing: text)
+        } catch {
+            throw PinHashError(.invalidArgument, error.reason, remedy: error.remedy)
         }
-        return Pin(base64: text)!
     }
 
     /// Why `text` is not a usable pin, as a header check reports it; nil when it is one.
