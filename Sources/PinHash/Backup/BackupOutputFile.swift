@@ -60,6 +60,23 @@ enum OutputFile {
         syncDirectory(directory)
     }
 
+    /// Puts `contents` at `path`, replacing what is there: written to a temporary file in the same
+    /// directory, synced, then renamed over `path`, so that a reader sees the old file or the new one.
+    static func replace(at path: String, contents: UnsafeRawBufferPointer, mode: mode_t) throws(PinHashError)
+    {
+        guard !path.isEmpty else { throw PinHashError(.unwritableOutput, "the output file name is empty") }
+        let directory = directory(of: path)
+        let (temporary, descriptor) = try createTemporary(in: directory, mode: mode)
+        var renamed = false
+        defer { if !renamed { _ = unlink(temporary) } }
+        try fill(descriptor, path: path, contents: contents, mode: nil)
+        guard rename(temporary, path) == 0 else {
+            throw PinHashError(.unwritableOutput, "cannot replace \(path): \(errnoText())")
+        }
+        renamed = true
+        syncDirectory(directory)
+    }
+
     private static func exists(_ path: String, _ what: String) -> PinHashError {
         PinHashError(.outputExists, "\(path) exists; pinhash never overwrites \(what)")
     }
