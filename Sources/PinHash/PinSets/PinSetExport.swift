@@ -91,6 +91,11 @@ public struct PinSetExportNote: Sendable, Hashable, CustomStringConvertible {
     public let host: String
     public let omission: Omission
 
+    public init(host: String, omission: Omission) {
+        self.host = host
+        self.omission = omission
+    }
+
     public var description: String {
         let what =
             switch omission {

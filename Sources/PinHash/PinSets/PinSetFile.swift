@@ -47,8 +47,12 @@ public enum PinSetFile {
             throw PinHashError(.malformedInput, "is not UTF-8 text")
         }
         let root: Node?
+        // The parser holds the anchors, which nodes reference weakly: kept alive until the nodes are read,
+        // so that the reader sees (and refuses) them.
+        let parser: Parser
         do {
-            root = try Yams.compose(yaml: text)
+            parser = try Parser(yaml: text)
+            root = try parser.singleRoot()
         } catch let error as YamlError {
             throw PinSetFileReader.syntaxError(error)
         } catch {
@@ -57,6 +61,7 @@ public enum PinSetFile {
         guard let root else {
             throw PinHashError(.malformedInput, "line 1: is empty; a pin set starts with version: 1")
         }
+        defer { withExtendedLifetime(parser) {} }
         return try PinSetFileReader().pinSet(root)
     }
 
