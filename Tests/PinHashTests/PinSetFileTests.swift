@@ -242,7 +242,7 @@ struct PinSetFileTests {
         ("version: 1\nhosts: [\n", "line 3: is not valid YAML: did not find expected node content"),
         (
             "version: 1\nhosts:\n- &a {name: a.example, pins: []}\n- *a\n",
-            "line 3: hosts[0]: uses an anchor or alias, which a pin set does not use"
+            "line 3: uses an anchor or alias, which a pin set does not use"
         ),
     ]
     static let goodPin = "Bay4mhFD61xnT1E2enNFduym0i2YEgKCsqAHPCtaUtY="
@@ -255,6 +255,27 @@ struct PinSetFileTests {
         } catch {
             #expect(error.code == .malformedInput)
             #expect(error.description == expected)
+        }
+    }
+
+    /// Aliases of aliases used as a mapping key: Yams hashes every key to find duplicates, which took
+    /// time exponential in the nesting (this hung for minutes before anchors were refused ahead of Yams).
+    @Test("an alias bomb is refused at its first anchor, at once", .timeLimit(.minutes(1)))
+    func aliasBomb() {
+        var lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+        for level in 1...12 {
+            lines.append(
+                "a\(level): &a\(level) ["
+                    + Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ") + "]")
+        }
+        lines.append("? *a12\n: boom")
+        let start = ContinuousClock.now
+        #expect(throws: PinHashError.self) { try Self.read(lines.joined(separator: "\n")) }
+        #expect(ContinuousClock.now - start < .seconds(5))
+        do {
+            _ = try Self.read(lines.joined(separator: "\n"))
+        } catch {
+            #expect(error.description == "line 1: uses an anchor or alias, which a pin set does not use")
         }
     }
 

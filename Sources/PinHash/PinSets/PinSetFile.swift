@@ -46,13 +46,13 @@ public enum PinSetFile {
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw PinHashError(.malformedInput, "is not UTF-8 text")
         }
+        if let line = PinSetFileAnchorScan.firstAnchorLine(in: text) {
+            throw PinHashError(
+                .malformedInput, "line \(line): uses an anchor or alias, which a pin set does not use")
+        }
         let root: Node?
-        // The parser holds the anchors, which nodes reference weakly: kept alive until the nodes are read,
-        // so that the reader sees (and refuses) them.
-        let parser: Parser
         do {
-            parser = try Parser(yaml: text)
-            root = try parser.singleRoot()
+            root = try Yams.compose(yaml: text)
         } catch let error as YamlError {
             throw PinSetFileReader.syntaxError(error)
         } catch {
@@ -61,7 +61,6 @@ public enum PinSetFile {
         guard let root else {
             throw PinHashError(.malformedInput, "line 1: is empty; a pin set starts with version: 1")
         }
-        defer { withExtendedLifetime(parser) {} }
         return try PinSetFileReader().pinSet(root)
     }
 

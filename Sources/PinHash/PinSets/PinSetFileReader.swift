@@ -121,7 +121,6 @@ struct PinSetFileReader {
 
     /// The mapping's values by key, after requiring every key to be a plain string.
     private func mapping(_ node: Node, at path: String, what: String) throws(PinHashError) -> [String: Node] {
-        try refuseAnchor(node, at: path)
         guard case .mapping(let mapping) = node else {
             throw error(node, path, "is \(shape(node)), not \(what)")
         }
@@ -136,7 +135,6 @@ struct PinSetFileReader {
     }
 
     private func sequence(_ node: Node, at path: String) throws(PinHashError) -> [Node] {
-        try refuseAnchor(node, at: path)
         guard case .sequence(let sequence) = node else {
             throw error(node, path, "is \(shape(node)), not a list (items start with -)")
         }
@@ -157,15 +155,6 @@ struct PinSetFileReader {
         }
     }
 
-    /// A pin set has no use for anchors and aliases, and an alias repeated inside aliases would have
-    /// this reader walk the same nodes exponentially often.
-    private func refuseAnchor(_ node: Node, at path: String) throws(PinHashError) {
-        if node.anchor != nil {
-            throw error(
-                node, path.isEmpty ? "(top)" : path, "uses an anchor or alias, which a pin set does not use")
-        }
-    }
-
     /// The node, or nil for a missing or null value (`label:` with nothing after it), which leaves an
     /// optional field at its default.
     private func value(_ node: Node?) -> Node? {
@@ -176,7 +165,7 @@ struct PinSetFileReader {
 
     /// A scalar's text as written (quoted or not: a label `2026` is text).
     private func string(_ node: Node) -> String? {
-        guard node.anchor == nil, case .scalar(let scalar) = node else { return nil }
+        guard case .scalar(let scalar) = node else { return nil }
         return scalar.string
     }
 
@@ -194,7 +183,7 @@ struct PinSetFileReader {
     }
 
     private func boolean(_ node: Node, at path: String) throws(PinHashError) -> Bool {
-        if case .scalar(let scalar) = node, scalar.style == .plain, node.anchor == nil {
+        if case .scalar(let scalar) = node, scalar.style == .plain {
             switch scalar.string {
             case "true": return true
             case "false": return false
