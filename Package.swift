@@ -9,7 +9,9 @@ let package = Package(
         .executable(name: "pinhash", targets: ["PinHashCLI"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // The pin-set file (pins.yaml): libyaml through Yams, never a hand-written parser.
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // libcrypto: keys, PKCS#12, SHA-256, key generation. libssl: the TLS client of PinHashLive only.
@@ -23,10 +25,11 @@ let package = Package(
             pkgConfig: "libssl",
             providers: [.apt(["libssl-dev"])]
         ),
-        // Pins of files, formats, headers, verification, backup keys: libcrypto only.
+        // Pins of files, formats, headers, verification, backup keys: libcrypto only; pin-set files
+        // through Yams (only PinSets/ imports it).
         .target(
             name: "PinHash",
-            dependencies: ["CPinhashOpenSSL"]
+            dependencies: ["CPinhashOpenSSL", .product(name: "Yams", package: "Yams")]
         ),
         // Live servers (TCP, TLS, STARTTLS, HTTP) and the site audit: libssl as well.
         .target(

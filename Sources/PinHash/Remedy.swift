@@ -25,6 +25,10 @@ public enum Remedy: Sendable, Hashable {
     case nameTheHeader
     /// A pin is the hash of empty input, which a failed pipeline prints: compute it from the file.
     case computePin
+    /// A pin set has several hosts where one must be chosen: name the host.
+    case chooseHost
+    /// A pin set would not survive a key change (fewer than two pins, no backup): add a backup pin.
+    case addBackupToPinSet
 
     // MARK: Findings about a header being built
 
@@ -66,6 +70,8 @@ public enum Remedy: Sendable, Hashable {
         case .tryServerName: "no server name was sent: try sending one"
         case .nameTheHeader: "or give the value with its HeaderKind"
         case .computePin: "compute the pin from the key, request or certificate itself (PinReader)"
+        case .chooseHost: "name one host of the pin set"
+        case .addBackupToPinSet: "add the pin of a spare key kept offline, outside the chain (a BackupKey)"
         case .raiseMaxAge(let seconds): "set maxAge to \(seconds) or more"
         case .includeSubdomains: "set includeSubDomains"
         case .addBackupPin: "add the pin of a spare key kept offline as a backup pin"

@@ -62,6 +62,12 @@ extension Remedy {
         case .probePlainHTTP: (message + " (--no-http)", nil)
         case .makeBackupKey: (message, "add the pin of a spare key kept offline (pinhash backup)")
         case .computePin: (message, "compute the pin with pinhash FILE")
+        case .chooseHost: (message, "choose one with --host NAME")
+        case .addBackupToPinSet:
+            (
+                message,
+                "add the pin of a spare key kept offline (pinhash backup, then pinhash pinset init --backup FILE)"
+            )
         case .sendHSTSHeader:
             (
                 message,

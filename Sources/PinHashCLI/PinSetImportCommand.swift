@@ -3,16 +3,6 @@ import PinHash
 
 extension PinSetImportFormat: ExpressibleByArgument {}
 
-/// `pinhash pinset`: pin sets. This branch has `import`; the file format, `init`, `export` and `diff`
-/// come with the pin-set file.
-struct PinSetCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "pinset",
-        abstract: "Pin sets: one list of pins per host for every client.",
-        subcommands: [PinSetImportCommand.self]
-    )
-}
-
 /// `pinhash pinset import FILE…`: the pins of the configurations apps and servers already have, as one
 /// pin set.
 struct PinSetImportCommand: ParsableCommand {
@@ -32,7 +22,7 @@ struct PinSetImportCommand: ParsableCommand {
 
             Exit status: 0 the pin set was written (notes on stderr); 1 a file could not be read, is \
             malformed (one line naming the file, the line and the problem) or holds no pin, or --out \
-            exists; 64 the command line was wrong.
+            exists without --force; 64 the command line was wrong.
             """
     )
 
@@ -50,6 +40,9 @@ struct PinSetImportCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Write the pin set to this new file instead of stdout.", valueName: "file"))
     var out: String?
+
+    @Flag(help: "Replace the --out file when it exists.")
+    var force = false
 
     @Argument(
         help: ArgumentHelp("Configuration files; - reads standard input.", valueName: "file"),
@@ -87,62 +80,7 @@ struct PinSetImportCommand: ParsableCommand {
             }
         }
         if failed { throw ExitCode.failure }
-        // For now the pin set is written as JSON; the pin-set file format takes its place when it lands.
-        let document = PinSetJSON.render(PinSetImporter.merged(imported))
-        if let out {
-            do {
-                try PinSetOutputFile.create(at: out, text: document)
-            } catch {
-                Diagnostics.warn(error)
-                throw ExitCode.failure
-            }
-        } else {
-            OutputBuffer.writeNow(document)
-        }
-    }
-}
-
-/// A pin set as JSON, every key always present: a stand-in until the pin-set file's writer replaces it.
-enum PinSetJSON {
-    static func render(_ pinSet: PinSet) -> String {
-        var text = "{\n  \"version\": \(pinSet.version),\n  \"hosts\": ["
-        for (index, host) in pinSet.hosts.enumerated() {
-            text += index == 0 ? "\n" : ",\n"
-            text += "    {\n"
-            text += "      \"name\": \(string(host.name)),\n"
-            text += "      \"port\": \(host.port),\n"
-            text += "      \"includeSubdomains\": \(host.includesSubdomains),\n"
-            text += "      \"expiration\": \(host.expiration.map { string($0.description) } ?? "null"),\n"
-            text += "      \"enforcement\": \(string(host.enforcement.rawValue)),\n"
-            text += "      \"reportURIs\": [\(host.reportURIs.map(string).joined(separator: ", "))],\n"
-            text += "      \"pins\": ["
-            for (pinIndex, entry) in host.pins.enumerated() {
-                text += pinIndex == 0 ? "\n" : ",\n"
-                text +=
-                    "        {\"pin\": \(string(entry.pin.base64)), \"role\": \(entry.role.map { string($0.rawValue) } ?? "null"), "
-                    + "\"label\": \(entry.label.map(string) ?? "null"), \"source\": \(entry.source.map(string) ?? "null")}"
-            }
-            text += host.pins.isEmpty ? "]\n" : "\n      ]\n"
-            text += "    }"
-        }
-        return text + (pinSet.hosts.isEmpty ? "]\n}\n" : "\n  ]\n}\n")
-    }
-
-    private static func string(_ value: String) -> String {
-        var out = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
+        try PinSetFile.writeForCommandLine(
+            PinSetFile.text(of: PinSetImporter.merged(imported)), to: out, force: force)
     }
 }

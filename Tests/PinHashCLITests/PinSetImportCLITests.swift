@@ -2,9 +2,11 @@ import Foundation
 import PinHashTestSupport
 import Testing
 
-/// `pinhash pinset import` through the built binary: the pins it prints (read back with Foundation's
-/// JSONSerialization) are those written by hand beside each fixture; bad files are one line on stderr.
-@Suite("pinset import: the command")
+/// `pinhash pinset import` through the built binary: the pins of the pin set it prints (read back with
+/// PyYAML) are those written by hand beside each fixture; bad files are one line on stderr.
+@Suite(
+    "pinset import: the command",
+    .enabled(if: PinSetCommandTests.pyYAML, "python3 with PyYAML is not installed"))
 struct PinSetImportCLITests {
     static let directory = "pinsets/import"
 
@@ -17,9 +19,9 @@ struct PinSetImportCLITests {
         }
     }
 
-    /// The (host, pin) pairs of the JSON document pinhash printed.
-    static func printedPins(_ json: String) throws -> [String] {
-        let document = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+    /// The (host, pin) pairs of the pin set pinhash printed, as PyYAML reads it.
+    static func printedPins(_ text: String) throws -> [String] {
+        let document = try PinSetCommandTests.yaml(text)
         let hosts = try #require(document["hosts"] as? [[String: Any]])
         return try hosts.flatMap { host in
             let name = try #require(host["name"] as? String)
@@ -90,13 +92,13 @@ struct PinSetImportCLITests {
             "\(unknown.stderr)")
     }
 
-    @Test("--out writes a new file and never overwrites one")
+    @Test("--out writes a new file and overwrites one only with --force")
     func out() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "pinhash-import-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: false)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("pins.json").path
+        let path = directory.appendingPathComponent("pins.yaml").path
         let arguments = ["pinset", "import", "--out", path, "\(Self.directory)/zone.db"]
         let first = try run(arguments)
         #expect(first.status == 0)
@@ -107,5 +109,10 @@ struct PinSetImportCLITests {
         #expect(second.status == 1)
         #expect(second.stderr.contains("exists"), "\(second.stderr)")
         #expect(try String(contentsOfFile: path, encoding: .utf8) == written)
+        let forced = try run(["pinset", "import", "--force", "--out", path, "\(Self.directory)/curl.txt"])
+        #expect(forced.status == 0, "\(forced.stderr)")
+        #expect(
+            try Self.printedPins(try String(contentsOfFile: path, encoding: .utf8))
+                == Self.expectedPins("curl"))
     }
 }

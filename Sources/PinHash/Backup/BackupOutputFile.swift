@@ -158,13 +158,33 @@ enum OutputFile {
             guard fsync(descriptor) == 0 else { throw failure("sync") }
         }
 
-        private func fillAndClose(_ descriptor: Int32) throws(PinHashError) {
+        func fillAndClose(_ descriptor: Int32) throws(PinHashError) {
             var closed = false
             defer { if !closed { _ = close(descriptor) } }
             try fill(descriptor)
             closed = true
             guard close(descriptor) == 0 else { throw failure("close") }
         }
+    }
+
+    /// Puts `contents` at `path`, replacing what is there: written to a temporary file in the same
+    /// directory, synced, then renamed over `path`, so that a reader sees the old file or the new one.
+    static func replace(at path: String, contents: UnsafeRawBufferPointer, mode: mode_t) throws(PinHashError)
+    {
+        guard !path.isEmpty else { throw PinHashError(.unwritableOutput, "the output file name is empty") }
+        let directory = directory(of: path)
+        let (temporary, descriptor) = try createTemporary(in: directory, mode: mode)
+        var renamed = false
+        defer { if !renamed { _ = unlink(temporary) } }
+        let file = NewFile(
+            path: path, directory: directory, contents: contents, mode: mode, exactMode: nil, what: "the file"
+        )
+        try file.fillAndClose(descriptor)
+        guard rename(temporary, path) == 0 else {
+            throw PinHashError(.unwritableOutput, "cannot replace \(path): \(errnoText())")
+        }
+        renamed = true
+        syncDirectory(directory)
     }
 
     private static func exists(_ path: String, _ what: String) -> PinHashError {

@@ -92,6 +92,47 @@ package enum PinFormatEscaping {
         return out + "\""
     }
 
+    /// A Java string literal, quotes included: `"` and `\` escaped, control characters as octal escapes.
+    /// Never `\uXXXX`: Java turns those into characters before it reads the literal, so `\u000a` would
+    /// end the line inside it.
+    static func javaString(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7F {
+                    // Three digits always, so that a digit after it is not read as part of the escape.
+                    let octal = String(scalar.value, radix: 8)
+                    out += "\\" + String(repeating: "0", count: 3 - octal.count) + octal
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+
+    /// Text for a `//` comment in Java or Kotlin: one line, control characters and Unicode line and
+    /// paragraph separators as spaces, and no `\u` (which Java would decode even in a comment).
+    static func lineComment(_ text: String) -> String {
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0..<0x20, 0x7F, 0x85, 0x2028, 0x2029: out.append(" ")
+            case 0x75 where out.last == "\\":
+                out.append(" ")
+                out.append(scalar)
+            default: out.append(scalar)
+            }
+        }
+        return String(out)
+    }
+
     /// XML 1.0's `Char` production.
     private static func isXMLCharacter(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {

@@ -144,3 +144,11 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
         }
     }
 }
+
+extension PinnedHost {
+    /// `name` as a pin set keeps it: a DNS name in lower case without a trailing dot, or an IP address;
+    /// throws (``PinHashError/Code-swift.struct/invalidHost``) for anything else, a wildcard included.
+    public static func checkedName(_ name: String) throws(PinHashError) -> String {
+        try PinFormatHost(name).text
+    }
+}
