@@ -5,8 +5,15 @@ import PinHash
 struct PinSetDiffCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "diff",
-        abstract: "Show how a pin set and another pin set differ, host by host.",
+        abstract: "Show how a pin set and an app's configuration (or another pin set) differ, host by host.",
         discussion: """
+            FILE is another pin set (pins.yaml), or any configuration `pinset import` reads (Android \
+            network_security_config.xml, Info.plist with NSPinnedDomains or TrustKit, OkHttp source, \
+            Public-Key-Pins header lines, TLSA records, curl and Chrome pin lists), told from its content \
+            or named with --from. A configuration is compared with the pin set's hosts whose clients \
+            include its client (every host that names no clients), and only on what its format can say: \
+            Android has no report URIs, iOS no expiration, a TLSA record only a port and pins.
+
             Prints one line per difference: HOST: host only in FILE; HOST: pin only in FILE: PIN (label); \
             HOST: include-subdomains, expiration, enforcement or report-uris with each side's value. Hosts \
             are matched by name (and port, when not 443); pins as sets, whatever their order and labels.
@@ -22,11 +29,32 @@ struct PinSetDiffCommand: ParsableCommand {
     var pinSetFile: String
 
     @Argument(
-        help: ArgumentHelp("The configuration to compare with it (another pin set).", valueName: "file"),
-        completion: .file(extensions: ["yaml", "yml"]))
+        help: ArgumentHelp("The configuration to compare with it, or another pin set.", valueName: "file"),
+        completion: .file())
     var otherFile: String
 
+    @Option(
+        name: .customLong("from"),
+        help: ArgumentHelp(
+            "FILE's format, when it is a configuration not told from its content.", valueName: "format"))
+    var format: PinSetImportFormat?
+
+    @Option(
+        help: ArgumentHelp("The host of headers, curl and Chrome lists, which name none.", valueName: "host"))
+    var host: String?
+
+    @Option(help: ArgumentHelp("The port of that host (default 443).", valueName: "port"))
+    var port: Int = 443
+
+    /// A pin set is a file named `.yaml` or `.yml`; anything else, standard input too, is a configuration.
+    private static func isPinSet(_ path: String) -> Bool {
+        path.hasSuffix(".yaml") || path.hasSuffix(".yml")
+    }
+
     func validate() throws {
+        guard (1...65535).contains(port) else {
+            throw ValidationError("--port: \(port) is not in 1...65535.")
+        }
         if InputName.isStandardInput(pinSetFile), InputName.isStandardInput(otherFile) {
             throw ValidationError("Standard input (-) can be read only once.")
         }
@@ -34,8 +62,27 @@ struct PinSetDiffCommand: ParsableCommand {
 
     func run() throws {
         let truth = try PinSetFile.readForCommandLine(pinSetFile, exitCode: ExitCode(2))
-        let other = try PinSetFile.readForCommandLine(otherFile, exitCode: ExitCode(2))
-        let difference = PinSetDifference(between: truth, and: other)
+        let difference: PinSetDifference
+        if format == nil, Self.isPinSet(otherFile) {
+            let other = try PinSetFile.readForCommandLine(otherFile, exitCode: ExitCode(2))
+            difference = PinSetDifference(between: truth, and: other)
+        } else {
+            let configuration: PinSetImport
+            do {
+                configuration = try PinSetImporter.read(
+                    fileAt: otherFile, format: format, host: host, port: port)
+            } catch  where error.code == .hostRequired {
+                Diagnostics.warn("\(InputName.displayName(of: otherFile)): \(error.reason) (--host)")
+                throw ExitCode(2)
+            } catch {
+                Diagnostics.warn(error)
+                throw ExitCode(2)
+            }
+            for note in configuration.notes {
+                Diagnostics.warn("note: \(InputName.displayName(of: otherFile)): \(note)")
+            }
+            difference = PinSetDifference(between: truth, andImported: configuration)
+        }
         let first = InputName.displayName(of: pinSetFile)
         let second = InputName.displayName(of: otherFile)
         OutputBuffer.writeNow(

@@ -91,6 +91,23 @@ public struct PinSetDifference: Sendable, Hashable {
         self.changes = changes
     }
 
+    /// Compares the pin set kept as the truth with an app's or server's configuration: only the hosts
+    /// whose clients include the configuration's (every host when it names no clients), on the fields
+    /// the configuration's format can say (those of every format it was read as).
+    public init(between truth: PinSet, andImported configuration: PinSetImport) {
+        let formats = configuration.formats
+        let clients = Set(formats.map(\.client))
+        // An Info.plist is read for iOS's and TrustKit's keys: what either can say is compared.
+        let fields =
+            formats.isEmpty
+            ? Set(Field.allCases) : formats.reduce(into: Set<Field>()) { $0.formUnion($1.expressedFields) }
+        var kept = truth
+        kept.hosts = truth.hosts.filter { host in
+            formats.isEmpty || host.clients.isEmpty || !clients.isDisjoint(with: host.clients)
+        }
+        self.init(between: kept, and: configuration.pinSet, comparing: fields)
+    }
+
     private static func changes(_ name: String, _ a: PinnedHost, _ b: PinnedHost, _ fields: Set<Field>)
         -> [Change]
     {

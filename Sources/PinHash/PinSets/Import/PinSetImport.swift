@@ -3,10 +3,14 @@
 public struct PinSetImport: Sendable, Hashable {
     public var pinSet: PinSet
     public var notes: [PinSetImportNote]
+    /// The formats the configuration was read as (an Info.plist is read for both iOS's and TrustKit's
+    /// keys); empty when not known.
+    public var formats: [PinSetImportFormat]
 
-    public init(pinSet: PinSet, notes: [PinSetImportNote] = []) {
+    public init(pinSet: PinSet, notes: [PinSetImportNote] = [], formats: [PinSetImportFormat] = []) {
         self.pinSet = pinSet
         self.notes = notes
+        self.formats = formats
     }
 }
 

@@ -17,6 +17,34 @@ public enum PinSetImportFormat: String, Sendable, Hashable, CaseIterable {
     /// Chrome's `--ignore-certificate-errors-spki-list` value: `A,B`.
     case chrome
 
+    /// The client whose configuration this format is.
+    public var client: PinClient {
+        switch self {
+        case .android: .android
+        case .ios: .ios
+        case .trustkit: .trustkit
+        case .okhttp: .okhttp
+        case .hpkp: .hpkp
+        case .tlsa: .tlsa
+        case .curl: .curl
+        case .chrome: .chrome
+        }
+    }
+
+    /// What the format can say of a host, and so what a difference with a pin set is judged on: Android
+    /// has no report URIs, iOS no expiration, a TLSA record a port and pins only.
+    public var expressedFields: Set<PinSetDifference.Field> {
+        switch self {
+        case .android: [.pins, .includeSubdomains, .expiration]
+        case .ios: [.pins, .includeSubdomains]
+        case .trustkit: [.pins, .includeSubdomains, .expiration, .enforcement, .reportURIs]
+        case .okhttp: [.pins, .includeSubdomains]
+        case .hpkp: [.pins, .includeSubdomains, .enforcement, .reportURIs]
+        case .tlsa: [.port, .pins]
+        case .curl, .chrome: [.pins]
+        }
+    }
+
     /// Whether the format names no host, so that the importer must be given one.
     public var needsHost: Bool {
         switch self {

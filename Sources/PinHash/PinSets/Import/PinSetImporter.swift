@@ -66,7 +66,7 @@ public enum PinSetImporter {
                 let what = formats.map(\.rawValue).joined(separator: " or ")
                 throw PinHashError(.malformedInput, "holds no pinned host (read as \(what))")
             }
-            return PinSetImport(pinSet: PinSet(hosts: builder.hosts), notes: builder.notes)
+            return PinSetImport(pinSet: PinSet(hosts: builder.hosts), notes: builder.notes, formats: formats)
         } catch {
             throw error.naming(name)
         }
