@@ -44,6 +44,17 @@ enum DERTag {
         case objectIdentifier: "OBJECT IDENTIFIER"
         case sequence: "SEQUENCE"
         case set: "SET"
+        case 0x0A: "ENUMERATED"
+        case 0x0C: "UTF8String"
+        case 0x12: "NumericString"
+        case 0x13: "PrintableString"
+        case 0x14: "T61String"
+        case 0x16: "IA5String"
+        case utcTime: "UTCTime"
+        case generalizedTime: "GeneralizedTime"
+        case 0x1A: "VisibleString"
+        case 0x1C: "UniversalString"
+        case 0x1E: "BMPString"
         default: tag & 0xC0 == 0x80 ? "[\(tag & 0x1F)]" : "tag 0x\(String(tag, radix: 16))"
         }
     }
