@@ -139,13 +139,13 @@ private func readExtensions(
     }
     var extensions = DERCursor(contentOf: list, in: der)
     while !extensions.isAtEnd {
-        let item = try extensions.next(naming: what)
+        let item = extensions.nextChecked()
         guard item.tag == DERTag.sequence else {
             throw X509Schema.misplaced(item, "an extension's SEQUENCE", what)
         }
         var parts = DERCursor(contentOf: item, in: der)
         guard !parts.isAtEnd else { throw X509Schema.flaw(what, "an empty extension", at: item.start) }
-        let oid = try parts.next(naming: what)
+        let oid = parts.nextChecked()
         guard oid.tag == DERTag.objectIdentifier else {
             throw X509Schema.misplaced(oid, "an extension's OBJECT IDENTIFIER", what)
         }
@@ -156,7 +156,7 @@ private func readExtensions(
         guard !parts.isAtEnd else {
             throw X509Schema.flaw(what, "an extension without its value", at: item.start)
         }
-        let value = try parts.next(naming: what)
+        let value = parts.nextChecked()
         guard value.tag == DERTag.octetString else {
             throw X509Schema.misplaced(value, "an extension's value (OCTET STRING)", what)
         }
@@ -283,13 +283,13 @@ private func checkAttributes(_ attributes: DERElement, in der: UnsafeBufferPoint
     let what = "the request's attribute list"
     var list = DERCursor(contentOf: attributes, in: der)
     while !list.isAtEnd {
-        let attribute = try list.next(naming: what)
+        let attribute = list.nextChecked()
         guard attribute.tag == DERTag.sequence else {
             throw X509Schema.misplaced(attribute, "an attribute's SEQUENCE", what)
         }
         var parts = DERCursor(contentOf: attribute, in: der)
         guard !parts.isAtEnd else { throw X509Schema.flaw(what, "an empty attribute", at: attribute.start) }
-        let type = try parts.next(naming: what)
+        let type = parts.nextChecked()
         guard type.tag == DERTag.objectIdentifier else {
             throw X509Schema.misplaced(type, "an attribute's type (OBJECT IDENTIFIER)", what)
         }
@@ -297,12 +297,12 @@ private func checkAttributes(_ attributes: DERElement, in der: UnsafeBufferPoint
         guard !parts.isAtEnd else {
             throw X509Schema.flaw(what, "an attribute without its values", at: attribute.start)
         }
-        let values = try parts.next(naming: what)
+        let values = parts.nextChecked()
         guard values.tag == DERTag.set else {
             throw X509Schema.misplaced(values, "an attribute's SET of values", what)
         }
         var each = DERCursor(contentOf: values, in: der)
-        while !each.isAtEnd { try X509Schema.checkAnyValue(each.next(naming: what), in: der, what) }
+        while !each.isAtEnd { try X509Schema.checkAnyValue(each.nextChecked(), in: der, what) }
         guard parts.isAtEnd else {
             throw X509Schema.flaw(
                 what, "an attribute with more than a type and its values", at: attribute.start)

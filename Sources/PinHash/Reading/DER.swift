@@ -103,6 +103,28 @@ struct DERCursor {
         return try next(naming: what())
     }
 
+    /// Reads the next element of DER that `checkDERRules` has passed, without checking its header again
+    /// (the checks that find a bundle's certificates sound cost as much as the walk itself otherwise).
+    /// Traps rather than read past the end, should a caller break that promise.
+    mutating func nextChecked() -> DERElement {
+        precondition(position + 2 <= end, "nextChecked() outside DER that checkDERRules passed")
+        let first = bytes[position + 1]
+        var contentStart = position + 2
+        var length = Int(first)
+        if first >= 0x80 {
+            let count = Int(first & 0x7F)
+            precondition(count <= 4 && contentStart + count <= end, "nextChecked() on an unchecked header")
+            length = 0
+            for index in 0..<count { length = length << 8 | Int(bytes[contentStart + index]) }
+            contentStart += count
+        }
+        precondition(length <= end - contentStart, "nextChecked() on an unchecked length")
+        let element = DERElement(
+            tag: bytes[position], start: position, contentStart: contentStart, end: contentStart + length)
+        position = element.end
+        return element
+    }
+
     /// Reads the next element when it has `tag`, otherwise leaves the cursor where it is.
     mutating func nextIf(_ tag: UInt8) throws(PinHashError) -> DERElement? {
         peekTag() == tag ? try next() : nil

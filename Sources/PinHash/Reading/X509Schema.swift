@@ -16,19 +16,19 @@ enum X509Schema {
     ) throws(PinHashError) {
         var relativeNames = DERCursor(contentOf: name, in: der)
         while !relativeNames.isAtEnd {
-            let relativeName = try relativeNames.next(naming: what())
+            let relativeName = relativeNames.nextChecked()
             guard relativeName.tag == DERTag.set else {
                 throw misplaced(relativeName, "an RDN's SET", what())
             }
             var attributes = DERCursor(contentOf: relativeName, in: der)
             while !attributes.isAtEnd {
-                let attribute = try attributes.next(naming: what())
+                let attribute = attributes.nextChecked()
                 guard attribute.tag == DERTag.sequence else {
                     throw misplaced(attribute, "an attribute's SEQUENCE", what())
                 }
                 var parts = DERCursor(contentOf: attribute, in: der)
                 guard !parts.isAtEnd else { throw flaw(what(), "an empty attribute", at: attribute.start) }
-                let type = try parts.next(naming: what())
+                let type = parts.nextChecked()
                 guard type.tag == DERTag.objectIdentifier else {
                     throw misplaced(type, "an attribute's type (OBJECT IDENTIFIER)", what())
                 }
@@ -36,7 +36,7 @@ enum X509Schema {
                 guard !parts.isAtEnd else {
                     throw flaw(what(), "an attribute without its value", at: attribute.start)
                 }
-                try checkNameValue(parts.next(naming: what()), in: der, what())
+                try checkNameValue(parts.nextChecked(), in: der, what())
                 guard parts.isAtEnd else {
                     throw flaw(what(), "an attribute with more than a type and a value", at: attribute.start)
                 }
@@ -52,13 +52,13 @@ enum X509Schema {
     ) throws(PinHashError) -> (identifier: DERElement, parameters: DERElement?) {
         var fields = DERCursor(contentOf: algorithm, in: der)
         guard !fields.isAtEnd else { throw flaw(what(), "no algorithm identifier", at: algorithm.start) }
-        let identifier = try fields.next(naming: what())
+        let identifier = fields.nextChecked()
         guard identifier.tag == DERTag.objectIdentifier else {
             throw misplaced(identifier, "the algorithm's OBJECT IDENTIFIER", what())
         }
         try checkObjectIdentifier(identifier, in: der, what())
         guard !fields.isAtEnd else { return (identifier, nil) }
-        let parameters = try fields.next(naming: what())
+        let parameters = fields.nextChecked()
         try checkAnyValue(parameters, in: der, what())
         guard fields.isAtEnd else {
             throw flaw(what(), "more than an algorithm and its parameters", at: fields.position)
@@ -73,9 +73,9 @@ enum X509Schema {
     ) throws(PinHashError) -> DERElement {
         var times = DERCursor(contentOf: validity, in: der)
         guard !times.isAtEnd else { throw flaw(what(), "no notBefore", at: validity.start) }
-        let notBefore = try times.next(naming: what())
+        let notBefore = times.nextChecked()
         guard !times.isAtEnd else { throw flaw(what(), "no notAfter", at: validity.start) }
-        let notAfter = try times.next(naming: what())
+        let notAfter = times.nextChecked()
         if !isTime(notBefore) { throw misplaced(notBefore, "a UTCTime or GeneralizedTime", what()) }
         if !isTime(notAfter) { throw misplaced(notAfter, "a UTCTime or GeneralizedTime", what()) }
         guard times.isAtEnd else {
