@@ -1246,6 +1246,8 @@ main() {
 	write_tsvs
 	# Inputs that break DER's rules, keys OpenSSL cannot decode or does not know: der/ and der.tsv.
 	OPENSSL=$OPENSSL_BIN python3 "$FIX/make-der-fixtures.py"
+	# Certificates and requests that break or bend the X.509 schema as d2i_X509 reads it: schema/ and schema.tsv.
+	OPENSSL=$OPENSSL_BIN python3 "$FIX/make-schema-fixtures.py"
 	# genpkey/pkcs12 create 0600 files; make the tree uniform for the repo.
 	chmod -R u=rwX,go=rX "${OUT_DIRS[@]/#/$FIX/}" "$PASS_FILE" "$FIX/manifest.tsv" "$FIX/malformed.tsv"
 
