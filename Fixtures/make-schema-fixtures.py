@@ -76,15 +76,17 @@ def openssl_pin(path, command):
     return der.pin(spki)
 
 
-def case(name, data, outcome, says, what, command="x509"):
+def case(name, data, outcome, says, what, command="x509", breaks_der=False):
+    """`breaks_der`: openssl reads the input, but it breaks a rule of DER, so pinhash refuses it."""
     path = os.path.join(OUT, name)
     with open(path, "wb") as f:
         f.write(data)
     reads = openssl_reads(path, command)
-    if reads != (outcome == "pinned"):
+    if reads != (outcome == "pinned" or breaks_der):
         die("openssl %s %s %s, not as the case intends" % (command, "reads" if reads else "refuses", name))
-    pin = openssl_pin(path, command) if reads else "-"
-    fields = ["schema/" + name, "-", "no", outcome, "-" if reads else "malformed", pin, "-", "-", says, what]
+    pinned = outcome == "pinned"
+    pin = openssl_pin(path, command) if pinned else "-"
+    fields = ["schema/" + name, "-", "no", outcome, "-" if pinned else "malformed", pin, "-", "-", says, what]
     if any("\t" in f or "\n" in f for f in fields):
         die("tab or newline in a field of %s" % name)
     ROWS.append("\t".join(fields))
@@ -191,6 +193,9 @@ def make():
          "more than one INTEGER", "certificate whose [0] version holds two INTEGERs (explicit length mismatch)")
     case("issuer-unique-id-empty.der", insert(cert, [0], 7, tlv(0x81, b"")), refused,
          "without its unused-bits byte", "certificate whose issuerUniqueID [1] is empty (string too short)")
+    case("issuer-unique-id-constructed.der", insert(cert, [0], 7, tlv(0xA1, tlv(0x03, b"\x00\x01"))), refused,
+         "whose constructed form (BER) DER forbids", "certificate whose issuerUniqueID [1] is constructed; OpenSSL reads it (BER)",
+         breaks_der=True)
     # Extensions: their own structure, which d2i_X509 decodes.
     case("extension-boolean-2.der", rebuild(cert, first_extension + [1], tlv(0x01, b"\xff\xff")), refused,
          "a BOOLEAN of 2 bytes", "certificate whose basicConstraints critical flag is a BOOLEAN of 2 bytes")

@@ -110,6 +110,12 @@ func summarizeCertificate(_ der: UnsafeBufferPointer<UInt8>, allowTrailingAux: B
     summary.certificate = certificate.range
     summary.notAfter = notAfter.range
 
+    // OpenSSL reads a constructed unique identifier (BER's form of a long BIT STRING); DER forbids it.
+    if let tag = fields.peekTag(), tag == DERTag.contextSpecific(1) || tag == DERTag.contextSpecific(2) {
+        throw .malformed(
+            "the certificate's signed part has a constructed \(DERTag.describe(tag)) at byte \(fields.position): "
+                + "a unique identifier is a BIT STRING, whose constructed form (BER) DER forbids")
+    }
     if let issuerUniqueID = try fields.nextIf(DERTag.contextSpecific(1, constructed: false)) {
         try X509Schema.checkImplicitBitString(issuerUniqueID, in: der, "the certificate's issuerUniqueID")
     }
