@@ -153,7 +153,17 @@ func keyWarnings(
             "OpenSSL cannot decode the \(name) key in the SubjectPublicKeyInfo"
                 + (failure.reasons.last.map { " (\($0))" } ?? ""))
     case .success(let key):
-        let encoded = try key.subjectPublicKeyInfo()
+        let encoded: [UInt8]
+        do {
+            encoded = try key.subjectPublicKeyInfo()
+        } catch {
+            // An RSA-PSS key whose MGF1 hash differs from its message hash, for one: read, but not written.
+            let name = ObjectTable.name(ofOID: oid) ?? dottedOID(oid)
+            throw PinHashError(
+                .unsupportedInput,
+                "OpenSSL reads the \(name) key in the SubjectPublicKeyInfo but cannot encode it again, so "
+                    + "clients that re-encode the key have no pin for it")
+        }
         guard encoded != der else { return [] }
         return [
             .reencoded(
