@@ -33,13 +33,14 @@ OUT = os.path.join(FIX, "der")
 OPENSSL = os.environ.get("OPENSSL", "/usr/bin/openssl")
 PASS_FILE = os.path.join(FIX, "passphrase.txt")
 PASSPHRASE = "pinhash fixture passphrase"
-WORK = tempfile.mkdtemp(prefix="pinhash-der-fixtures.")
+WORK = None  # made by main(), so that make-schema-fixtures.py can import the helpers
 ROWS = []
 
 
 def die(message):
     sys.stderr.write("make-der-fixtures: %s\n" % message)
-    shutil.rmtree(WORK, ignore_errors=True)
+    if WORK:
+        shutil.rmtree(WORK, ignore_errors=True)
     sys.exit(1)
 
 
@@ -421,6 +422,8 @@ def make():
 
 
 def main():
+    global WORK
+    WORK = tempfile.mkdtemp(prefix="pinhash-der-fixtures.")
     if not open(PASS_FILE).read() == PASSPHRASE:
         die("passphrase.txt does not hold the fixture passphrase")
     shutil.rmtree(OUT, ignore_errors=True)
@@ -445,4 +448,5 @@ def main():
     print("der fixtures: %d files" % len(ROWS))
 
 
-main()
+if __name__ == "__main__":
+    main()

@@ -1248,6 +1248,8 @@ main() {
 	OPENSSL=$OPENSSL_BIN python3 "$FIX/make-der-fixtures.py"
 	# Hostile key derivations (BER-hidden iteration counts, scrypt salts and memory): kdf/ and kdf/kdf.tsv.
 	OPENSSL=$OPENSSL_BIN python3 "$FIX/kdf/make-kdf-fixtures.py"
+	# Certificates and requests that break or bend the X.509 schema as d2i_X509 reads it: schema/ and schema.tsv.
+	OPENSSL=$OPENSSL_BIN python3 "$FIX/make-schema-fixtures.py"
 	# genpkey/pkcs12 create 0600 files; make the tree uniform for the repo.
 	chmod -R u=rwX,go=rX "${OUT_DIRS[@]/#/$FIX/}" "$PASS_FILE" "$FIX/manifest.tsv" "$FIX/malformed.tsv"
 

@@ -35,6 +35,13 @@ struct DERTruthCLITests {
         }
     }
 
+    @Test(
+        "Every schema.tsv input prints openssl's pin or one error line", arguments: try Fixtures.schemaCases()
+    )
+    func schemaCase(row: DERCaseRow) throws {
+        try derCase(row: row)
+    }
+
     @Test("A warning goes with the one pin printed without --all, and the pin is the stored key's")
     func warningWithoutAll() throws {
         let result = try run(["der/unknown-algorithm-0.0.pem"])

@@ -47,6 +47,12 @@ public enum Fixtures {
         try keyDerivationTable.get()
     }
 
+    /// The rows of `schema.tsv` (der.tsv's columns): certificates and requests that break or bend the X.509
+    /// schema as OpenSSL's `d2i_X509` and `d2i_X509_REQ` read it (`make-schema-fixtures.py`).
+    public static func schemaCases() throws -> [DERCaseRow] {
+        try schemaTable.get()
+    }
+
     /// The comment lines of `manifest.tsv`, where the generator records what openssl said about a file.
     public static func manifestComments() throws -> [String] {
         try readTable("manifest.tsv", header: ManifestRow.header).comments
@@ -88,6 +94,10 @@ public enum Fixtures {
 
     private static let keyDerivationTable = Result { () throws -> [DERCaseRow] in
         try readTable("kdf/kdf.tsv", header: DERCaseRow.header).rows.map(DERCaseRow.init(fields:))
+    }
+
+    private static let schemaTable = Result { () throws -> [DERCaseRow] in
+        try readTable("schema.tsv", header: DERCaseRow.header).rows.map(DERCaseRow.init(fields:))
     }
 
     /// Splits a tab-separated table: line 1 must be `header`, lines starting with `#` are comments wherever

@@ -53,6 +53,13 @@ struct DERTruthTests {
         }
     }
 
+    @Test(
+        "Every schema.tsv certificate or request is pinned as openssl pins it, or refused for what is wrong",
+        arguments: try Fixtures.schemaCases())
+    func schemaCase(row: DERCaseRow) throws {
+        try derCase(row: row)
+    }
+
     @Test("A certificate with its key is read as a certificate only, and the key is not decoded")
     func combinedPEMSkipsTheKey() throws {
         // The key block made unreadable: were it decoded, the read would fail.

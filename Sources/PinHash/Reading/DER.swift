@@ -44,6 +44,17 @@ enum DERTag {
         case objectIdentifier: "OBJECT IDENTIFIER"
         case sequence: "SEQUENCE"
         case set: "SET"
+        case 0x0A: "ENUMERATED"
+        case 0x0C: "UTF8String"
+        case 0x12: "NumericString"
+        case 0x13: "PrintableString"
+        case 0x14: "T61String"
+        case 0x16: "IA5String"
+        case utcTime: "UTCTime"
+        case generalizedTime: "GeneralizedTime"
+        case 0x1A: "VisibleString"
+        case 0x1C: "UniversalString"
+        case 0x1E: "BMPString"
         default: tag & 0xC0 == 0x80 ? "[\(tag & 0x1F)]" : "tag 0x\(String(tag, radix: 16))"
         }
     }
@@ -90,6 +101,28 @@ struct DERCursor {
                     + withArticle(DERTag.describe(found)))
         }
         return try next(naming: what())
+    }
+
+    /// Reads the next element of DER that `checkDERRules` has passed, without checking its header again
+    /// (the checks that find a bundle's certificates sound cost as much as the walk itself otherwise).
+    /// Traps rather than read past the end, should a caller break that promise.
+    mutating func nextChecked() -> DERElement {
+        precondition(position + 2 <= end, "nextChecked() outside DER that checkDERRules passed")
+        let first = bytes[position + 1]
+        var contentStart = position + 2
+        var length = Int(first)
+        if first >= 0x80 {
+            let count = Int(first & 0x7F)
+            precondition(count <= 4 && contentStart + count <= end, "nextChecked() on an unchecked header")
+            length = 0
+            for index in 0..<count { length = length << 8 | Int(bytes[contentStart + index]) }
+            contentStart += count
+        }
+        precondition(length <= end - contentStart, "nextChecked() on an unchecked length")
+        let element = DERElement(
+            tag: bytes[position], start: position, contentStart: contentStart, end: contentStart + length)
+        position = element.end
+        return element
     }
 
     /// Reads the next element when it has `tag`, otherwise leaves the cursor where it is.

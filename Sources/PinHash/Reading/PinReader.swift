@@ -419,8 +419,11 @@ final class ReadSession {
             let summary = try summarizeCertificate(buffer, allowTrailingAux: trusted)
             let spki = buffer.slice(summary.spki)
             // OpenSSL only where the key's shape proves nothing: most certificates never call it.
-            let warnings = try keyWarnings(
+            var warnings = try keyWarnings(
                 subjectPublicKeyInfo: summary.spki, in: buffer, summary.keyEncoding)
+            if !summary.unreadableExtensions.isEmpty {
+                warnings += summary.unreadableExtensions.names.map { .unreadableExtension(name: $0) }
+            }
             let (role, awaitsLinks) = RoleResolver.role(of: summary, in: buffer)
             // OpenSSL's trust settings after a TRUSTED CERTIFICATE are not part of the certificate.
             let certificateDER =

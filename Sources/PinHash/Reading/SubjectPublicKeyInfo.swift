@@ -26,11 +26,8 @@ func inspectSubjectPublicKeyInfo(
     try checkDERRules(element, in: bytes, what())
     var fields = DERCursor(contentOf: element, in: bytes)
     let algorithm = try fields.next(DERTag.sequence, "\(what())'s algorithm")
-    var algorithmFields = DERCursor(contentOf: algorithm, in: bytes)
-    let oid = try algorithmFields.next(DERTag.objectIdentifier, "\(what())'s algorithm identifier")
-    try checkObjectIdentifier(oid, in: bytes, "\(what())'s algorithm identifier")
-    let parameters = algorithmFields.isAtEnd ? nil : try algorithmFields.next()
-    try algorithmFields.expectEnd("\(what())'s algorithm")
+    let (oid, parameters) = try X509Schema.checkAlgorithmIdentifier(
+        algorithm, in: bytes, "\(what())'s algorithm")
     let key = try fields.next(DERTag.bitString, "\(what())'s key")
     guard key.contentRange.count >= 1 else { throw .malformed("\(what())'s BIT STRING is empty") }
     try fields.expectEnd(what())
@@ -97,24 +94,6 @@ private func checkPositiveInteger(_ element: DERElement, in der: UnsafeBufferPoi
     if content.count == 1, first == 0 { throw .malformed("\(what) is zero") }
 }
 
-/// An OBJECT IDENTIFIER's content is one or more base-128 numbers, each without a leading 0x80 byte and
-/// the last one complete.
-private func checkObjectIdentifier(
-    _ element: DERElement, in der: UnsafeBufferPointer<UInt8>, _ what: @autoclosure () -> String
-) throws(PinHashError) {
-    let content = der.slice(element.contentRange)
-    var startsNumber = true
-    var wellFormed = !content.isEmpty
-    for byte in content where wellFormed {
-        wellFormed = !(startsNumber && byte == 0x80)
-        startsNumber = byte & 0x80 == 0
-    }
-    guard wellFormed, startsNumber else {
-        let shown = content.isEmpty ? "empty" : hexBytes(content, 0..<min(content.count, 16))
-        throw .malformed("\(what()) is not a well-formed OBJECT IDENTIFIER (\(shown))")
-    }
-}
-
 /// The DER content of the key algorithms whose canonical encoding pinhash checks itself.
 enum KeyAlgorithmOID {
     /// rsaEncryption, 1.2.840.113549.1.1.1.
@@ -174,7 +153,17 @@ func keyWarnings(
             "OpenSSL cannot decode the \(name) key in the SubjectPublicKeyInfo"
                 + (failure.reasons.last.map { " (\($0))" } ?? ""))
     case .success(let key):
-        let encoded = try key.subjectPublicKeyInfo()
+        let encoded: [UInt8]
+        do {
+            encoded = try key.subjectPublicKeyInfo()
+        } catch {
+            // An RSA-PSS key whose MGF1 hash differs from its message hash, for one: read, but not written.
+            let name = ObjectTable.name(ofOID: oid) ?? dottedOID(oid)
+            throw PinHashError(
+                .unsupportedInput,
+                "OpenSSL reads the \(name) key in the SubjectPublicKeyInfo but cannot encode it again, so "
+                    + "clients that re-encode the key have no pin for it")
+        }
         guard encoded != der else { return [] }
         return [
             .reencoded(

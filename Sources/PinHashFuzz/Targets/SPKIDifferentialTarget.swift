@@ -42,11 +42,27 @@ enum SPKIDifferentialTarget {
             guard let top = try? cursor.next() else { return true }
             do throws(PinHashError) {
                 try checkDERRules(top, in: der, "the certificate")
-                return false
             } catch {
                 return true
             }
+            return hasConstructedUniqueIdentifier(top, in: der)
         }
+    }
+
+    /// A constructed `[1]` or `[2]` in tbsCertificate: a unique identifier (an IMPLICIT BIT STRING) in the
+    /// constructed form DER forbids, which `checkDERRules` cannot tell from any other context tag.
+    private static func hasConstructedUniqueIdentifier(
+        _ certificate: DERElement, in der: UnsafeBufferPointer<UInt8>
+    ) -> Bool {
+        var outer = DERCursor(contentOf: certificate, in: der)
+        guard let tbs = try? outer.next(), tbs.isConstructed else { return false }
+        var fields = DERCursor(contentOf: tbs, in: der)
+        while !fields.isAtEnd, let field = try? fields.next() {
+            if field.tag == DERTag.contextSpecific(1) || field.tag == DERTag.contextSpecific(2) {
+                return true
+            }
+        }
+        return false
     }
 
     private static func keyIsNotCanonical(_ spki: [UInt8]) -> Bool {
