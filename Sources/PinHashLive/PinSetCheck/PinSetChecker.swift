@@ -25,9 +25,9 @@ public struct PinSetChecker: Sendable {
         guard (1...1024).contains(options.jobs) else {
             throw PinHashError(.invalidArgument, "must be a number from 1 to 1024", source: "jobs")
         }
-        guard (0...36_500).contains(options.warnDays) else {
+        guard (0...100_000).contains(options.warnDays) else {
             throw PinHashError(
-                .invalidArgument, "must be a number of days from 0 to 36500", source: "warnDays")
+                .invalidArgument, "must be a number of days from 0 to 100000", source: "warnDays")
         }
         try connector(address: nil).validate()
     }
