@@ -313,4 +313,29 @@ struct CheckCommandTests {
         #expect(missing.stderrIsOneLine, "\(missing.stderr)")
         #expect(missing.stdout.isEmpty)
     }
+
+    @Test("verify --connect: the root the server does not send matches; the re-keyed address does not")
+    func verifyConnect() throws {
+        let servers = try Servers()
+        defer { servers.stop() }
+        let port = try Self.sameNameTwoServers(servers)
+        let root = try Self.pin("certs/root.pem")
+        let leaf = try Self.pin("certs/leaf.pem")
+        let common = ["verify", "--connect", "www.example.com:\(port)", "--cafile", "certs/root.pem"]
+        let matched = try run(common + ["--address", "127.0.0.2", "--pin", root])
+        #expect(matched.status == 0, "\(matched.stderr)")
+        #expect(
+            matched.stdout
+                == "pin OK: \(root) matches root CN=Pinhash Test Root CA,O=Pinhash Test,C=DE (www.example.com:\(port))\n"
+        )
+        let rekeyed = try run(common + ["--address", "127.0.0.3", "--pin", leaf])
+        #expect(rekeyed.status == 1)
+        #expect(rekeyed.stdout.isEmpty)
+        #expect(rekeyed.stderr.hasPrefix("pinhash: certificate pinning failure!"))
+        let refused = try run([
+            "verify", "--connect", "127.0.0.1:\(try Loopback.ipv4.refusingPort())", "--pin", leaf,
+        ])
+        #expect(refused.status == 1)
+        #expect(refused.stderrIsOneLine, "\(refused.stderr)")
+    }
 }
