@@ -106,13 +106,14 @@ public struct PinSetEvaluation: Sendable, Hashable {
         }
         self.matches = matches
         let names = { (match: PinMatch) in match.clients.map(\.rawValue).joined(separator: ", ") }
+        let refuse = { (match: PinMatch) in match.clients.count == 1 ? "refuses" : "refuse" }
         if let failure = served.verificationFailure,
             let chainMatch = matches.first(where: { $0.scope == .verifiedChain })
         {
             findings.append(
                 PinSetFinding(
                     .chainNotTrusted, .error,
-                    "the chain does not verify (\(failure)): \(names(chainMatch)) refuse the server before "
+                    "the chain does not verify (\(failure)): \(names(chainMatch)) \(refuse(chainMatch)) the server before "
                         + "checking pins",
                     remedy: .trustIssuingCA))
         }
@@ -120,7 +121,7 @@ public struct PinSetEvaluation: Sendable, Hashable {
             let what = match.scope == .leafKey ? "the server's own key" : "any key of the verified chain"
             findings.append(
                 PinSetFinding(
-                    .noPinMatches, .error, "no pin matches \(what): \(names(match)) refuse the server",
+                    .noPinMatches, .error, "no pin matches \(what): \(names(match)) \(refuse(match)) the server",
                     remedy: .pinServedKey))
         }
         let inUse = served.certificates.map(\.pin)
