@@ -121,7 +121,8 @@ public struct PinSetEvaluation: Sendable, Hashable {
             let what = match.scope == .leafKey ? "the server's own key" : "any key of the verified chain"
             findings.append(
                 PinSetFinding(
-                    .noPinMatches, .error, "no pin matches \(what): \(names(match)) \(refuse(match)) the server",
+                    .noPinMatches, .error,
+                    "no pin matches \(what): \(names(match)) \(refuse(match)) the server",
                     remedy: .pinServedKey))
         }
         let inUse = served.certificates.map(\.pin)
