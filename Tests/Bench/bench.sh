@@ -476,6 +476,8 @@ bench_check() {
   fi
   mkdir -p "$dir"
   cat Fixtures/certs/leaf.pem Fixtures/certs/intermediate.pem >"$dir/chain.pem"
+  # An old log would be read before the new server's redirection truncates it.
+  rm -f "$dir/server.log" "$dir/sslyze.json"
   python3 -u Tests/Bench/tls-ports-server.py "$CHECK_SERVERS" "$dir/chain.pem" Fixtures/certs/leaf.key \
     >"$dir/server.log" 2>&1 &
   server_pid=$!
