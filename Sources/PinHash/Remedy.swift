@@ -29,6 +29,12 @@ public enum Remedy: Sendable, Hashable {
     case chooseHost
     /// A pin set would not survive a key change (fewer than two pins, no backup): add a backup pin.
     case addBackupToPinSet
+    /// No pin of a host matches what its server serves: pin a key it serves, or serve a pinned key.
+    case pinServedKey
+    /// A pin set's expiration has passed or is near: move it later and ship the clients again.
+    case extendPinSetExpiration
+    /// A certificate has expired or expires soon: renew it, with a pinned key.
+    case renewCertificate
 
     // MARK: Findings about a header being built
 
@@ -72,6 +78,10 @@ public enum Remedy: Sendable, Hashable {
         case .computePin: "compute the pin from the key, request or certificate itself (PinReader)"
         case .chooseHost: "name one host of the pin set"
         case .addBackupToPinSet: "add the pin of a spare key kept offline, outside the chain (a BackupKey)"
+        case .pinServedKey:
+            "pin a key the server serves (ServerConnector reads them), or serve a certificate with a pinned key"
+        case .extendPinSetExpiration: "move the pin set's expiration later and ship its clients again"
+        case .renewCertificate: "renew the certificate, keeping a pinned key (or moving to the backup's)"
         case .raiseMaxAge(let seconds): "set maxAge to \(seconds) or more"
         case .includeSubdomains: "set includeSubDomains"
         case .addBackupPin: "add the pin of a spare key kept offline as a backup pin"

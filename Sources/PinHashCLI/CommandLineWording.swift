@@ -68,6 +68,12 @@ extension Remedy {
                 message,
                 "add the pin of a spare key kept offline (pinhash backup, then pinhash pinset init --backup FILE)"
             )
+        case .pinServedKey:
+            (
+                message,
+                "pin a key the server serves (pinhash --connect HOST prints them), or serve a certificate with "
+                    + "a pinned key"
+            )
         case .sendHSTSHeader:
             (
                 message,
@@ -81,7 +87,7 @@ extension Remedy {
                     + "Transparency for browsers"
             )
         case .givePassphrase, .setEnvironmentVariable, .useStartTLS, .checkServerName, .giveServerName,
-            .tryServerName, .nameTheHeader:
+            .tryServerName, .nameTheHeader, .extendPinSetExpiration, .renewCertificate:
             (message, description)
         }
     }

@@ -2,6 +2,12 @@ import ArgumentParser
 import PinHash
 import PinHashLive
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// `pinhash verify --pin P … FILE…`: whether any key or certificate in the inputs has one of the pins.
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -18,6 +24,12 @@ struct VerifyCommand: ParsableCommand {
             of empty input (47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=), which a failed openssl pipeline \
             prints, is refused: no key has it.
 
+            --connect HOST[:PORT] checks the certificates a TLS server sends instead of files: the pins are \
+            matched as OkHttp, Android and iOS match them, against every key of the chain the server's \
+            certificate verifies to (the trust store's root included; --cafile to trust another CA), or \
+            the certificates sent when it does not verify. pinhash check does this for many hosts and \
+            every address.
+
             On a match, one line on stdout: `pin OK: PIN matches ROLE SUBJECT (FILE)`. Otherwise stderr \
             has the pinning failure report: `pinhash: certificate pinning failure!`, every object's \
             sha256/PIN with its role and subject (for keys, the algorithm and size; past 1,000 objects, a \
@@ -26,7 +38,7 @@ struct VerifyCommand: ParsableCommand {
             Exit status: 0 an object has one of the pins; 1 no object has one of the pins (the pinning \
             failure report), or an input could not be read, was malformed, of the wrong type or encrypted \
             without a usable passphrase (one `pinhash: FILE: REASON` line each, no report, even if another \
-            input matched); 64 the command line was wrong, including a malformed pin, the empty-input \
+            input matched), or the --connect server could not be reached; 64 the command line was wrong, including a malformed pin, the empty-input \
             pin, or a --pins file that cannot be read.
             """
     )
@@ -48,6 +60,27 @@ struct VerifyCommand: ParsableCommand {
         completion: .file())
     var pins: String?
 
+    @Option(
+        name: .customLong("connect"),
+        help: ArgumentHelp(
+            "Instead of files, check the chain this TLS server sends (port 443 unless given; [IPv6]:port).",
+            valueName: "host[:port]"))
+    var connect: String?
+
+    @Option(
+        name: .customLong("servername"),
+        help: ArgumentHelp(
+            "With --connect: the name to send as SNI and check the certificate against.", valueName: "name"))
+    var serverName: String?
+
+    @Option(
+        name: .customLong("starttls"),
+        help: ArgumentHelp(
+            "With --connect: run this protocol's STARTTLS first: smtp, imap or pop3.", valueName: "protocol"))
+    var startTLSName: String?
+
+    @OptionGroup var connection: ConnectionOptions
+
     @Argument(
         help: ArgumentHelp("Files to check; - reads standard input.", valueName: "file"),
         completion: .file(extensions: ["pem", "crt", "cer", "der", "key", "csr", "req", "pub", "p12", "pfx"]))
@@ -55,6 +88,22 @@ struct VerifyCommand: ParsableCommand {
 
     func validate() throws {
         if pin.isEmpty, pins == nil { throw ValidationError("Give the expected pins with --pin or --pins.") }
+        if let connect {
+            if !files.isEmpty { throw ValidationError("Give --connect or files, not both.") }
+            if let startTLSName, startTLS == nil {
+                throw ValidationError("--starttls: '\(startTLSName)' is not smtp, imap or pop3.")
+            }
+            _ = try server(connect)
+            _ = try connection.connector(serverName: serverName, startTLS: startTLS)
+            _ = try argumentPins()
+            return
+        }
+        if serverName != nil || startTLSName != nil || connection.address != nil || connection.caFile != nil
+            || connection.timeoutText != nil
+        {
+            throw ValidationError(
+                "--servername, --starttls, --address, --cafile and --timeout go with --connect.")
+        }
         if files.isEmpty { throw ValidationError("Name at least one file, or - for standard input.") }
         try input.validate(files: files)
         if pins == InputName.standardInput, files.contains(where: InputName.isStandardInput) {
@@ -99,9 +148,20 @@ struct VerifyCommand: ParsableCommand {
         for pin in fromFile.pins { expected.add(pin) }
     }
 
+    private var startTLS: StartTLSProtocol? { startTLSName.flatMap(StartTLSProtocol.init(rawValue:)) }
+
+    private func server(_ text: String) throws -> ServerAddress {
+        do {
+            return try ServerAddress(parsing: text, defaultPort: startTLS?.defaultPort ?? 443)
+        } catch {
+            throw ValidationError("--connect: \(error.reason).")
+        }
+    }
+
     func run() throws {
         var expected = try argumentPins()
         try addFilePins(to: &expected)
+        if let connect { return try runConnect(connect, expected: expected) }
         let reader = try input.makeReader()
         var verification = PinVerification(expected: expected)
         var failed = false
@@ -122,5 +182,41 @@ struct VerifyCommand: ParsableCommand {
         output.append("pin OK: \(match.pin.base64) matches \(match.object.summary) (\(match.sourceName))\n")
         output.commit()
         output.flush()
+    }
+
+    /// `--connect`: the pins against the chain the server sent, as `pinhash check` evaluates it for the
+    /// clients that match the verified chain.
+    private func runConnect(_ connect: String, expected: PinList) throws {
+        let server = try server(connect)
+        let connector = try connection.connector(serverName: serverName, startTLS: startTLS)
+        let chain: ServerChain
+        do {
+            chain = try connector.chain(of: server)
+        } catch {
+            Diagnostics.warn(error)
+            throw ExitCode.failure
+        }
+        let host = PinnedHost(
+            name: server.host, port: server.port, pins: expected.pins.map { PinSetEntry(pin: $0) })
+        let served = ServedChain(
+            sent: chain.certificates, verified: chain.verifiedChain,
+            verificationFailure: chain.verification.isTrusted ? nil : chain.verification.failure)
+        let evaluation = PinSetEvaluation(host: host, served: served, now: Int64(time(nil)), warnDays: 0)
+        let matching = evaluation.matches.first { $0.scope == .verifiedChain }?.matching ?? []
+        let source = server.description
+        let checked = chain.verifiedChain.isEmpty ? chain.certificates : chain.verifiedChain
+        var verification = PinVerification(expected: expected)
+        verification.check(checked, from: source)
+        guard let pin = matching.first, let object = checked.first(where: { $0.pin == pin }) else {
+            Diagnostics.warn(verification.failureReport)
+            throw ExitCode.failure
+        }
+        let output = OutputBuffer()
+        output.append("pin OK: \(pin.base64) matches \(object.summary) (\(source))\n")
+        output.commit()
+        output.flush()
+        if !chain.verification.isTrusted {
+            Diagnostics.warn("\(source): warning: chain \(chain.verification)")
+        }
     }
 }

@@ -14,6 +14,11 @@
 #   3. stream  the CA bundle repeated 1,000 times (~139,000 certificates, ~213 MB) piped into
 #              `pinhash --cert - --all`: every pin printed (line count and a checksum of the first column
 #              equal cwalk's on the same bundle) with peak RSS (GNU time %M, pinhash only) under 64 MiB.
+#   5. check   `pinhash check` over 200 loopback TLS servers (one python3 asyncio process listening on 200
+#              ports, Tests/Bench/tls-ports-server.py, leaf.pem + intermediate.pem) against sslyze --certinfo
+#              (PyPI, installed into .build/sslyze-venv) scanning the same 200 servers for their chains, both
+#              trusting Fixtures/certs/root.pem. Target: ratio <= 0.25 and pinhash's peak RSS < 64 MiB.
+#              Correctness: pinhash reports 200 addresses, all ok; sslyze completes 200 scans.
 #   4. begins  17 MiB of `-----BEGIN CERTIFICATE-----` lines (one block that never ends, refused at the
 #              16 MiB block limit) read from a file and through a pipe: pinhash's CPU time (user + system,
 #              GNU time, median of 5 runs each) through the pipe against from the file. Target: ratio
@@ -35,6 +40,7 @@
 #   BENCH_DIR      work directory (default .build/bench; git-ignored). Bundles are cached there.
 #   BENCH_KEEP_BIG 1 (default) keeps the 213 MB bundle1000.pem cached in BENCH_DIR; 0 deletes it after use
 #   BENCH_SKIP_SCALE 1 skips the for-scale measurements (cwalk d2i, Python)
+#   BENCH_ONLY     run only these rows (space-separated: bulk one connect stream begins check); default all
 
 set -Eeuo pipefail
 export LC_ALL=C
@@ -48,7 +54,7 @@ readonly CA_BUNDLE=/etc/ssl/certs/ca-certificates.crt
 readonly CWALK_SRC=$ROOT/../shared/bench/cwalk.c
 readonly MINIMAL_SRC=$ROOT/Tests/Bench/minimal-key.c
 readonly RSS_LIMIT_MIB=64
-readonly TARGET_BULK=0.50 TARGET_CERT=0.20 TARGET_KEY=0.75
+readonly TARGET_BULK=0.50 TARGET_CERT=0.20 TARGET_KEY=0.75 TARGET_CHECK=0.25 CHECK_SERVERS=200
 
 BENCH_DIR=${BENCH_DIR:-$ROOT/.build/bench}
 BENCH_RUNS=${BENCH_RUNS:-1}
@@ -449,6 +455,83 @@ bench_connect() {
   wait "$pid" 2>/dev/null || true
 }
 
+# sslyze in a venv of its own under .build (as make corpus installs its PyPI packages); empty when it
+# cannot be installed (no network, no venv module)
+find_sslyze() {
+  SSLYZE=$ROOT/.build/sslyze-venv/bin/sslyze
+  [[ -x $SSLYZE ]] && return 0
+  log "installing sslyze (PyPI) into .build/sslyze-venv"
+  if ! { python3 -m venv "$ROOT/.build/sslyze-venv" && "$ROOT/.build/sslyze-venv/bin/pip" install -q sslyze; } >>"$LOG" 2>&1
+  then
+    SSLYZE=""
+  fi
+}
+
+bench_check() {
+  local dir=$BENCH_DIR/check server_pid ports p rc=0 out rss ok completed
+  find_sslyze
+  if [[ -z $SSLYZE ]]; then
+    report 'check   (skipped: sslyze could not be installed into .build/sslyze-venv; see %s)' "${LOG#"$ROOT/"}"
+    return
+  fi
+  mkdir -p "$dir"
+  cat Fixtures/certs/leaf.pem Fixtures/certs/intermediate.pem >"$dir/chain.pem"
+  # An old log would be read before the new server's redirection truncates it.
+  rm -f "$dir/server.log" "$dir/sslyze.json"
+  python3 -u Tests/Bench/tls-ports-server.py "$CHECK_SERVERS" "$dir/chain.pem" Fixtures/certs/leaf.key \
+    >"$dir/server.log" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 100); do grep -q '^listening' "$dir/server.log" && break; sleep 0.1; done
+  ports=$(sed -n 's/^listening //p' "$dir/server.log")
+  if [[ -z $ports ]]; then
+    kill "$server_pid" 2>/dev/null
+    report 'check   (skipped: tls-ports-server.py did not start: %s)' "$(head -c 200 "$dir/server.log")"
+    return
+  fi
+  local resolve=() targets=$dir/sslyze-targets.txt hosts=$dir/hosts.txt
+  : >"$targets"
+  : >"$hosts"
+  for p in $ports; do
+    resolve+=(--resolve "www.example.com:$p:127.0.0.1")
+    printf 'www.example.com:%s{127.0.0.1}\n' "$p" >>"$targets"
+    printf 'www.example.com:%s\n' "$p" >>"$hosts"
+  done
+  local leaf backup
+  leaf=$(awk -F'\t' '$1 == "certs/leaf.pem" { print $6 }' Fixtures/manifest.tsv)
+  backup=$(awk -F'\t' '$1 == "keys/ec-p256.pkcs8.pem" { print $6 }' Fixtures/manifest.tsv)
+  local check=("$PINHASH" check --pins "$leaf" --pins "$backup" --cafile Fixtures/certs/root.pem
+    --hosts "$hosts" "${resolve[@]}" --format jsonl)
+  local scan=("$SSLYZE" --certinfo --certinfo_ca_file Fixtures/certs/root.pem --quiet --targets_in "$targets"
+    --json_out "$dir/sslyze.json")
+  out=$dir/check.jsonl
+  /usr/bin/time -f '%M' -o "$dir/check.rss" "${check[@]}" >"$out" 2>"$out.err" || rc=$?
+  rss=$(tail -n 1 "$dir/check.rss")
+  ok=$(grep -c '"status": "ok"' "$out" || true)
+  "${scan[@]}" >>"$LOG" 2>&1 || true
+  completed=$(python3 -c 'import json, sys
+print(sum(r["scan_status"] == "COMPLETED" for r in json.load(open(sys.argv[1]))["server_scan_results"]))' \
+    "$dir/sslyze.json" 2>/dev/null || echo 0)
+  if ((rc != 0 || ok != CHECK_SERVERS || completed != CHECK_SERVERS)); then
+    FAILED=1
+    report 'check   FAIL: pinhash exit %s, %s of %s addresses ok; sslyze completed %s scans' \
+      "$rc" "$ok" "$CHECK_SERVERS" "$completed"
+  elif measure check 1 3 "$BENCH_ROUNDS" "$(cmdline "${check[@]}")" "$(cmdline "${scan[@]}")"; then
+    local ratio mib v
+    ratio=$(calc "${MED[0]} / ${MED[1]}")
+    mib=$(calc "$rss / 1024")
+    v=PASS
+    le "$ratio" "$TARGET_CHECK" && lt "$mib" "$RSS_LIMIT_MIB" || { v=FAIL; fail "check: ratio $ratio, peak RSS $mib MiB"; }
+    report 'check   pinhash check, %d servers %9s   sslyze --certinfo %9s   ratio %.2f (target %.2f), peak RSS %.1f MiB (limit %d)  %s' \
+      "$CHECK_SERVERS" "$(fmt_time "${MED[0]}")" "$(fmt_time "${MED[1]}")" "$ratio" "$TARGET_CHECK" "$mib" \
+      "$RSS_LIMIT_MIB" "$v"
+  else
+    FAILED=1
+    report 'check   FAIL: hyperfine could not time the two (see %s)' "${LOG#"$ROOT/"}"
+  fi
+  kill "$server_pid" 2>/dev/null
+  wait "$server_pid" 2>/dev/null || true
+}
+
 # bench_stream_format BUNDLE CERTS ENDS — the same stream with --format hex, a document written as the
 # pins come (every --format but base64 used to hold every certificate until the end): same memory limit;
 # the line count and the first and last pins (ENDS, from cwalk, in base64) must agree.
@@ -557,15 +640,19 @@ main() {
   find_python
   CWALK=$BENCH_DIR/cwalk
   MINIMAL=$BENCH_DIR/minimal-key
-  build_c "$CWALK_SRC" "$CWALK"
-  build_c "$MINIMAL_SRC" "$MINIMAL"
-  choose_inputs
+  want() { [[ -z ${BENCH_ONLY:-} || " $BENCH_ONLY " == *" $1 "* ]]; }
+  if want bulk || want one || want stream; then
+    build_c "$CWALK_SRC" "$CWALK"
+    build_c "$MINIMAL_SRC" "$MINIMAL"
+    choose_inputs
+  fi
 
-  bench_bulk
-  bench_one
-  bench_connect
-  bench_stream
-  bench_begin_lines
+  if want bulk; then bench_bulk; fi
+  if want one; then bench_one; fi
+  if want connect; then bench_connect; fi
+  if want stream; then bench_stream; fi
+  if want begins; then bench_begin_lines; fi
+  if want check; then bench_check; fi
 
   printf '\npinhash bench: medians of interleaved hyperfine rounds; ratios against baselines timed in this run\n'
   printf 'machine: %s cores, load %s, %s; pinhash: %s\n' "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)" \
