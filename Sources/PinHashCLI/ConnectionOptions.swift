@@ -30,6 +30,9 @@ struct ConnectionOptions: ParsableArguments {
             valueName: "seconds"))
     var timeoutText: String?
 
+    /// Whether none of these options was given, as a command reading files requires.
+    var isEmpty: Bool { address == nil && caFile == nil && timeoutText == nil }
+
     /// The connector for these options, with the SNI name and STARTTLS protocol the caller chose.
     func connector(serverName: String? = nil, startTLS: StartTLSProtocol? = nil) throws -> ServerConnector {
         var timeout = 10.0

@@ -33,18 +33,7 @@ struct PinSetDiffCommand: ParsableCommand {
         completion: .file())
     var otherFile: String
 
-    @Option(
-        name: .customLong("from"),
-        help: ArgumentHelp(
-            "FILE's format, when it is a configuration not told from its content.", valueName: "format"))
-    var format: PinSetImportFormat?
-
-    @Option(
-        help: ArgumentHelp("The host of headers, curl and Chrome lists, which name none.", valueName: "host"))
-    var host: String?
-
-    @Option(help: ArgumentHelp("The port of that host (default 443).", valueName: "port"))
-    var port: Int = 443
+    @OptionGroup var configuration: ImportOptions
 
     /// A pin set is a file named `.yaml` or `.yml`; anything else, standard input too, is a configuration.
     private static func isPinSet(_ path: String) -> Bool {
@@ -52,9 +41,6 @@ struct PinSetDiffCommand: ParsableCommand {
     }
 
     func validate() throws {
-        guard (1...65535).contains(port) else {
-            throw ValidationError("--port: \(port) is not in 1...65535.")
-        }
         if InputName.isStandardInput(pinSetFile), InputName.isStandardInput(otherFile) {
             throw ValidationError("Standard input (-) can be read only once.")
         }
@@ -63,25 +49,12 @@ struct PinSetDiffCommand: ParsableCommand {
     func run() throws {
         let truth = try PinSetFile.readForCommandLine(pinSetFile, exitCode: ExitCode(2))
         let difference: PinSetDifference
-        if format == nil, Self.isPinSet(otherFile) {
+        if configuration.format == nil, Self.isPinSet(otherFile) {
             let other = try PinSetFile.readForCommandLine(otherFile, exitCode: ExitCode(2))
             difference = PinSetDifference(between: truth, and: other)
         } else {
-            let configuration: PinSetImport
-            do {
-                configuration = try PinSetImporter.read(
-                    fileAt: otherFile, format: format, host: host, port: port)
-            } catch  where error.code == .hostRequired {
-                Diagnostics.warn("\(InputName.displayName(of: otherFile)): \(error.reason) (--host)")
-                throw ExitCode(2)
-            } catch {
-                Diagnostics.warn(error)
-                throw ExitCode(2)
-            }
-            for note in configuration.notes {
-                Diagnostics.warn("note: \(InputName.displayName(of: otherFile)): \(note)")
-            }
-            difference = PinSetDifference(between: truth, andImported: configuration)
+            let imported = try configuration.read(otherFile, exitCode: ExitCode(2))
+            difference = PinSetDifference(between: truth, andImported: imported)
         }
         let first = InputName.displayName(of: pinSetFile)
         let second = InputName.displayName(of: otherFile)

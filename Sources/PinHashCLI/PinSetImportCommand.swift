@@ -1,8 +1,6 @@
 import ArgumentParser
 import PinHash
 
-extension PinSetImportFormat: ExpressibleByArgument {}
-
 /// `pinhash pinset import FILE…`: the pins of the configurations apps and servers already have, as one
 /// pin set.
 struct PinSetImportCommand: ParsableCommand {
@@ -26,17 +24,7 @@ struct PinSetImportCommand: ParsableCommand {
             """
     )
 
-    @Option(
-        name: .customLong("from"),
-        help: ArgumentHelp("The files' format, when not told from them.", valueName: "format"))
-    var format: PinSetImportFormat?
-
-    @Option(
-        help: ArgumentHelp("The host of headers, curl and Chrome lists, which name none.", valueName: "host"))
-    var host: String?
-
-    @Option(help: ArgumentHelp("The port of that host (default 443).", valueName: "port"))
-    var port: Int = 443
+    @OptionGroup var configuration: ImportOptions
 
     @Option(help: ArgumentHelp("Write the pin set to this new file instead of stdout.", valueName: "file"))
     var out: String?
@@ -56,9 +44,6 @@ struct PinSetImportCommand: ParsableCommand {
         if files.filter(InputName.isStandardInput).count > 1 {
             throw ValidationError("Standard input (-) can be read only once.")
         }
-        guard (1...65535).contains(port) else {
-            throw ValidationError("--port: \(port) is not in 1...65535.")
-        }
     }
 
     func run() throws {
@@ -66,16 +51,8 @@ struct PinSetImportCommand: ParsableCommand {
         var failed = false
         for file in files {
             do {
-                let result = try PinSetImporter.read(fileAt: file, format: format, host: host, port: port)
-                for note in result.notes {
-                    Diagnostics.warn("note: \(InputName.displayName(of: file)): \(note)")
-                }
-                imported.append(result.pinSet)
-            } catch  where error.code == .hostRequired {
-                Diagnostics.warn("\(InputName.displayName(of: file)): \(error.reason) (--host)")
-                failed = true
+                imported.append(try configuration.read(file, exitCode: .failure).pinSet)
             } catch {
-                Diagnostics.warn(error)
                 failed = true
             }
         }

@@ -52,21 +52,7 @@ struct PinsCommand: ParsableCommand {
             valueName: "host[:port]"))
     var connect: String?
 
-    @Option(
-        name: .customLong("servername"),
-        help: ArgumentHelp(
-            "With --connect: the name to send as SNI and check the certificate against (default: the host; "
-                + "none for an IP address).",
-            valueName: "name"))
-    var serverName: String?
-
-    @Option(
-        name: .customLong("starttls"),
-        help: ArgumentHelp(
-            "With --connect: run this protocol's STARTTLS first: smtp, imap or pop3 (default port 25, 143, "
-                + "110).",
-            valueName: "protocol"))
-    var startTLSName: String?
+    @OptionGroup var serverOptions: ServerOptions
 
     @OptionGroup var connection: ConnectionOptions
 
@@ -75,14 +61,9 @@ struct PinsCommand: ParsableCommand {
         completion: .file(extensions: ["pem", "crt", "cer", "der", "key", "csr", "req", "pub", "p12", "pfx"]))
     var files: [String] = []
 
-    private var startTLS: StartTLSProtocol? { startTLSName.flatMap(StartTLSProtocol.init(rawValue:)) }
-
     func validate() throws {
         guard let connect else {
-            if serverName != nil || startTLSName != nil || connection.address != nil
-                || connection.caFile != nil
-                || connection.timeoutText != nil
-            {
+            if !serverOptions.isEmpty || !connection.isEmpty {
                 throw ValidationError(
                     "--servername, --starttls, --address, --cafile and --timeout go with --connect.")
             }
@@ -96,20 +77,9 @@ struct PinsCommand: ParsableCommand {
             throw ValidationError(
                 "--key, --pubkey, --csr, --cert, --p12 and --passin are for files, not --connect.")
         }
-        if let startTLSName, startTLS == nil {
-            throw ValidationError("--starttls: '\(startTLSName)' is not smtp, imap or pop3.")
-        }
-        let server = try server(connect)
-        _ = try connection.connector(serverName: serverName, startTLS: startTLS)
-        _ = try format.formatter(defaultHost: serverName ?? server.host, defaultPort: server.port)
-    }
-
-    private func server(_ text: String) throws -> ServerAddress {
-        do {
-            return try ServerAddress(parsing: text, defaultPort: startTLS?.defaultPort ?? 443)
-        } catch {
-            throw ValidationError("--connect: \(error.reason).")
-        }
+        let server = try serverOptions.validate(connect: connect, with: connection)
+        _ = try format.formatter(
+            defaultHost: serverOptions.serverName ?? server.host, defaultPort: server.port)
     }
 
     func run() throws {
@@ -146,21 +116,16 @@ struct PinsCommand: ParsableCommand {
     /// `--connect`: the certificates the server sent, as `--all` prints a file's, then one line on stderr
     /// saying whether they verify.
     private func runConnect(_ connect: String) throws {
-        let server = try server(connect)
-        let connector = try connection.connector(serverName: serverName, startTLS: startTLS)
-        let chain: ServerChain
-        do {
-            chain = try connector.chain(of: server)
-        } catch {
-            Diagnostics.warn(error)
-            throw ExitCode.failure
-        }
+        let server = try serverOptions.server(connect)
+        let chain = try serverOptions.chain(of: server, with: connection)
         let output = OutputBuffer()
         let document =
             format.format == .base64
             ? nil
             : try DocumentOutput(
-                format.formatter(defaultHost: serverName ?? server.host, defaultPort: server.port), to: output
+                format.formatter(
+                    defaultHost: serverOptions.serverName ?? server.host, defaultPort: server.port),
+                to: output
             )
         let report = InputReport(file: server.description, showFile: false, all: true, document: document)
         for entry in chain.entries(source: server.description) {

@@ -67,17 +67,7 @@ struct VerifyCommand: ParsableCommand {
             valueName: "host[:port]"))
     var connect: String?
 
-    @Option(
-        name: .customLong("servername"),
-        help: ArgumentHelp(
-            "With --connect: the name to send as SNI and check the certificate against.", valueName: "name"))
-    var serverName: String?
-
-    @Option(
-        name: .customLong("starttls"),
-        help: ArgumentHelp(
-            "With --connect: run this protocol's STARTTLS first: smtp, imap or pop3.", valueName: "protocol"))
-    var startTLSName: String?
+    @OptionGroup var serverOptions: ServerOptions
 
     @OptionGroup var connection: ConnectionOptions
 
@@ -90,17 +80,11 @@ struct VerifyCommand: ParsableCommand {
         if pin.isEmpty, pins == nil { throw ValidationError("Give the expected pins with --pin or --pins.") }
         if let connect {
             if !files.isEmpty { throw ValidationError("Give --connect or files, not both.") }
-            if let startTLSName, startTLS == nil {
-                throw ValidationError("--starttls: '\(startTLSName)' is not smtp, imap or pop3.")
-            }
-            _ = try server(connect)
-            _ = try connection.connector(serverName: serverName, startTLS: startTLS)
+            _ = try serverOptions.validate(connect: connect, with: connection)
             _ = try argumentPins()
             return
         }
-        if serverName != nil || startTLSName != nil || connection.address != nil || connection.caFile != nil
-            || connection.timeoutText != nil
-        {
+        if !serverOptions.isEmpty || !connection.isEmpty {
             throw ValidationError(
                 "--servername, --starttls, --address, --cafile and --timeout go with --connect.")
         }
@@ -148,16 +132,6 @@ struct VerifyCommand: ParsableCommand {
         for pin in fromFile.pins { expected.add(pin) }
     }
 
-    private var startTLS: StartTLSProtocol? { startTLSName.flatMap(StartTLSProtocol.init(rawValue:)) }
-
-    private func server(_ text: String) throws -> ServerAddress {
-        do {
-            return try ServerAddress(parsing: text, defaultPort: startTLS?.defaultPort ?? 443)
-        } catch {
-            throw ValidationError("--connect: \(error.reason).")
-        }
-    }
-
     func run() throws {
         var expected = try argumentPins()
         try addFilePins(to: &expected)
@@ -187,15 +161,8 @@ struct VerifyCommand: ParsableCommand {
     /// `--connect`: the pins against the chain the server sent, as `pinhash check` evaluates it for the
     /// clients that match the verified chain.
     private func runConnect(_ connect: String, expected: PinList) throws {
-        let server = try server(connect)
-        let connector = try connection.connector(serverName: serverName, startTLS: startTLS)
-        let chain: ServerChain
-        do {
-            chain = try connector.chain(of: server)
-        } catch {
-            Diagnostics.warn(error)
-            throw ExitCode.failure
-        }
+        let server = try serverOptions.server(connect)
+        let chain = try serverOptions.chain(of: server, with: connection)
         let host = PinnedHost(
             name: server.host, port: server.port, pins: expected.pins.map { PinSetEntry(pin: $0) })
         let served = ServedChain(
