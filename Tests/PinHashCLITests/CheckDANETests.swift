@@ -64,7 +64,8 @@ struct CheckDANETests {
             sourceLocation: #_sourceLocation)
         let lines = result.stdout.split(separator: "\n")
         let verified = lines.contains("Verification: OK")
-        guard let match = lines.first(where: { $0.hasPrefix("DANE TLSA ") && $0.contains(" matched ") }) else {
+        guard let match = lines.first(where: { $0.hasPrefix("DANE TLSA ") && $0.contains(" matched ") })
+        else {
             return OpenSSLVerdict(verified: verified, usage: nil, dataTail: nil, depth: nil)
         }
         let words = match.split(separator: " ")
@@ -127,14 +128,17 @@ struct CheckDANETests {
             on: "127.0.0.1", certificate: Fixtures.url("certs/leaf.pem").path,
             key: Fixtures.url("certs/leaf.key").path)
         let result = try Self.checkAgreesWithOpenSSL(
-            pins: [Self.intermediate, Self.spare], port: port, expectedStatus: 0, directory: servers.directory)
+            pins: [Self.intermediate, Self.spare], port: port, expectedStatus: 0, directory: servers.directory
+        )
         let dane = try #require(result["dane"] as? [String: Any])
         #expect(dane["usage"] as? String == "DANE-TA")
         #expect(dane["depth"] as? Int == 1)
         #expect(dane["authority"] as? String == (try Self.intermediate.record))
     }
 
-    @Test("pins of other keys: no record authenticates the chain, an error finding and exit 1, as s_client fails")
+    @Test(
+        "pins of other keys: no record authenticates the chain, an error finding and exit 1, as s_client fails"
+    )
     func wrongPinsFail() throws {
         let servers = try CheckCommandTests.Servers()
         defer { servers.stop() }
@@ -163,10 +167,13 @@ struct CheckDANETests {
     func smtpStartTLS() throws {
         let server = try StartTLSServer("smtp")
         defer { server.stop() }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pinhash-dane-\(UUID())")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "pinhash-dane-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        for (pins, usage) in [([Self.leaf, Self.spare], "DANE-EE"), ([Self.intermediate, Self.spare], "DANE-TA")] {
+        for (pins, usage) in [
+            ([Self.leaf, Self.spare], "DANE-EE"), ([Self.intermediate, Self.spare], "DANE-TA"),
+        ] {
             let result = try Self.checkAgreesWithOpenSSL(
                 pins: pins, port: server.port, startTLS: "smtp", expectedStatus: 0, directory: directory)
             let dane = try #require(result["dane"] as? [String: Any])

@@ -91,7 +91,8 @@ struct PinSetEvaluationTests {
         let spare = try Self.pin("keys/ec-p256.pkcs8.pem")
         let host = PinnedHost(
             name: "www.example.com",
-            pins: [PinSetEntry(pin: leaf, role: .leaf), PinSetEntry(pin: spare, role: .backup)], clients: [.tlsa])
+            pins: [PinSetEntry(pin: leaf, role: .leaf), PinSetEntry(pin: spare, role: .backup)],
+            clients: [.tlsa])
         let served = ServedChain(sent: [], verified: [], verificationFailure: nil)
         let failed = DANEVerification(
             records: host.tlsaRecords, authority: nil, depth: nil, failure: "no matching DANE TLSA records")
@@ -101,10 +102,14 @@ struct PinSetEvaluationTests {
         #expect(refused.findings.first?.remedy == .publishTLSAForServedKey)
         let passed = DANEVerification(
             records: host.tlsaRecords, authority: host.tlsaRecords[0], depth: 0, failure: nil)
-        let accepted = PinSetEvaluation(host: host, served: served, dane: passed, now: Self.noon, warnDays: 30)
+        let accepted = PinSetEvaluation(
+            host: host, served: served, dane: passed, now: Self.noon, warnDays: 30)
         #expect(accepted.findings.isEmpty)
-        #expect(accepted.dane?.summary.hasPrefix("DANE-EE 3 1 1 \(leaf.hex) matched the server's own key") == true)
+        #expect(
+            accepted.dane?.summary.hasPrefix("DANE-EE 3 1 1 \(leaf.hex) matched the server's own key") == true
+        )
         // Without a served chain (the address could not be checked) there is no DANE verdict.
-        #expect(PinSetEvaluation(host: host, served: nil, dane: failed, now: Self.noon, warnDays: 30).dane == nil)
+        #expect(
+            PinSetEvaluation(host: host, served: nil, dane: failed, now: Self.noon, warnDays: 30).dane == nil)
     }
 }

@@ -136,7 +136,8 @@ public struct PinSetEvaluation: Sendable, Hashable {
         }
         if let dane, !dane.isAuthenticated {
             findings.append(
-                PinSetFinding(.noTLSARecordAuthenticates, .error, dane.summary, remedy: .publishTLSAForServedKey))
+                PinSetFinding(
+                    .noTLSARecordAuthenticates, .error, dane.summary, remedy: .publishTLSAForServedKey))
         }
         let inUse = served.certificates.map(\.pin)
         if realPins.count >= 2, BackupPinRule(pins: realPins, chain: inUse).violation == .noBackupPin {

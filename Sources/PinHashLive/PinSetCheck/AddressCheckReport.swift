@@ -45,7 +45,8 @@ extension AddressCheck {
             lines.append("  \(clients): " + (match.matches ? "matches \(pins)" : "no pin matches"))
         }
         if let dane = evaluation.dane {
-            lines.append("  tlsa: " + (dane.isAuthenticated ? dane.summary : "no record authenticates the chain"))
+            lines.append(
+                "  tlsa: " + (dane.isAuthenticated ? dane.summary : "no record authenticates the chain"))
         }
         for finding in evaluation.findings {
             lines.append("  \(finding.severity.rawValue): \(finding.message); \(fix(finding))")
@@ -104,7 +105,8 @@ extension AddressCheck {
                     + "\"records\": \(list(dane.records.map { string($0.description) })), "
                     + "\"authority\": \(optional(dane.authority?.description)), "
                     + "\"usage\": \(optional(dane.authority?.usageName)), "
-                    + "\"depth\": \(dane.depth.map(String.init) ?? "null"), \"failure\": \(optional(dane.failure))}")
+                    + "\"depth\": \(dane.depth.map(String.init) ?? "null"), \"failure\": \(optional(dane.failure))}"
+            )
         } else {
             fields.append("\"dane\": null")
         }

@@ -163,7 +163,8 @@ public struct PinSetChecker: Sendable {
             } catch {
                 return .failure(
                     PinHashError(
-                        error.code, "DANE handshake: \(error.reason)", source: error.source, remedy: error.remedy))
+                        error.code, "DANE handshake: \(error.reason)", source: error.source,
+                        remedy: error.remedy))
             }
         }
     }
