@@ -31,6 +31,9 @@ public enum Remedy: Sendable, Hashable {
     case addBackupToPinSet
     /// No pin of a host matches what its server serves: pin a key it serves, or serve a pinned key.
     case pinServedKey
+    /// No TLSA record a host's pins imply authenticates the chain: pin the server's own key or a CA it
+    /// sends, and publish the records.
+    case publishTLSAForServedKey
     /// A pin set's expiration has passed or is near: move it later and ship the clients again.
     case extendPinSetExpiration
     /// A certificate has expired or expires soon: renew it, with a pinned key.
@@ -80,6 +83,9 @@ public enum Remedy: Sendable, Hashable {
         case .addBackupToPinSet: "add the pin of a spare key kept offline, outside the chain (a BackupKey)"
         case .pinServedKey:
             "pin a key the server serves (ServerConnector reads them), or serve a certificate with a pinned key"
+        case .publishTLSAForServedKey:
+            "pin the server's own key (a leaf pin, published as 3 1 1) or a CA certificate it sends (an "
+                + "intermediate pin, 2 1 1), and publish the records of the tlsa PinSetFormat in DNS"
         case .extendPinSetExpiration: "move the pin set's expiration later and ship its clients again"
         case .renewCertificate: "renew the certificate, keeping a pinned key (or moving to the backup's)"
         case .raiseMaxAge(let seconds): "set maxAge to \(seconds) or more"

@@ -24,7 +24,11 @@ struct CheckCommand: ParsableCommand {
             no backup pin outside the chain, a placeholder pin (the SHA-256 of empty input, a digest of one \
             repeated byte) or a pin listed twice, the pin set's expiration passed, a certificate expired, a \
             chain that does not verify (for the clients that verify it); warnings: the pin set's \
-            expiration or a certificate's notAfter within --warn-days.
+            expiration or a certificate's notAfter within --warn-days. A host whose clients list names \
+            tlsa (or names none, on port 25) also has the TLSA records its pins imply (3 1 1 for leaf and \
+            backup pins, 2 1 1 for CA pins, as pinset export --format tlsa writes them) verified by \
+            OpenSSL's DANE code in a second handshake (after --starttls when given): an error when no \
+            record authenticates the chain.
 
             --format text (the default) prints a report per address and a count; json one document \
             ({"results": [...], "ok", "warnings", "errors", "unchecked"}); jsonl one object per address as \

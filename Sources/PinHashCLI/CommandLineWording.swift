@@ -68,6 +68,12 @@ extension Remedy {
                 message,
                 "add the pin of a spare key kept offline (pinhash backup, then pinhash pinset init --backup FILE)"
             )
+        case .publishTLSAForServedKey:
+            (
+                message,
+                "pin the server's own key (a leaf pin, published as 3 1 1) or a CA certificate it sends (an "
+                    + "intermediate pin, 2 1 1), and publish what pinhash pinset export --format tlsa writes"
+            )
         case .pinServedKey:
             (
                 message,

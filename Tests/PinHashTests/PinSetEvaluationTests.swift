@@ -56,4 +56,60 @@ struct PinSetEvaluationTests {
         host.expiration = CalendarDate(year: 2026, month: 12, day: 27)
         #expect(Self.kinds(host).isEmpty)
     }
+
+    @Test("DANE: hosts listing tlsa, or listing no client on port 25; never an IP address")
+    func checkedWithDANE() {
+        #expect(PinnedHost(name: "www.example.com", clients: [.tlsa, .curl]).isCheckedWithDANE)
+        #expect(PinnedHost(name: "mail.example.com", port: 25).isCheckedWithDANE)
+        #expect(!PinnedHost(name: "www.example.com").isCheckedWithDANE)
+        #expect(!PinnedHost(name: "mail.example.com", port: 25, clients: [.okhttp]).isCheckedWithDANE)
+        #expect(!PinnedHost(name: "192.0.2.10", port: 25, clients: [.tlsa]).isCheckedWithDANE)
+    }
+
+    @Test("DANE: a CA's pin is a 2 1 1 record, any other 3 1 1, each pin once, its SHA-256 in hex")
+    func tlsaRecords() throws {
+        let leaf = try Self.pin("certs/leaf.pem")
+        let intermediate = try Self.pin("certs/intermediate.pem")
+        let root = try Self.pin("certs/root.pem")
+        let spare = try Self.pin("keys/ec-p256.pkcs8.pem")
+        let host = PinnedHost(
+            name: "www.example.com",
+            pins: [
+                PinSetEntry(pin: leaf, role: .leaf), PinSetEntry(pin: intermediate, role: .intermediate),
+                PinSetEntry(pin: root, role: .root), PinSetEntry(pin: spare, role: .backup),
+                PinSetEntry(pin: spare), PinSetEntry(pin: leaf, role: .leaf),
+            ])
+        #expect(host.tlsaRecords.map(\.usage) == [3, 2, 2, 3])
+        #expect(host.tlsaRecords.allSatisfy { $0.selector == 1 && $0.matchingType == 1 })
+        // The manifest's base64 pins, read back from each record's data.
+        #expect(try host.tlsaRecords.map { try $0.pin() } == [leaf, intermediate, root, spare])
+    }
+
+    @Test("DANE: no record authenticating the chain is an error; a record that does says nothing")
+    func daneFinding() throws {
+        let leaf = try Self.pin("certs/leaf.pem")
+        let spare = try Self.pin("keys/ec-p256.pkcs8.pem")
+        let host = PinnedHost(
+            name: "www.example.com",
+            pins: [PinSetEntry(pin: leaf, role: .leaf), PinSetEntry(pin: spare, role: .backup)],
+            clients: [.tlsa])
+        let served = ServedChain(sent: [], verified: [], verificationFailure: nil)
+        let failed = DANEVerification(
+            records: host.tlsaRecords, authority: nil, depth: nil, failure: "no matching DANE TLSA records")
+        let refused = PinSetEvaluation(host: host, served: served, dane: failed, now: Self.noon, warnDays: 30)
+        #expect(refused.findings.map(\.kind) == [PinSetFinding.Kind.noTLSARecordAuthenticates])
+        #expect(refused.findings.first?.severity == .error)
+        #expect(refused.findings.first?.remedy == .publishTLSAForServedKey)
+        let passed = DANEVerification(
+            records: host.tlsaRecords, authority: host.tlsaRecords[0], depth: 0, failure: nil)
+        let accepted = PinSetEvaluation(
+            host: host, served: served, dane: passed, now: Self.noon, warnDays: 30)
+        #expect(accepted.findings.isEmpty)
+        #expect(
+            accepted.dane?.summary.hasPrefix("DANE-EE 3 1 1 \(leaf.hex) matched the server's own key") == true
+        )
+        // Without a served chain (the address could not be checked) there is no DANE verdict.
+        #expect(
+            PinSetEvaluation(host: host, served: nil, dane: failed, now: Self.noon, warnDays: 30).dane == nil)
+    }
 }

@@ -163,12 +163,9 @@ struct PinSetDocumentWriter {
         return text + "    </dict>\n</dict>\n"
     }
 
-    /// `3 1 1` (DANE-EE) for leaf, backup and unplaced pins; `2 1 1` (DANE-TA) for CA pins, which match
-    /// only when the server sends that CA certificate.
+    /// Each pin's record as ``PinnedHost/tlsaRecords`` gives it, under the owner `_PORT._tcp.NAME.`.
     private func tlsa(_ host: PinnedHost) -> String {
-        host.distinctEntries.map { entry in
-            "_\(host.port)._tcp.\(host.name). IN TLSA \(entry.isCertificateAuthority ? 2 : 3) 1 1 \(entry.pin.hex)\n"
-        }.joined()
+        host.tlsaRecords.map { "_\(host.port)._tcp.\(host.name). IN TLSA \($0)\n" }.joined()
     }
 
     private func json(_ hosts: [PinnedHost]) -> String {

@@ -62,7 +62,8 @@ public struct PinMatch: Sendable, Hashable {
 /// Errors: no pin matches for a kind of client; fewer than two pins; no backup outside the chain; a
 /// placeholder pin (the SHA-256 of empty input, a digest of one repeated byte) or a pin listed twice; the
 /// pin set's expiration passed; a certificate of the chain expired; a chain that does not verify, for
-/// clients that verify it. Warnings: the expiration, or a certificate's notAfter, within `warnDays`.
+/// clients that verify it; no TLSA record authenticating the chain, for a host checked with DANE.
+/// Warnings: the expiration, or a certificate's notAfter, within `warnDays`.
 ///
 /// ```swift
 /// let evaluation = PinSetEvaluation(host: host, served: served, now: time(nil), warnDays: 30)
@@ -72,15 +73,23 @@ public struct PinSetEvaluation: Sendable, Hashable {
     public let host: PinnedHost
     /// For each kind of client the host is configured for, the pins it finds; empty without `served`.
     public let matches: [PinMatch]
+    /// What OpenSSL's DANE verifier made of the chain with the host's TLSA records; nil when the host is
+    /// not checked with DANE (``PinnedHost/isCheckedWithDANE``) or the address was not checked.
+    public let dane: DANEVerification?
     /// What is wrong, host-wide findings first, in a stable order.
     public let findings: [PinSetFinding]
 
     /// - Parameters:
     ///   - served: what the address served; nil checks only what the pin set says on its own.
+    ///   - dane: the DANE verification of the served chain with ``PinnedHost/tlsaRecords``, for a host
+    ///     checked with DANE: an error finding when no record authenticated it.
     ///   - now: the moment of the check, in seconds since 1970-01-01 UTC.
     ///   - warnDays: how many days ahead an expiration is warned of.
-    public init(host: PinnedHost, served: ServedChain?, now: Int64, warnDays: Int) {
+    public init(
+        host: PinnedHost, served: ServedChain?, dane: DANEVerification? = nil, now: Int64, warnDays: Int
+    ) {
         self.host = host
+        self.dane = served == nil ? nil : dane
         var findings = Self.hostFindings(host, now: now, warnDays: warnDays)
         guard let served else {
             matches = []
@@ -124,6 +133,11 @@ public struct PinSetEvaluation: Sendable, Hashable {
                     .noPinMatches, .error,
                     "no pin matches \(what): \(names(match)) \(refuse(match)) the server",
                     remedy: .pinServedKey))
+        }
+        if let dane, !dane.isAuthenticated {
+            findings.append(
+                PinSetFinding(
+                    .noTLSARecordAuthenticates, .error, dane.summary, remedy: .publishTLSAForServedKey))
         }
         let inUse = served.certificates.map(\.pin)
         if realPins.count >= 2, BackupPinRule(pins: realPins, chain: inUse).violation == .noBackupPin {

@@ -26,6 +26,9 @@ public struct PinSetFinding: Sendable, Hashable, CustomStringConvertible {
         case certificateExpiresSoon = "certificate-expires-soon"
         /// The chain does not verify: clients that verify it refuse the server before checking pins.
         case chainNotTrusted = "chain-not-trusted"
+        /// No TLSA record the pin set implies authenticates the chain (OpenSSL's DANE verifier): DANE
+        /// clients (mail servers sending by SMTP) refuse the server.
+        case noTLSARecordAuthenticates = "no-tlsa-record-authenticates"
     }
 
     public let kind: Kind

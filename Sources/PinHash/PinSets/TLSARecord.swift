@@ -117,3 +117,45 @@ public struct TLSARecordData: Sendable, Hashable {
         }
     }
 }
+
+extension TLSARecordData: CustomStringConvertible {
+    /// `3 1 1 HEX`, as a zone file's TLSA record data and `openssl s_client -dane_tlsa_rrdata` write it.
+    public var description: String { "\(usage) \(selector) \(matchingType) \(data)" }
+
+    /// The data as bytes; nil when it is not hex.
+    public var dataBytes: [UInt8]? { PinSpelling.hexBytes(data) }
+
+    /// `DANE-EE`, `DANE-TA`, `PKIX-EE` or `PKIX-TA`: the usage's name in RFC 7218.
+    public var usageName: String {
+        switch usage {
+        case 0: "PKIX-TA"
+        case 1: "PKIX-EE"
+        case 2: "DANE-TA"
+        case 3: "DANE-EE"
+        default: "usage \(usage)"
+        }
+    }
+}
+
+extension PinSetEntry {
+    /// The TLSA record that publishes the pin: `2 1 1` (DANE-TA) for a CA's pin (intermediate or root),
+    /// which matches only when the server sends that CA certificate; `3 1 1` (DANE-EE) for leaf, backup
+    /// and unplaced pins.
+    public var tlsaRecord: TLSARecordData {
+        TLSARecordData(usage: isCertificateAuthority ? 2 : 3, selector: 1, matchingType: 1, data: pin.hex)
+    }
+}
+
+extension PinnedHost {
+    /// The TLSA records the host's pins imply, one per distinct pin in order: what the `tlsa` export
+    /// writes and what a live check hands OpenSSL's DANE verifier.
+    public var tlsaRecords: [TLSARecordData] { distinctEntries.map(\.tlsaRecord) }
+
+    /// Whether a live check verifies the host's TLSA records with DANE: when its clients name `tlsa`,
+    /// or name none (every client) on port 25, SMTP's, where DANE is how mail servers pin (RFC 7672).
+    /// Only DNS names: DANE has no records for an IP address.
+    public var isCheckedWithDANE: Bool {
+        guard (try? PinFormatHost(name))?.isAddress != true else { return false }
+        return clients.contains(.tlsa) || (clients.isEmpty && port == 25)
+    }
+}

@@ -30,6 +30,26 @@ public struct ServerConnector: Sendable {
         }
     }
 
+    /// Runs the handshake again (after STARTTLS when the options ask for it) with OpenSSL's DANE
+    /// verifier given `records` instead of the trust store, the server's name as the base domain, and
+    /// returns which record authenticated the chain, or why none did. A chain no record authenticates is
+    /// returned, not thrown.
+    public func daneVerification(of server: ServerAddress, records: [TLSARecordData]) throws(PinHashError)
+        -> DANEVerification
+    {
+        try named(server) { () throws(PinHashError) in
+            let connection = try TCPConnection.connect(
+                to: server, via: options.address, timeout: options.timeout)
+            try options.startTLS?.negotiate(over: connection, timeout: options.timeout)
+            let session = try handshake(over: connection, with: server, tlsaRecords: records)
+            defer { session.close() }
+            guard let verification = session.daneVerification else {
+                throw OpenSSLErrors.internalFailure("the DANE session kept no records")
+            }
+            return verification
+        }
+    }
+
     /// Sends `GET url.path` and reads the response head (the body is not read). For `https` URLs the
     /// chain is returned as well; for `http` it is nil.
     public func responseHead(of url: HTTPURL) throws(PinHashError) -> (
@@ -79,12 +99,13 @@ public struct ServerConnector: Sendable {
         name.hasSuffix(".") && name.count > 1 ? String(name.dropLast()) : name
     }
 
-    private func handshake(over connection: TCPConnection, with server: ServerAddress) throws(PinHashError)
-        -> TLSClientSession
-    {
+    private func handshake(
+        over connection: TCPConnection, with server: ServerAddress, tlsaRecords: [TLSARecordData]? = nil
+    ) throws(PinHashError) -> TLSClientSession {
         let name = serverName(for: server)
         let session = try TLSClientSession(
-            over: connection, serverName: name, checkedName: name ?? server.host, caFile: options.caFile)
+            over: connection, serverName: name, checkedName: name ?? server.host, caFile: options.caFile,
+            tlsaRecords: tlsaRecords)
         try session.handshake(until: Deadline(seconds: options.timeout))
         return session
     }

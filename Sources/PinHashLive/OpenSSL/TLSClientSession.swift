@@ -13,6 +13,8 @@ import PinHash
 ///
 /// Verification runs in OpenSSL's SSL_VERIFY_NONE mode, so that an untrusted chain still completes the
 /// handshake and its pins can be printed; the result is read afterwards with SSL_get_verify_result.
+/// Given TLSA records, the session verifies with OpenSSL's DANE code instead of the trust store
+/// (SSL_dane_enable), and ``daneVerification`` says which record authenticated the chain.
 final class TLSClientSession: ByteStream {
     private let context: TLSClientContext
     private let ssl: OpaquePointer
@@ -22,19 +24,25 @@ final class TLSClientSession: ByteStream {
     let serverName: String?
     let checkedName: String
     let caFile: String?
+    /// The TLSA records the chain is verified against with DANE; nil verifies with the trust store.
+    let tlsaRecords: [TLSARecordData]?
 
     /// - Parameters:
     ///   - serverName: the SNI name; nil sends none.
-    ///   - checkedName: the host name or IP address the leaf must be valid for.
+    ///   - checkedName: the host name or IP address the leaf must be valid for; with `tlsaRecords`, the
+    ///     DANE base domain (the name the records are published under).
     ///   - caFile: PEM CA certificates to trust instead of the system's store.
-    init(over connection: TCPConnection, serverName: String?, checkedName: String, caFile: String?)
-        throws(PinHashError)
-    {
+    ///   - tlsaRecords: records to verify the chain with (DANE) instead of the trust store.
+    init(
+        over connection: TCPConnection, serverName: String?, checkedName: String, caFile: String?,
+        tlsaRecords: [TLSARecordData]? = nil
+    ) throws(PinHashError) {
         self.connection = connection
         socket = DeadlineSocketBIO(descriptor: connection.descriptor)
         self.serverName = serverName
         self.checkedName = checkedName
         self.caFile = caFile
+        self.tlsaRecords = tlsaRecords
         readyOpenSSLForKeys()
         OpenSSLErrors.clear()
         let context = try TLSClientContext(trusting: caFile)
@@ -70,9 +78,68 @@ final class TLSClientSession: ByteStream {
                 "OpenSSL refused '\(checkedName)' as a name to check\(OpenSSLErrors.drainedSuffix())")
         }
         SSL_set_hostflags(ssl, UInt32(X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS))
+        if let tlsaRecords { try enableDANE(baseDomain: checkedName, records: tlsaRecords) }
     }
 
     deinit { SSL_free(ssl) }
+
+    /// Has the handshake verify the chain against `records` (SSL_dane_enable, SSL_dane_tlsa_add), as
+    /// `openssl s_client -dane_tlsa_domain -dane_tlsa_rrdata -dane_ee_no_namechecks` does.
+    private func enableDANE(baseDomain: String, records: [TLSARecordData]) throws(PinHashError) {
+        guard SSL_CTX_dane_enable(context.pointer) > 0 else {
+            throw OpenSSLErrors.internalFailure("OpenSSL could not enable DANE")
+        }
+        guard SSL_dane_enable(ssl, baseDomain) > 0 else {
+            throw PinHashError(
+                .invalidArgument,
+                "OpenSSL refused '\(baseDomain)' as a DANE base domain\(OpenSSLErrors.drainedSuffix())")
+        }
+        // RFC 7671 §5.1: a DANE-EE record binds the key to the name it is published under, so the
+        // certificate's own names are not checked (as Postfix and Exim verify mail servers).
+        _ = SSL_dane_set_flags(ssl, UInt(DANE_FLAG_NO_DANE_EE_NAMECHECKS))
+        for record in records {
+            guard let data = record.dataBytes else {
+                throw PinHashError(.malformedInput, "the data of TLSA \(record) is not hex")
+            }
+            let added = SSL_dane_tlsa_add(
+                ssl, record.usage, record.selector, record.matchingType, data, data.count)
+            guard added > 0 else {
+                throw PinHashError(
+                    .malformedInput,
+                    "OpenSSL cannot use TLSA \(record)\(OpenSSLErrors.drainedSuffix())")
+            }
+        }
+    }
+
+    /// After the handshake, with TLSA records: the record that authenticated the chain and the depth of
+    /// the certificate it matched (SSL_get0_dane_tlsa), or OpenSSL's reason why none did; nil without
+    /// records.
+    var daneVerification: DANEVerification? {
+        guard let tlsaRecords else { return nil }
+        let result = SSL_get_verify_result(ssl)
+        var usage: UInt8 = 0
+        var selector: UInt8 = 0
+        var matchingType: UInt8 = 0
+        var data: UnsafePointer<UInt8>?
+        var length = 0
+        let depth = SSL_get0_dane_tlsa(ssl, &usage, &selector, &matchingType, &data, &length)
+        guard result == X509_V_OK, depth >= 0, let data else {
+            let failure =
+                result == X509_V_OK
+                ? "no TLSA record matched" : String(cString: X509_verify_cert_error_string(result))
+            return DANEVerification(records: tlsaRecords, authority: nil, depth: nil, failure: failure)
+        }
+        let hex = UnsafeBufferPointer(start: data, count: length).map { byte in
+            (byte < 16 ? "0" : "") + String(byte, radix: 16)
+        }.joined()
+        let matched = TLSARecordData(usage: usage, selector: selector, matchingType: matchingType, data: hex)
+        let offered = tlsaRecords.first {
+            $0.usage == usage && $0.selector == selector && $0.matchingType == matchingType
+                && $0.data.lowercased() == hex
+        }
+        return DANEVerification(
+            records: tlsaRecords, authority: offered ?? matched, depth: Int(depth), failure: nil)
+    }
 
     /// Runs the handshake to its end, or throws saying why it failed.
     func handshake(until deadline: Deadline) throws(PinHashError) {

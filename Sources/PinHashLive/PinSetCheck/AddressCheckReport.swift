@@ -13,7 +13,8 @@ extension AddressCheck {
 
     /// The report on the address, as `pinhash check` prints it: a title line with the status, then
     /// indented the chain's verification, each certificate (`PIN  ROLE  SUBJECT  notAfter`), which pins
-    /// each kind of client finds, and the findings (`error: message; fix`), each finding's fix worded by
+    /// each kind of client finds, which TLSA record authenticated the chain (for a host checked with
+    /// DANE), and the findings (`error: message; fix`), each finding's fix worded by
     /// `fix`.
     ///
     ///     www.example.com:443 at 192.0.2.10: error
@@ -21,6 +22,7 @@ extension AddressCheck {
     ///       Bay4mhFD61xnT1E2enNFduym0i2YEgKCsqAHPCtaUtY=  leaf  CN=www.example.com  until 2027-01-01T00:00:00Z
     ///       curl: matches Bay4mhFD61xnT1E2enNFduym0i2YEgKCsqAHPCtaUtY=
     ///       okhttp, android, ios, trustkit, chrome, hpkp: matches Bay4mhFD61xnT1E2enNFduym0i2YEgKCsqAHPCtaUtY=
+    ///       tlsa: DANE-EE 3 1 1 05a6b8… matched the server's own key
     ///       error: it has only one pin: …; add the pin of a spare key …
     public func text(fix: (PinSetFinding) -> String) -> String {
         var lines = ["\(title): \(status)"]
@@ -42,6 +44,10 @@ extension AddressCheck {
             let pins = match.matching.map(\.base64).joined(separator: ", ")
             lines.append("  \(clients): " + (match.matches ? "matches \(pins)" : "no pin matches"))
         }
+        if let dane = evaluation.dane {
+            lines.append(
+                "  tlsa: " + (dane.isAuthenticated ? dane.summary : "no record authenticates the chain"))
+        }
         for finding in evaluation.findings {
             lines.append("  \(finding.severity.rawValue): \(finding.message); \(fix(finding))")
         }
@@ -52,7 +58,9 @@ extension AddressCheck {
     /// resolve), `status` (`ok`, `warning`, `error`, `unchecked`), `failure` (why it could not be checked, or
     /// null), `tls` ({`version`, `cipher`, `verified`, `verification`} or null), `chain` ([{`pin`, `role`,
     /// `subject`, `notAfter`, `sent`}]), `matches` ([{`scope`: `leaf-key` or `verified-chain`, `clients`,
-    /// `pins`, `matched`}]) and `findings` ([{`level`, `kind`, `message`, `fix`, `pin`}]); each finding's fix
+    /// `pins`, `matched`}]), `dane` (null unless the host is checked with DANE: {`authenticated`, `records`,
+    /// `authority` (the record that authenticated the chain, or null), `usage` (`DANE-EE`, `DANE-TA`),
+    /// `depth` (of the certificate it matched), `failure`}) and `findings` ([{`level`, `kind`, `message`, `fix`, `pin`}]); each finding's fix
     /// worded by `fix`.
     public func json(fix: (PinSetFinding) -> String) -> String {
         let string = PinFormatEscaping.jsonString
@@ -91,6 +99,17 @@ extension AddressCheck {
                             + "\"pins\": \(list(match.matching.map { string($0.base64) })), "
                             + "\"matched\": \(match.matches)}"
                     }))
+        if let dane = evaluation.dane {
+            fields.append(
+                "\"dane\": {\"authenticated\": \(dane.isAuthenticated), "
+                    + "\"records\": \(list(dane.records.map { string($0.description) })), "
+                    + "\"authority\": \(optional(dane.authority?.description)), "
+                    + "\"usage\": \(optional(dane.authority?.usageName)), "
+                    + "\"depth\": \(dane.depth.map(String.init) ?? "null"), \"failure\": \(optional(dane.failure))}"
+            )
+        } else {
+            fields.append("\"dane\": null")
+        }
         fields.append(
             "\"findings\": "
                 + list(

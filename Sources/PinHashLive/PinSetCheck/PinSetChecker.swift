@@ -127,13 +127,44 @@ public struct PinSetChecker: Sendable {
                     sent: chain.certificates, verified: chain.verifiedChain,
                     verificationFailure: chain.verification.isTrusted
                         ? nil : chain.verification.failure ?? "unknown reason")
+                var dane: DANEVerification?
+                var failure: PinHashError?
+                if host.isCheckedWithDANE {
+                    switch await daneVerification(of: host, server: server, connector: connector) {
+                    case .success(let verification): dane = verification
+                    case .failure(let error): failure = error
+                    }
+                }
                 return .checked(
                     AddressCheck(
-                        hostIndex: index, host: host, address: address, chain: chain, failure: nil,
+                        hostIndex: index, host: host, address: address, chain: chain, failure: failure,
                         evaluation: PinSetEvaluation(
-                            host: host, served: served, now: now, warnDays: options.warnDays)))
+                            host: host, served: served, dane: dane, now: now, warnDays: options.warnDays)))
             case .failure(let error):
                 return .checked(failed(index, host, address: address, error, now: now))
+            }
+        }
+    }
+
+    /// The host's TLSA records checked by OpenSSL's DANE verifier in a handshake of its own (the first
+    /// one verifies with the trust store, which the clients of the other pins use); a host without pins
+    /// has no records, and nothing to connect for.
+    private func daneVerification(of host: PinnedHost, server: ServerAddress, connector: ServerConnector)
+        async -> Result<DANEVerification, PinHashError>
+    {
+        let records = host.tlsaRecords
+        guard !records.isEmpty else {
+            return .success(
+                DANEVerification(records: [], authority: nil, depth: nil, failure: "the host has no pins"))
+        }
+        return await BlockingThread.run { () -> Result<DANEVerification, PinHashError> in
+            do throws(PinHashError) {
+                return .success(try connector.daneVerification(of: server, records: records))
+            } catch {
+                return .failure(
+                    PinHashError(
+                        error.code, "DANE handshake: \(error.reason)", source: error.source,
+                        remedy: error.remedy))
             }
         }
     }
