@@ -46,7 +46,9 @@ enum RotateTruth {
     .enabled(if: OpenSSLPipeline.isInstalled, "/usr/bin/openssl is missing"))
 struct RotatePlanTests {
     static func leafPin() throws -> String { try RotateTruth.pin(ofCertificate: "certs/leaf.pem") }
-    static func intermediatePin() throws -> String { try RotateTruth.pin(ofCertificate: "certs/intermediate.pem") }
+    static func intermediatePin() throws -> String {
+        try RotateTruth.pin(ofCertificate: "certs/intermediate.pem")
+    }
 
     /// A pin set of www.example.com with the fixture leaf and intermediate, for `clients`.
     static func pinSet(clients: String? = nil) throws -> String {
