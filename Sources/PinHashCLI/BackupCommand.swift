@@ -26,99 +26,26 @@ struct BackupCommand: ParsableCommand {
             """
     )
 
-    @Option(
-        name: .long,
-        help: ArgumentHelp(
-            "The key type (RSA of 2048 to 4096 bits, EC on P-256 or P-384, Ed25519).", valueName: "algorithm")
-    )
-    var algorithm: BackupKeyAlgorithm
-
-    @Option(
-        name: .long,
-        help: ArgumentHelp("The new key file (mode 0600; never overwritten).", valueName: "file"),
-        completion: .file(extensions: ["key", "pem"]))
-    var out: String
-
-    @Option(
-        name: .long,
-        help: ArgumentHelp(
-            "Encrypt the key with a passphrase from this source.",
-            discussion:
-                "As openssl's -passout: env:VAR, file:PATH, fd:N, stdin or pass:TEXT (visible to other users).",
-            valueName: "source"))
-    var passout: String?
-
-    @Option(
-        name: .long,
-        help: ArgumentHelp(
-            "Also write a certificate request for the key (needs --subject).", valueName: "file"),
-        completion: .file(extensions: ["csr", "pem"]))
-    var csr: String?
-
-    @Option(
-        name: .long,
-        help: ArgumentHelp(
-            "The request's subject, as openssl req -subj takes it: /CN=www.example.com/O=Example (\\/ for a slash).",
-            valueName: "subject"))
-    var subject: String?
+    @OptionGroup var key: BackupKeyOptions
 
     @OptionGroup var format: FormatOptions
 
     func validate() throws {
-        if out.isEmpty || out == "-" {
-            throw ValidationError("--out must name a file: a key is never written to standard output.")
-        }
-        if (csr == nil) != (subject == nil) { throw ValidationError("--csr and --subject go together.") }
-        if let csr, csr == out { throw ValidationError("--csr and --out must be different files.") }
-        if csr == "-" { throw ValidationError("--csr must name a file.") }
-        _ = try passphrase()
-        _ = try requestSubject()
         _ = try format.formatter()
     }
 
-    private func passphrase() throws -> PassphraseSource? {
-        guard let passout else { return nil }
-        do {
-            return try PassphraseSource(openSSLArgument: passout)
-        } catch {
-            throw ValidationError("--passout: \(error.reason).")
-        }
-    }
-
-    private func requestSubject() throws -> CertificateRequestSubject? {
-        guard let subject else { return nil }
-        do {
-            return try CertificateRequestSubject(openSSLForm: subject)
-        } catch {
-            throw ValidationError("--subject: \(error.reason).")
-        }
-    }
-
     func run() throws {
-        let passphrase = try passphrase()
-        if passphrase?.isVisibleInProcessList == true {
-            Diagnostics.warn(
-                "warning: --passout pass: shows the passphrase to other users of this machine; prefer env:, file: or fd:"
-            )
-        }
-        let request = try requestSubject().map { CertificateRequestOutput(path: csr!, subject: $0) }
         do {
-            // Refuse before spending seconds on an RSA key; write() checks again as it creates the files.
-            try BackupKey.checkDestinations(keyPath: out, certificateRequest: request)
-            let key = try BackupKey.generate(algorithm, passphrase: passphrase)
-            try key.write(to: out, certificateRequest: request)
+            let newKey = try key.writeNewKey()
             let output = OutputBuffer()
             if format.format == .base64 {
-                output.append("\(key.pin.base64)\n")
+                output.append("\(newKey.pin.base64)\n")
             } else {
-                output.append(try format.formatter().render([PinnedEntry(key.pinnedObject, source: out)]))
+                output.append(
+                    try format.formatter().render([PinnedEntry(newKey.pinnedObject, source: key.out)]))
             }
             output.commit()
-            let alsoRequest =
-                request.map { " and the request to \(InputName.displayName(of: $0.path))" } ?? ""
-            output.flush(
-                done: "the key was written to \(InputName.displayName(of: out))\(alsoRequest); "
-                    + "only printing its pin failed")
+            output.flush(done: "\(key.writtenFiles); only printing its pin failed")
         } catch let error as PinHashError {
             Diagnostics.warn(error, passphraseOption: "--passout")
             throw ExitCode.failure

@@ -32,7 +32,9 @@ struct CheckCommand: ParsableCommand {
 
             --format text (the default) prints a report per address and a count; json one document \
             ({"results": [...], "ok", "warnings", "errors", "unchecked"}); jsonl one object per address as \
-            each finishes. A progress line goes to stderr when it is a terminal.
+            each finishes; html one self-contained page (no scripts, nothing loaded from elsewhere): per \
+            host the pins with their CA names and which clients each matches, each address's chain and \
+            findings, and a timeline of the dates that matter. A progress line goes to stderr when it is a terminal.
 
             Exit status: 0 every address was checked and nothing is wrong (warnings allowed unless \
             --fail-on warning); 1 a finding at error level (or a warning, with --fail-on warning); 2 an \
@@ -103,7 +105,7 @@ struct CheckCommand: ParsableCommand {
 
     @Option(
         name: .customLong("format"),
-        help: ArgumentHelp("text (the default), json or jsonl.", valueName: "format"))
+        help: ArgumentHelp("text (the default), json, jsonl or html.", valueName: "format"))
     var formatName: String = "text"
 
     @Argument(
@@ -117,9 +119,9 @@ struct CheckCommand: ParsableCommand {
     private var startTLS: StartTLSProtocol? { startTLSName.flatMap(StartTLSProtocol.init(rawValue:)) }
 
     func validate() throws {
-        if !["text", "json", "jsonl"].contains(formatName) {
+        if !["text", "json", "jsonl", "html"].contains(formatName) {
             throw ValidationError(
-                "--format: there is no format '\(formatName)'; the formats are text, json and jsonl.")
+                "--format: there is no format '\(formatName)'; the formats are text, json, jsonl and html.")
         }
         if !["error", "warning"].contains(failOn) {
             throw ValidationError("--fail-on: '\(failOn)' is not error or warning.")
@@ -242,8 +244,9 @@ struct CheckCommand: ParsableCommand {
         let progress = isatty(STDERR_FILENO) == 1 ? CheckProgress(hosts: hosts.count) : nil
         let results = CheckResults()
         let done = DispatchSemaphore(value: 0)
+        let now = Int64(time(nil))
         Task {
-            results.all = await checker.check(hosts, now: Int64(time(nil))) { result in
+            results.all = await checker.check(hosts, now: now) { result in
                 progress?.advance()
                 if format == "jsonl" { OutputBuffer.writeNow(result.json(fix: Self.fix) + "\n") }
             }
@@ -254,6 +257,9 @@ struct CheckCommand: ParsableCommand {
         let output = OutputBuffer()
         switch format {
         case "json": output.append(results.all.json(fix: Self.fix))
+        case "html":
+            output.append(
+                PinSetCheckPage(results: results.all, catalogue: .commandLine, now: now).html(fix: Self.fix))
         case "text":
             for result in results.all { output.append(result.text(fix: Self.fix) + "\n") }
             output.append(results.all.summary + "\n")

@@ -24,7 +24,7 @@ struct PinHashCommand: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             PinsCommand.self, HeaderCommand.self, HSTSCommand.self, LintCommand.self, VerifyCommand.self,
-            BackupCommand.self, AuditCommand.self, PinSetCommand.self, CheckCommand.self,
+            BackupCommand.self, AuditCommand.self, PinSetCommand.self, CheckCommand.self, RotateCommand.self,
         ],
         defaultSubcommand: PinsCommand.self
     )

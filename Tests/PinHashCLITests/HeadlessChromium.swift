@@ -27,8 +27,22 @@ struct HeadlessChromium {
     /// Names mapped to 127.0.0.1.
     var resolving: [String]
 
+    /// Loads `url` and saves what the window shows as a PNG at `png`, `width` by `height` pixels; the
+    /// log says why when no file appears.
+    func screenshot(
+        _ url: String, to png: String, width: Int = 1000, height: Int = 1400, timeout: Double = 60
+    )
+        throws -> PageLoad
+    {
+        try load(
+            url, arguments: ["--window-size=\(width),\(height)", "--screenshot=\(png)"], dumpDOM: false,
+            timeout: timeout)
+    }
+
     /// Loads `url` with `arguments` added to the browser's command line.
-    func load(_ url: String, arguments: [String], timeout: Double = 60) throws -> PageLoad {
+    func load(_ url: String, arguments: [String], dumpDOM: Bool = true, timeout: Double = 60) throws
+        -> PageLoad
+    {
         let directory = try makeLiveScratchDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let home = directory.appendingPathComponent("home")
@@ -45,7 +59,8 @@ struct HeadlessChromium {
         let start = Date()
         // HOME too: Chromium keeps its certificate database in ~/.pki and caches in ~/.cache.
         let browser = try LiveServerProcess(
-            executable: executable, arguments: options + arguments + ["--dump-dom", url], log: dom,
+            executable: executable, arguments: options + arguments + (dumpDOM ? ["--dump-dom"] : []) + [url],
+            log: dom,
             errors: log, environment: ["HOME": home.path])
         let exited = browser.wait(within: timeout) { !browser.isRunning }
         browser.killProcessGroup()

@@ -28,6 +28,26 @@ struct CalendarDateTests {
         #expect(CalendarDate(iso8601: text) == nil)
     }
 
+    @Test(
+        "A day plus N days is GNU date's 'DAY + N days'",
+        arguments: [
+            ("2026-05-01", 30), ("2026-05-01", 60), ("2028-02-28", 1), ("2100-02-28", 1), ("1970-01-01", -1),
+            ("2026-12-31", 365), ("1600-03-01", -1), ("9999-12-30", 1), ("0001-01-02", -1),
+        ])
+    func addingDays(text: String, days: Int) throws {
+        let date = try #require(CalendarDate(iso8601: text))
+        let result = try ExternalCommand.run("/bin/date", ["-u", "-d", "\(text) \(days) days", "+%Y-%m-%d"])
+        try #require(result.succeeded, "date: \(result.firstErrorLine)")
+        let expected = result.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(date.adding(days: days)?.description == expected)
+    }
+
+    @Test("No day is made past 9999-12-31 or before 0001-01-01")
+    func addingPastTheRange() throws {
+        #expect(try #require(CalendarDate(iso8601: "9999-12-31")).adding(days: 1) == nil)
+        #expect(try #require(CalendarDate(iso8601: "0001-01-01")).adding(days: -1) == nil)
+    }
+
     @Test("Dates order as days do")
     func ordering() throws {
         let earlier = try #require(CalendarDate(iso8601: "2026-11-26"))

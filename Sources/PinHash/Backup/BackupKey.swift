@@ -83,9 +83,14 @@ public struct BackupKey: Sendable {
     /// just written is removed again. While the files are written, SIGINT, SIGTERM or SIGHUP (left at
     /// their default action) removes what is not complete yet before the process ends: no temporary file,
     /// and no key without its request, is left behind.
-    public func write(to path: String, certificateRequest: CertificateRequestOutput? = nil)
-        throws(PinHashError)
-    {
+    ///
+    /// `whileNew` runs once both files are in place and, if it throws, both are removed again: so a
+    /// caller that records the new key elsewhere (a pin set naming it) gets the files and the record
+    /// together or neither.
+    public func write(
+        to path: String, certificateRequest: CertificateRequestOutput? = nil,
+        whileNew: () throws(PinHashError) -> Void = {}
+    ) throws(PinHashError) {
         try Self.checkDestinations(keyPath: path, certificateRequest: certificateRequest)
         let request = try certificateRequest.map { output throws(PinHashError) in
             try certificateRequestPEM(subject: output.subject)
@@ -94,11 +99,11 @@ public struct BackupKey: Sendable {
             // The request is written while the new key is still removed by a failure or a signal.
             try OutputFile.create(at: path, contents: pem, mode: 0o600, exactMode: true, what: "a key") {
                 () throws(PinHashError) in
-                guard let certificateRequest, let request else { return }
+                guard let certificateRequest, let request else { return try whileNew() }
                 try Array(request.utf8).withUnsafeBufferPointer { bytes throws(PinHashError) in
                     try OutputFile.create(
                         at: certificateRequest.path, contents: UnsafeRawBufferPointer(bytes), mode: 0o644,
-                        exactMode: false, what: "a file")
+                        exactMode: false, what: "a file", whileNew: whileNew)
                 }
             }
         }

@@ -4,7 +4,7 @@ package enum PinFormatEscaping {
     /// Text for XML character data or a double-quoted attribute value. Tabs and line ends become
     /// character references (a parser would otherwise normalise them); characters XML 1.0 cannot carry
     /// even as a reference (other C0 controls, U+FFFE, U+FFFF) become U+FFFD.
-    static func xml(_ text: String) -> String {
+    package static func xml(_ text: String) -> String {
         var out = ""
         out.unicodeScalars.reserveCapacity(text.unicodeScalars.count)
         for scalar in text.unicodeScalars {

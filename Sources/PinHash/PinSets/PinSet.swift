@@ -136,6 +136,30 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
         return era * 146097 + dayOfEra - 719468
     }
 
+    /// The day `days` after 1970-01-01 (before it when negative); nil outside years 1 to 9999.
+    public init?(daysSinceUnixEpoch days: Int) {
+        // Howard Hinnant's civil_from_days.
+        let shifted = days + 719468
+        let era = (shifted >= 0 ? shifted : shifted - 146096) / 146097
+        let dayOfEra = shifted - era * 146097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let shiftedMonth = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
+        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
+        self.init(year: yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month: month, day: day)
+    }
+
+    /// The UTC day of a moment given in seconds since 1970-01-01; nil outside years 1 to 9999.
+    public init?(secondsSinceUnixEpoch seconds: Int64) {
+        self.init(daysSinceUnixEpoch: Int(seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400))
+    }
+
+    /// The day `days` later (earlier when negative); nil past year 9999 or before year 1.
+    public func adding(days: Int) -> CalendarDate? {
+        CalendarDate(daysSinceUnixEpoch: daysSinceUnixEpoch + days)
+    }
+
     private static func days(inMonth month: Int, of year: Int) -> Int {
         switch month {
         case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
