@@ -179,7 +179,9 @@ struct VerifyCommand: ParsableCommand {
             throw ExitCode.failure
         }
         let output = OutputBuffer()
-        output.append("pin OK: \(match.pin.base64) matches \(match.object.summary) (\(match.sourceName))\n")
+        output.append(
+            "pin OK: \(match.pin.base64) matches \(match.object.summary) (\(match.sourceName))"
+                + (CACatalogue.builtIn.note(for: match.pin).map { " \($0)" } ?? "") + "\n")
         output.commit()
         output.flush()
     }
@@ -212,7 +214,9 @@ struct VerifyCommand: ParsableCommand {
             throw ExitCode.failure
         }
         let output = OutputBuffer()
-        output.append("pin OK: \(pin.base64) matches \(object.summary) (\(source))\n")
+        output.append(
+            "pin OK: \(pin.base64) matches \(object.summary) (\(source))"
+                + (CACatalogue.builtIn.note(for: pin).map { " \($0)" } ?? "") + "\n")
         output.commit()
         output.flush()
         if !chain.verification.isTrusted {

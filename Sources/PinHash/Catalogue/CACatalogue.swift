@@ -28,12 +28,16 @@ public struct CACatalogue: Sendable {
         entries.filter { $0.pool == name }
     }
 
-    /// How a listing names a CA key after its subject: `(catalogue: Let's Encrypt R11, pool Let's Encrypt
-    /// RSA 2024)`, `(catalogue: ISRG Root X1)`; nil for a key the catalogue does not know.
-    public func note(for pin: Pin) -> String? {
-        entry(for: pin).map { entry in
-            "(catalogue: \(entry.name)" + (entry.pool.map { ", pool \($0)" } ?? "") + ")"
+    /// What the catalogue calls a CA key, as a pin-set label: `catalogue: Let's Encrypt R11, pool Let's
+    /// Encrypt RSA 2024`, `catalogue: ISRG Root X1`; nil for a key the catalogue does not know.
+    public func label(for pin: Pin) -> String? {
+        entry(for: pin).map { entry in "catalogue: \(entry.name)" + (entry.pool.map { ", pool \($0)" } ?? "")
         }
+    }
+
+    /// How a listing names a CA key after its subject: the ``label(for:)`` in parentheses.
+    public func note(for pin: Pin) -> String? {
+        label(for: pin).map { "(\($0))" }
     }
 
     /// The entry for `pin` as one JSON object on one line (`name`, `organization`, `kind`, `pool`, `roots`
@@ -109,8 +113,10 @@ extension CatalogueEntry {
         }
         func optional(_ text: String) -> String? { text.isEmpty ? nil : text }
         self.init(
-            pin: pin, name: fields[1], organization: optional(fields[2]), kind: kind, pool: optional(fields[4]),
-            roots: roots, notBefore: CalendarDate(iso8601: fields[6]), notAfter: CalendarDate(iso8601: fields[7]),
+            pin: pin, name: fields[1], organization: optional(fields[2]), kind: kind,
+            pool: optional(fields[4]),
+            roots: roots, notBefore: CalendarDate(iso8601: fields[6]),
+            notAfter: CalendarDate(iso8601: fields[7]),
             source: fields[8])
     }
 }

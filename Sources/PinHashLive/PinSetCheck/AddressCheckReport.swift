@@ -33,6 +33,7 @@ extension AddressCheck {
                 let certificate = entry.object
                 lines.append(
                     "  \(certificate.pin.base64)  \(certificate.label)  \(certificate.detail)"
+                        + (CACatalogue.builtIn.note(for: certificate.pin).map { "  \($0)" } ?? "")
                         + (certificate.notAfter.map { "  until \($0)" } ?? "")
                         + (entry.sentByServer == false ? "  (not sent)" : ""))
             }
@@ -51,7 +52,7 @@ extension AddressCheck {
     /// The result as one JSON object on one line: `host`, `port`, `address` (null when the name did not
     /// resolve), `status` (`ok`, `warning`, `error`, `unchecked`), `failure` (why it could not be checked, or
     /// null), `tls` ({`version`, `cipher`, `verified`, `verification`} or null), `chain` ([{`pin`, `role`,
-    /// `subject`, `notAfter`, `sent`}]), `matches` ([{`scope`: `leaf-key` or `verified-chain`, `clients`,
+    /// `subject`, `notAfter`, `sent`, `catalogue`}]), `matches` ([{`scope`: `leaf-key` or `verified-chain`, `clients`,
     /// `pins`, `matched`}]) and `findings` ([{`level`, `kind`, `message`, `fix`, `pin`}]); each finding's fix
     /// worded by `fix`.
     public func json(fix: (PinSetFinding) -> String) -> String {
@@ -77,7 +78,8 @@ extension AddressCheck {
                                 + "\"role\": \(string(certificate.label)), "
                                 + "\"subject\": \(string(certificate.detail)), "
                                 + "\"notAfter\": \(optional(certificate.notAfter)), "
-                                + "\"sent\": \(entry.sentByServer != false)}"
+                                + "\"sent\": \(entry.sentByServer != false), "
+                                + "\"catalogue\": \(CACatalogue.builtIn.json(for: certificate.pin))}"
                         }))
         } else {
             fields += ["\"tls\": null", "\"chain\": []"]
