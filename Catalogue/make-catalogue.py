@@ -284,6 +284,13 @@ def main():
     for entry in entries:
         # The separator is the escape `\t` in the Swift literal, not a tab byte in the source.
         lines.append('        "' + "\\t".join(swift_escaped(entry[f]) for f in fields) + '",')
+    lines += [
+        "    ]",
+        "",
+        "    /// The pins of `rows`, sorted, for a binary search that does not build the catalogue.",
+        "    static let sortedPins: [String] = [",
+    ]
+    lines += [f'        "{pin}",' for pin in sorted(e["pin"] for e in entries)]
     lines += ["    ]", "}", ""]
     text = "\n".join(lines)
     with open(arguments.out, "w", encoding="utf-8") as handle:

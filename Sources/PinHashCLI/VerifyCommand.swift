@@ -181,7 +181,7 @@ struct VerifyCommand: ParsableCommand {
         let output = OutputBuffer()
         output.append(
             "pin OK: \(match.pin.base64) matches \(match.object.summary) (\(match.sourceName))"
-                + (CACatalogue.builtIn.note(for: match.pin).map { " \($0)" } ?? "") + "\n")
+                + (CACatalogue.builtInNote(for: match.pin).map { " \($0)" } ?? "") + "\n")
         output.commit()
         output.flush()
     }
@@ -216,7 +216,7 @@ struct VerifyCommand: ParsableCommand {
         let output = OutputBuffer()
         output.append(
             "pin OK: \(pin.base64) matches \(object.summary) (\(source))"
-                + (CACatalogue.builtIn.note(for: pin).map { " \($0)" } ?? "") + "\n")
+                + (CACatalogue.builtInNote(for: pin).map { " \($0)" } ?? "") + "\n")
         output.commit()
         output.flush()
         if !chain.verification.isTrusted {

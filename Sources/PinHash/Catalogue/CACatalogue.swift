@@ -56,6 +56,37 @@ public struct CACatalogue: Sendable {
     }
 }
 
+extension CACatalogue {
+    /// Whether the built-in catalogue may hold `pin`, by a binary search of its generated pins, without
+    /// building it: listing keys it does not hold (every leaf, every test CA) costs no more than that.
+    static func builtInMayHold(_ pin: Pin) -> Bool {
+        let pins = CACatalogueData.sortedPins
+        let wanted = pin.base64
+        var low = 0
+        var high = pins.count
+        while low < high {
+            let middle = (low + high) / 2
+            if pins[middle] < wanted { low = middle + 1 } else { high = middle }
+        }
+        return low < pins.count && pins[low] == wanted
+    }
+
+    /// ``builtIn``'s ``note(for:)``, building the catalogue only for a key it holds.
+    public static func builtInNote(for pin: Pin) -> String? {
+        builtInMayHold(pin) ? builtIn.note(for: pin) : nil
+    }
+
+    /// ``builtIn``'s ``label(for:)``, building the catalogue only for a key it holds.
+    public static func builtInLabel(for pin: Pin) -> String? {
+        builtInMayHold(pin) ? builtIn.label(for: pin) : nil
+    }
+
+    /// ``builtIn``'s ``json(for:)``, building the catalogue only for a key it holds.
+    public static func builtInJSON(for pin: Pin) -> String {
+        builtInMayHold(pin) ? builtIn.json(for: pin) : "null"
+    }
+}
+
 /// One CA key the catalogue names.
 public struct CatalogueEntry: Sendable, Hashable {
     public enum Kind: String, Sendable, Hashable, CaseIterable {
@@ -102,7 +133,10 @@ extension CatalogueEntry {
     /// spaces), notBefore, notAfter and source, separated by tabs, an empty field for none. Nil for a row
     /// that does not read (the catalogue tests count them, so a bad row cannot pass unseen).
     init?(catalogueRow row: String) {
-        let fields = row.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+        // Split as bytes: splitting Characters breaks graphemes, many times slower for nothing here.
+        let fields = row.utf8.split(separator: UInt8(ascii: "\t"), omittingEmptySubsequences: false).map {
+            String(Substring($0))
+        }
         guard fields.count == 9, let pin = Pin(base64: fields[0]), let kind = Kind(rawValue: fields[3]) else {
             return nil
         }

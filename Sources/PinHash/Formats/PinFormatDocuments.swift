@@ -193,7 +193,7 @@ public struct PinDocumentStream: Sendable {
             ("reencodedPinSha256Base64", string(object.reencodedPin?.base64)),
             ("warnings", "[" + object.warnings.map { string($0.description) }.joined(separator: ", ") + "]"),
             // What the CA catalogue knows of the key (null for a leaf's or any key it does not know).
-            ("catalogue", CACatalogue.builtIn.json(for: object.pin)),
+            ("catalogue", CACatalogue.builtInJSON(for: object.pin)),
         ]
         return "  {\n" + fields.map { "    \"\($0.0)\": \($0.1)" }.joined(separator: ",\n") + "\n  }"
     }

@@ -55,7 +55,7 @@ extension PinnedHost {
                 }
             }
         // A CA key's label says which CA it is, from the catalogue, as the listings do.
-        let label = object.summary + (CACatalogue.builtIn.note(for: entry.pin).map { " \($0)" } ?? "")
+        let label = object.summary + (CACatalogue.builtInNote(for: entry.pin).map { " \($0)" } ?? "")
         pins.append(PinSetEntry(pin: entry.pin, label: label, role: role, source: entry.source))
     }
 }

@@ -31,7 +31,7 @@ extension SiteAudit {
             let certificate = entry.object
             lines.append(
                 "\(certificate.pin.base64)  \(certificate.label)  \(certificate.detail)"
-                    + (CACatalogue.builtIn.note(for: certificate.pin).map { "  \($0)" } ?? "")
+                    + (CACatalogue.builtInNote(for: certificate.pin).map { "  \($0)" } ?? "")
                     + (entry.sentByServer == false ? "  (not sent)" : ""))
         }
         lines.append("https: \(Self.statusLine(of: response))")
@@ -78,7 +78,7 @@ extension SiteAudit {
         let certificates = chain.entries(source: url.description).map { entry in
             "    {\"pin\": \(string(entry.object.pin.base64)), \"role\": \(string(entry.object.label)), "
                 + "\"subject\": \(string(entry.object.detail)), \"sent\": \(entry.sentByServer != false), "
-                + "\"catalogue\": \(CACatalogue.builtIn.json(for: entry.object.pin))}"
+                + "\"catalogue\": \(CACatalogue.builtInJSON(for: entry.object.pin))}"
         }
         out += "  \"chain\": [\n" + certificates.joined(separator: ",\n") + (certificates.isEmpty ? "" : "\n")
         out += "  ],\n"

@@ -33,7 +33,7 @@ extension AddressCheck {
                 let certificate = entry.object
                 lines.append(
                     "  \(certificate.pin.base64)  \(certificate.label)  \(certificate.detail)"
-                        + (CACatalogue.builtIn.note(for: certificate.pin).map { "  \($0)" } ?? "")
+                        + (CACatalogue.builtInNote(for: certificate.pin).map { "  \($0)" } ?? "")
                         + (certificate.notAfter.map { "  until \($0)" } ?? "")
                         + (entry.sentByServer == false ? "  (not sent)" : ""))
             }
@@ -79,7 +79,7 @@ extension AddressCheck {
                                 + "\"subject\": \(string(certificate.detail)), "
                                 + "\"notAfter\": \(optional(certificate.notAfter)), "
                                 + "\"sent\": \(entry.sentByServer != false), "
-                                + "\"catalogue\": \(CACatalogue.builtIn.json(for: certificate.pin))}"
+                                + "\"catalogue\": \(CACatalogue.builtInJSON(for: certificate.pin))}"
                         }))
         } else {
             fields += ["\"tls\": null", "\"chain\": []"]

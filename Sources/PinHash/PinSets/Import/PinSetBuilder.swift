@@ -12,7 +12,7 @@ struct PinSetBuilder {
     /// catalogue's name when it is a known CA key (imported formats carry no labels of their own).
     func entry(_ pin: Pin, line: Int?, role: PinSetRole? = nil) -> PinSetEntry {
         PinSetEntry(
-            pin: pin, label: CACatalogue.builtIn.label(for: pin),
+            pin: pin, label: CACatalogue.builtInLabel(for: pin),
             role: role, source: line.map { "\(source):\($0)" } ?? source)
     }
 
