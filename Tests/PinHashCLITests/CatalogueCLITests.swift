@@ -52,6 +52,21 @@ struct CatalogueCLITests {
         #expect(objects[1]["catalogue"] is NSNull)
     }
 
+    @Test("pinset import labels a CA pin with its catalogue name; a pin it does not know stays unlabelled")
+    func importLabelsCAPins() throws {
+        let pins = try opensslPins([Self.chain[0], "certs/leaf.pem"])
+        let result = try runShell(
+            "printf 'sha256//%s;sha256//%s\\n' \"$1\" \"$2\" | \"$0\" pinset import --host www.example.com -",
+            pins)
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        #expect(
+            result.stdout.contains(
+                "  - pin: \(pins[0])\n    label: \"catalogue: Let's Encrypt YR1, pool Let's Encrypt Gen Y RSA\"\n"
+            ),
+            "\(result.stdout)")
+        #expect(result.stdout.components(separatedBy: "label:").count == 2, "\(result.stdout)")
+    }
+
     @Test("a chain of keys no public CA holds prints no catalogue note")
     func testChainIsNotNamed() throws {
         let result = try run(["--all", "certs/chain.pem"])
