@@ -17,7 +17,7 @@ SECONDS ?= 60
 ASAN_BUILD ?= .build/asan
 TSAN_BUILD ?= .build/tsan
 
-.PHONY: build run test bench lint format fixtures install clean build-deps test-deps sanitize fuzz leakcheck corpus
+.PHONY: build run test bench lint format fixtures catalogue install clean build-deps test-deps sanitize fuzz leakcheck corpus
 
 build: build-deps
 	$(SWIFT) build $(RELEASE_FLAGS) --product pinhash
@@ -74,6 +74,10 @@ format:
 
 fixtures:
 	bash Fixtures/make-fixtures.sh
+
+# The CA catalogue (README "CA catalogue") from the system trust store and Catalogue/intermediates.
+catalogue:
+	python3 Catalogue/make-catalogue.py
 
 install: build
 	install -d $(DESTDIR)$(PREFIX)/bin

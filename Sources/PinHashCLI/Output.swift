@@ -145,6 +145,7 @@ final class InputReport {
             output.append(object.label)
             output.append("  ")
             output.append(object.detail)
+            if let note = CACatalogue.builtInNote(for: object.pin) { output.append("  \(note)") }
             if sentByServer == false { output.append("  (not sent)") }
             output.append("\n")
             return

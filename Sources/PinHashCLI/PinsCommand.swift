@@ -17,7 +17,8 @@ struct PinsCommand: ParsableCommand {
             the SubjectPublicKeyInfo OpenSSL derives from them, as `openssl pkey -pubout` writes it.
 
             Output: one file prints its bare pin; several files print `PIN  FILE` lines; --all prints \
-            `PIN  ROLE  SUBJECT` for every object (with FILE after PIN when there are several files). \
+            `PIN  ROLE  SUBJECT` for every object (with FILE after PIN when there are several files), and \
+            `(catalogue: NAME, pool POOL)` after the subject of a CA key the built-in CA catalogue names. \
             Without --all, a bundle gives its first certificate's pin, as openssl x509 reads it (with a note \
             on stderr when that is a CA and the leaf comes later), and a PKCS#12 file its leaf's. \
             With --format, the same pins are written as one document for that consumer, as the inputs are \

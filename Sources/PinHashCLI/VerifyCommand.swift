@@ -153,7 +153,9 @@ struct VerifyCommand: ParsableCommand {
             throw ExitCode.failure
         }
         let output = OutputBuffer()
-        output.append("pin OK: \(match.pin.base64) matches \(match.object.summary) (\(match.sourceName))\n")
+        output.append(
+            "pin OK: \(match.pin.base64) matches \(match.object.summary) (\(match.sourceName))"
+                + (CACatalogue.builtInNote(for: match.pin).map { " \($0)" } ?? "") + "\n")
         output.commit()
         output.flush()
     }
@@ -179,7 +181,9 @@ struct VerifyCommand: ParsableCommand {
             throw ExitCode.failure
         }
         let output = OutputBuffer()
-        output.append("pin OK: \(pin.base64) matches \(object.summary) (\(source))\n")
+        output.append(
+            "pin OK: \(pin.base64) matches \(object.summary) (\(source))"
+                + (CACatalogue.builtInNote(for: pin).map { " \($0)" } ?? "") + "\n")
         output.commit()
         output.flush()
         if !chain.verification.isTrusted {

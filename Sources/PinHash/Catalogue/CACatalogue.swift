@@ -27,6 +27,64 @@ public struct CACatalogue: Sendable {
     public func pool(_ name: String) -> [CatalogueEntry] {
         entries.filter { $0.pool == name }
     }
+
+    /// What the catalogue calls a CA key, as a pin-set label: `catalogue: Let's Encrypt R11, pool Let's
+    /// Encrypt RSA 2024`, `catalogue: ISRG Root X1`; nil for a key the catalogue does not know.
+    public func label(for pin: Pin) -> String? {
+        entry(for: pin).map { entry in "catalogue: \(entry.name)" + (entry.pool.map { ", pool \($0)" } ?? "")
+        }
+    }
+
+    /// How a listing names a CA key after its subject: the ``label(for:)`` in parentheses.
+    public func note(for pin: Pin) -> String? {
+        label(for: pin).map { "(\($0))" }
+    }
+
+    /// The entry for `pin` as one JSON object on one line (`name`, `organization`, `kind`, `pool`, `roots`
+    /// [{`pin`, `name`}], `notAfter`, `source`), or `null` for a key the catalogue does not know.
+    public func json(for pin: Pin) -> String {
+        guard let entry = entry(for: pin) else { return "null" }
+        let string = PinFormatEscaping.jsonString
+        func optional(_ text: String?) -> String { text.map(string) ?? "null" }
+        let roots = entry.roots.map { root in
+            "{\"pin\": \(string(root.base64)), \"name\": \(optional(self.entry(for: root)?.name))}"
+        }
+        return "{\"name\": \(string(entry.name)), \"organization\": \(optional(entry.organization)), "
+            + "\"kind\": \(string(entry.kind.rawValue)), \"pool\": \(optional(entry.pool)), "
+            + "\"roots\": [\(roots.joined(separator: ", "))], "
+            + "\"notAfter\": \(optional(entry.notAfter?.description)), \"source\": \(string(entry.source))}"
+    }
+}
+
+extension CACatalogue {
+    /// Whether the built-in catalogue may hold `pin`, by a binary search of its generated pins, without
+    /// building it: listing keys it does not hold (every leaf, every test CA) costs no more than that.
+    static func builtInMayHold(_ pin: Pin) -> Bool {
+        let pins = CACatalogueData.sortedPins
+        let wanted = pin.base64
+        var low = 0
+        var high = pins.count
+        while low < high {
+            let middle = (low + high) / 2
+            if pins[middle] < wanted { low = middle + 1 } else { high = middle }
+        }
+        return low < pins.count && pins[low] == wanted
+    }
+
+    /// ``builtIn``'s ``note(for:)``, building the catalogue only for a key it holds.
+    public static func builtInNote(for pin: Pin) -> String? {
+        builtInMayHold(pin) ? builtIn.note(for: pin) : nil
+    }
+
+    /// ``builtIn``'s ``label(for:)``, building the catalogue only for a key it holds.
+    public static func builtInLabel(for pin: Pin) -> String? {
+        builtInMayHold(pin) ? builtIn.label(for: pin) : nil
+    }
+
+    /// ``builtIn``'s ``json(for:)``, building the catalogue only for a key it holds.
+    public static func builtInJSON(for pin: Pin) -> String {
+        builtInMayHold(pin) ? builtIn.json(for: pin) : "null"
+    }
 }
 
 /// One CA key the catalogue names.
@@ -44,7 +102,8 @@ public struct CatalogueEntry: Sendable, Hashable {
     /// The pool of sibling intermediates this one is issued from interchangeably (`Let's Encrypt RSA
     /// 2024`); nil for a root or an intermediate with no siblings.
     public var pool: String?
-    /// The pins of the roots this key chains to, cross-signs included; empty for a root.
+    /// The pins of the roots this key chains to, cross-signs included; for a root, the roots that
+    /// cross-sign it (ISRG Root YE's is ISRG Root X2), else empty.
     public var roots: [Pin]
     /// The first and last day of the certificate's validity (the latest certificate of the key).
     public var notBefore: CalendarDate?
@@ -66,5 +125,32 @@ public struct CatalogueEntry: Sendable, Hashable {
         self.notBefore = notBefore
         self.notAfter = notAfter
         self.source = source
+    }
+}
+
+extension CatalogueEntry {
+    /// Reads one row of the generated data: pin, name, organization, kind, pool, root pins (separated by
+    /// spaces), notBefore, notAfter and source, separated by tabs, an empty field for none. Nil for a row
+    /// that does not read (the catalogue tests count them, so a bad row cannot pass unseen).
+    init?(catalogueRow row: String) {
+        // Split as bytes: splitting Characters breaks graphemes, many times slower for nothing here.
+        let fields = row.utf8.split(separator: UInt8(ascii: "\t"), omittingEmptySubsequences: false).map {
+            String(Substring($0))
+        }
+        guard fields.count == 9, let pin = Pin(base64: fields[0]), let kind = Kind(rawValue: fields[3]) else {
+            return nil
+        }
+        var roots: [Pin] = []
+        for text in fields[5].split(separator: " ") {
+            guard let root = Pin(base64: String(text)) else { return nil }
+            roots.append(root)
+        }
+        func optional(_ text: String) -> String? { text.isEmpty ? nil : text }
+        self.init(
+            pin: pin, name: fields[1], organization: optional(fields[2]), kind: kind,
+            pool: optional(fields[4]),
+            roots: roots, notBefore: CalendarDate(iso8601: fields[6]),
+            notAfter: CalendarDate(iso8601: fields[7]),
+            source: fields[8])
     }
 }

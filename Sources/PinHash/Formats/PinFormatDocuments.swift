@@ -192,6 +192,8 @@ public struct PinDocumentStream: Sendable {
             // A client that re-encodes the key (OpenSSL-based) computes this pin instead.
             ("reencodedPinSha256Base64", string(object.reencodedPin?.base64)),
             ("warnings", "[" + object.warnings.map { string($0.description) }.joined(separator: ", ") + "]"),
+            // What the CA catalogue knows of the key (null for a leaf's or any key it does not know).
+            ("catalogue", CACatalogue.builtInJSON(for: object.pin)),
         ]
         return "  {\n" + fields.map { "    \"\($0.0)\": \($0.1)" }.joined(separator: ",\n") + "\n  }"
     }

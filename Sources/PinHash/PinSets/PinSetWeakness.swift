@@ -54,6 +54,8 @@ extension PinnedHost {
                 case .leaf?, .selfSigned?, nil: .leaf
                 }
             }
-        pins.append(PinSetEntry(pin: entry.pin, label: object.summary, role: role, source: entry.source))
+        // A CA key's label says which CA it is, from the catalogue, as the listings do.
+        let label = object.summary + (CACatalogue.builtInNote(for: entry.pin).map { " \($0)" } ?? "")
+        pins.append(PinSetEntry(pin: entry.pin, label: label, role: role, source: entry.source))
     }
 }

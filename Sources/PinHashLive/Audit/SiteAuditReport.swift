@@ -2,8 +2,8 @@ import PinHash
 
 extension SiteAudit {
     /// The report `pinhash audit` prints: what was fetched, the certificates sent (each as
-    /// `PIN  ROLE  SUBJECT`, as the command lists a file's certificates) and those of the verified chain
-    /// the server did not send (the same, ending in `(not sent)`), the findings one a line
+    /// `PIN  ROLE  SUBJECT`, as the command lists a file's certificates, with the CA catalogue's name of a
+    /// CA key) and those of the verified chain the server did not send (the same, ending in `(not sent)`), the findings one a line
     /// (`error: hsts: message; fix`), and a count.
     ///
     ///     url: https://www.example.com/
@@ -31,6 +31,7 @@ extension SiteAudit {
             let certificate = entry.object
             lines.append(
                 "\(certificate.pin.base64)  \(certificate.label)  \(certificate.detail)"
+                    + (CACatalogue.builtInNote(for: certificate.pin).map { "  \($0)" } ?? "")
                     + (entry.sentByServer == false ? "  (not sent)" : ""))
         }
         lines.append("https: \(Self.statusLine(of: response))")
@@ -52,7 +53,7 @@ extension SiteAudit {
 
     /// The report as one JSON object:
     /// `url`, `address`, `tls` {`version`, `cipher`, `verified`, `verification`}, `chain` [{`pin`, `role`,
-    /// `subject`, `sent`}] (as sent, then the verified chain's certificates not sent), `http` {`url`, `status`, `error`} (null when not checked), `headers` {`https`:
+    /// `subject`, `sent`, `catalogue`}] (as sent, then the verified chain's certificates not sent), `http` {`url`, `status`, `error`} (null when not checked), `headers` {`https`:
     /// [{`name`, `value`}], `http`: [...] or null}, `findings` [{`level`, `area`, `message`, `fix`}], and
     /// `errors`, `warnings`, `notes` (the counts).
     public var json: String { json(rewording: { $0 }) }
@@ -76,7 +77,8 @@ extension SiteAudit {
             "\"verified\": \(verification.isTrusted), \"verification\": \(string(verification.description))},\n"
         let certificates = chain.entries(source: url.description).map { entry in
             "    {\"pin\": \(string(entry.object.pin.base64)), \"role\": \(string(entry.object.label)), "
-                + "\"subject\": \(string(entry.object.detail)), \"sent\": \(entry.sentByServer != false)}"
+                + "\"subject\": \(string(entry.object.detail)), \"sent\": \(entry.sentByServer != false), "
+                + "\"catalogue\": \(CACatalogue.builtInJSON(for: entry.object.pin))}"
         }
         out += "  \"chain\": [\n" + certificates.joined(separator: ",\n") + (certificates.isEmpty ? "" : "\n")
         out += "  ],\n"

@@ -35,6 +35,7 @@ extension AddressCheck {
                 let certificate = entry.object
                 lines.append(
                     "  \(certificate.pin.base64)  \(certificate.label)  \(certificate.detail)"
+                        + (CACatalogue.builtInNote(for: certificate.pin).map { "  \($0)" } ?? "")
                         + (certificate.notAfter.map { "  until \($0)" } ?? "")
                         + (entry.sentByServer == false ? "  (not sent)" : ""))
             }
@@ -57,7 +58,7 @@ extension AddressCheck {
     /// The result as one JSON object on one line: `host`, `port`, `address` (null when the name did not
     /// resolve), `status` (`ok`, `warning`, `error`, `unchecked`), `failure` (why it could not be checked, or
     /// null), `tls` ({`version`, `cipher`, `verified`, `verification`} or null), `chain` ([{`pin`, `role`,
-    /// `subject`, `notAfter`, `sent`}]), `matches` ([{`scope`: `leaf-key` or `verified-chain`, `clients`,
+    /// `subject`, `notAfter`, `sent`, `catalogue`}]), `matches` ([{`scope`: `leaf-key` or `verified-chain`, `clients`,
     /// `pins`, `matched`}]), `dane` (null unless the host is checked with DANE: {`authenticated`, `records`,
     /// `authority` (the record that authenticated the chain, or null), `usage` (`DANE-EE`, `DANE-TA`),
     /// `depth` (of the certificate it matched), `failure`}) and `findings` ([{`level`, `kind`, `message`, `fix`, `pin`}]); each finding's fix
@@ -85,7 +86,8 @@ extension AddressCheck {
                                 + "\"role\": \(string(certificate.label)), "
                                 + "\"subject\": \(string(certificate.detail)), "
                                 + "\"notAfter\": \(optional(certificate.notAfter)), "
-                                + "\"sent\": \(entry.sentByServer != false)}"
+                                + "\"sent\": \(entry.sentByServer != false), "
+                                + "\"catalogue\": \(CACatalogue.builtInJSON(for: certificate.pin))}"
                         }))
         } else {
             fields += ["\"tls\": null", "\"chain\": []"]

@@ -8,9 +8,12 @@ struct PinSetBuilder {
 
     init(source: String) { self.source = source }
 
-    /// An entry for `pin` found at `line` (nil for a format without lines).
+    /// An entry for `pin` found at `line` (nil for a format without lines), labelled with the CA
+    /// catalogue's name when it is a known CA key (imported formats carry no labels of their own).
     func entry(_ pin: Pin, line: Int?, role: PinSetRole? = nil) -> PinSetEntry {
-        PinSetEntry(pin: pin, role: role, source: line.map { "\(source):\($0)" } ?? source)
+        PinSetEntry(
+            pin: pin, label: CACatalogue.builtInLabel(for: pin),
+            role: role, source: line.map { "\(source):\($0)" } ?? source)
     }
 
     mutating func note(_ line: Int?, _ message: String) {

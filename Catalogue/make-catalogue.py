@@ -1,0 +1,302 @@
+#!/usr/bin/env python3
+"""Builds Sources/PinHash/Catalogue/CACatalogueData.swift, the CA catalogue pinhash names CA pins from.
+
+Reads only committed files and the system trust store:
+  - the roots of /etc/ssl/certs/ca-certificates.crt (Debian's ca-certificates; its version is recorded);
+  - Catalogue/intermediates/CA/*.pem, the intermediates and cross-signs big public CAs publish, with
+    Catalogue/intermediates/SOURCES naming where each came from.
+Every pin is computed by the openssl command line (x509 -pubkey | pkey -pubin -outform der | dgst -sha256),
+never by pinhash. Every intermediate must verify (signature only, -partial_chain) against a certificate of
+the key it names as issuer, so a certificate copied wrongly or from an untrusted place is refused.
+
+Usage: python3 Catalogue/make-catalogue.py [--store FILE] [--out FILE] [--date YYYY-MM-DD]
+"""
+
+import argparse
+import base64
+import datetime
+import glob
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+INTERMEDIATES = os.path.join(HERE, "intermediates")
+DEFAULT_OUT = os.path.join(ROOT, "Sources", "PinHash", "Catalogue", "CACatalogueData.swift")
+
+# Pools of sibling intermediates a CA issues from interchangeably, by (organization, common name). Written
+# by hand from the CAs' own documentation:
+#   Let's Encrypt: https://letsencrypt.org/certificates/ ("Subordinate (Intermediate) CAs": the 2024
+#     RSA R10-R14 and ECDSA E5-E9, issued from at random; the 2025 Gen Y hierarchy under Root YR/Root YE
+#     with YR1-YR3 and YE1-YE3).
+#   Google Trust Services: https://pki.goog/repository/ (the 2023 subordinates WR1-WR5 under GTS Root R1
+#     and WE1-WE4 under GTS Root R4).
+#   Amazon Trust Services: https://www.amazontrust.com/repository/ (the 2022 subordinates Amazon RSA 2048
+#     M01-M04 under Amazon Root CA 1, RSA 4096 M01-M04 under Root CA 2, ECDSA 256 M01-M04 under Root CA 3,
+#     ECDSA 384 M01-M04 under Root CA 4).
+# A pool lists every member the CA names, whether or not its certificate is committed here.
+POOLS = {
+    "Let's Encrypt RSA 2024": ("Let's Encrypt", ["R10", "R11", "R12", "R13", "R14"]),
+    "Let's Encrypt ECDSA 2024": ("Let's Encrypt", ["E5", "E6", "E7", "E8", "E9"]),
+    "Let's Encrypt Gen Y RSA": ("Let's Encrypt", ["YR1", "YR2", "YR3"]),
+    "Let's Encrypt Gen Y ECDSA": ("Let's Encrypt", ["YE1", "YE2", "YE3"]),
+    "Google Trust Services RSA 2023": ("Google Trust Services", ["WR1", "WR2", "WR3", "WR4", "WR5"]),
+    "Google Trust Services ECDSA 2023": ("Google Trust Services", ["WE1", "WE2", "WE3", "WE4"]),
+    "Amazon RSA 2048": ("Amazon", ["Amazon RSA 2048 M0%d" % n for n in range(1, 5)]),
+    "Amazon RSA 4096": ("Amazon", ["Amazon RSA 4096 M0%d" % n for n in range(1, 5)]),
+    "Amazon ECDSA 256": ("Amazon", ["Amazon ECDSA 256 M0%d" % n for n in range(1, 5)]),
+    "Amazon ECDSA 384": ("Amazon", ["Amazon ECDSA 384 M0%d" % n for n in range(1, 5)]),
+}
+
+# Roots whose self-signed certificate is not in the Debian 12 store (too new), known here through a
+# cross-sign: they are roots all the same (letsencrypt.org/certificates/ lists Root YR and Root YE as roots).
+ROOTS_OUTSIDE_STORE = {("ISRG", "Root YR"), ("ISRG", "Root YE")}
+
+
+def openssl(args, data):
+    return subprocess.run(["openssl"] + args, input=data, capture_output=True, check=True).stdout
+
+
+def pin_of(pem):
+    """The pin by the openssl pipeline of the README: x509 -pubkey | pkey -pubin -outform der | dgst."""
+    public_key = openssl(["x509", "-pubkey", "-noout"], pem)
+    der = openssl(["pkey", "-pubin", "-outform", "der"], public_key)
+    digest = openssl(["dgst", "-sha256", "-binary"], der)
+    return base64.b64encode(digest).decode()
+
+
+def name_fields(text):
+    """`openssl x509 -nameopt multiline,utf8,-esc_msb` lines → [(field, value)]."""
+    fields = []
+    for line in text.splitlines()[1:]:
+        if "=" in line:
+            key, _, value = line.partition("=")
+            fields.append((key.strip(), value.strip()))
+    return fields
+
+
+class Certificate:
+    def __init__(self, pem, source, in_store):
+        self.pem = pem
+        self.source = source
+        self.in_store = in_store
+        self.pin = pin_of(pem)
+
+        def read(*args):
+            return openssl(["x509", "-noout", "-nameopt", "multiline,utf8,-esc_msb"] + list(args), pem).decode()
+
+        self.subject = name_fields(read("-subject"))
+        self.issuer = name_fields(read("-issuer"))
+        self.subject_hash = read("-subject_hash").strip()
+        self.issuer_hash = read("-issuer_hash").strip()
+        dates = read("-startdate", "-enddate", "-dateopt", "iso_8601")
+        self.not_before = re.search(r"notBefore=(\d{4}-\d\d-\d\d)", dates).group(1)
+        self.not_after = re.search(r"notAfter=(\d{4}-\d\d-\d\d)", dates).group(1)
+        extensions = read("-ext", "subjectKeyIdentifier,authorityKeyIdentifier")
+        self.ski = self._identifier(extensions, "Subject Key Identifier")
+        self.aki = self._identifier(extensions, "Authority Key Identifier")
+        self.self_issued = self.subject_hash == self.issuer_hash and (self.aki is None or self.aki == self.ski)
+
+    @staticmethod
+    def _identifier(text, heading):
+        match = re.search(heading + r":\s*\n\s*(?:keyid:)?([0-9A-F:]+)", text)
+        return match.group(1) if match else None
+
+    def field(self, key):
+        values = [value for name, value in self.subject if name == key]
+        return values[-1] if values else None
+
+
+def read_pems(path):
+    with open(path, "rb") as handle:
+        text = handle.read()
+    return re.findall(rb"-----BEGIN CERTIFICATE-----\n.*?-----END CERTIFICATE-----\n?", text, re.S)
+
+
+def read_sources():
+    sources = {}
+    with open(os.path.join(INTERMEDIATES, "SOURCES"), encoding="utf-8") as handle:
+        for line in handle:
+            if line.startswith("#") or not line.strip():
+                continue
+            file, repository, path, commit = line.rstrip("\n").split("\t")
+            sources[file] = repository if commit == "-" else f"{repository} {path} at {commit[:12]}"
+    return sources
+
+
+def verifies(certificate, issuer):
+    """Whether `issuer`'s key signed `certificate` (signature and names only: -partial_chain trusts the
+    issuer as given, -no_check_time ignores expiry, as a catalogue of keys should)."""
+    with tempfile.NamedTemporaryFile("wb", suffix=".pem") as anchor, tempfile.NamedTemporaryFile(
+        "wb", suffix=".pem"
+    ) as subject:
+        anchor.write(issuer.pem)
+        anchor.flush()
+        subject.write(certificate.pem)
+        subject.flush()
+        result = subprocess.run(
+            ["openssl", "verify", "-partial_chain", "-no_check_time", "-CAfile", anchor.name, subject.name],
+            capture_output=True,
+        )
+        return result.returncode == 0
+
+
+def swift_escaped(text):
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def swift_string(text):
+    return '"' + swift_escaped(text) + '"'
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--store", default="/etc/ssl/certs/ca-certificates.crt")
+    parser.add_argument("--out", default=DEFAULT_OUT)
+    parser.add_argument("--date", default=datetime.datetime.now(datetime.timezone.utc).date().isoformat())
+    arguments = parser.parse_args()
+
+    version = subprocess.run(
+        ["dpkg-query", "-W", "-f", "${Version}", "ca-certificates"], capture_output=True, text=True
+    ).stdout.strip() or "unknown"
+    store_source = f"ca-certificates {version}"
+    certificates = [Certificate(pem, store_source, True) for pem in read_pems(arguments.store)]
+    sources = read_sources()
+    published = 0
+    for path in sorted(glob.glob(os.path.join(INTERMEDIATES, "*", "*.pem"))):
+        relative = os.path.relpath(path, INTERMEDIATES)
+        if relative not in sources:
+            sys.exit(f"make-catalogue: {relative} is not named in Catalogue/intermediates/SOURCES")
+        for pem in read_pems(path):
+            certificates.append(Certificate(pem, sources[relative], False))
+            published += 1
+
+    by_pin = {}
+    for certificate in certificates:
+        by_pin.setdefault(certificate.pin, []).append(certificate)
+
+    def is_root(pin):
+        group = by_pin[pin]
+        return any(c.in_store and c.self_issued for c in group) or any(
+            (c.field("organizationName"), c.field("commonName")) in ROOTS_OUTSIDE_STORE for c in group
+        )
+
+    # The key that issued each certificate: a certificate whose subject is the issuer's name and whose
+    # key identifier is the authority key identifier, checked by the signature.
+    issuers = {}
+    for certificate in certificates:
+        if certificate.self_issued:
+            continue
+        candidates = {
+            c.pin
+            for c in certificates
+            if c.subject_hash == certificate.issuer_hash and (certificate.aki is None or c.ski == certificate.aki)
+        }
+        verified = {pin for pin in candidates if verifies(certificate, by_pin[pin][0])}
+        if not verified and not certificate.in_store:
+            sys.exit(f"make-catalogue: no key in the catalogue verifies {certificate.source} ({certificate.subject})")
+        issuers.setdefault(certificate.pin, set()).update(verified)
+
+    def roots_of(pin, seen):
+        found = set()
+        for issuer in issuers.get(pin, ()):
+            if issuer in seen:
+                continue
+            if is_root(issuer):
+                found.add(issuer)
+            found |= roots_of(issuer, seen | {pin, issuer})
+        found.discard(pin)
+        return found
+
+    def name_of(certificate, root):
+        common = certificate.field("commonName")
+        organization = certificate.field("organizationName")
+        unit = certificate.field("organizationalUnitName")
+        name = common or unit or organization or certificate.pin
+        # A short intermediate name (`R11`, `WR2`, `Root YE`) is meaningless without its CA.
+        if not certificate.in_store and organization and common and common.split()[0] not in organization.split():
+            name = f"{organization} {common}"
+        return name
+
+    def pool_of(certificate):
+        key = (certificate.field("organizationName"), certificate.field("commonName"))
+        for pool, (organization, members) in POOLS.items():
+            if key[0] == organization and key[1] in members:
+                return pool
+        return None
+
+    entries = []
+    for pin, group in by_pin.items():
+        root = is_root(pin)
+        # The certificate the entry describes: the root's own, else the latest.
+        group = sorted(group, key=lambda c: (root and c.self_issued and c.in_store, c.not_after), reverse=True)
+        main_certificate = group[0]
+        roots = sorted(roots_of(pin, set()), key=lambda p: name_of(by_pin[p][0], True))
+        source = "; ".join(dict.fromkeys(c.source for c in group))
+        entries.append(
+            {
+                "pin": pin,
+                "name": name_of(main_certificate, root),
+                "organization": main_certificate.field("organizationName") or "",
+                "kind": "root" if root else "intermediate",
+                "pool": pool_of(main_certificate) or "",
+                "roots": " ".join(roots),
+                "notBefore": main_certificate.not_before,
+                "notAfter": main_certificate.not_after,
+                "source": source,
+            }
+        )
+    entries.sort(key=lambda e: (e["name"].casefold(), e["pin"]))
+
+    fields = ["pin", "name", "organization", "kind", "pool", "roots", "notBefore", "notAfter", "source"]
+    for entry in entries:
+        for field in fields:
+            if "\t" in entry[field] or "\n" in entry[field]:
+                sys.exit(f"make-catalogue: a tab or newline in {field} of {entry['name']}")
+    roots = sum(1 for e in entries if e["kind"] == "root")
+    generated = (
+        f"{arguments.date} by Catalogue/make-catalogue.py from {store_source} (Debian 12, {roots} root keys) "
+        f"and {published} published CA certificates (Catalogue/intermediates/SOURCES)"
+    )
+    lines = [
+        "// Generated by Catalogue/make-catalogue.py (`make catalogue`); do not edit by hand.",
+        "// swift-format-ignore-file",
+        "",
+        "extension CACatalogue {",
+        "    /// The catalogue built into pinhash: every root of the system trust store it was generated from and",
+        "    /// the intermediates the big public CAs publish. Made on first use (a static is initialised lazily),",
+        "    /// so a run that names no CA pays nothing for it.",
+        "    public static let builtIn = CACatalogue(",
+        "        entries: CACatalogueData.rows.compactMap(CatalogueEntry.init(catalogueRow:)),",
+        f"        generated: {swift_string(generated)})",
+        "}",
+        "",
+        "/// The rows of the built-in catalogue, one per CA key, sorted by name: pin, name, organization, kind,",
+        "/// pool, root pins (space-separated), notBefore, notAfter, source, separated by tabs.",
+        "enum CACatalogueData {",
+        f"    /// The Debian ca-certificates version the roots were read from.",
+        f"    static let trustStoreVersion = {swift_string(version)}",
+        "    static let rows: [String] = [",
+    ]
+    for entry in entries:
+        # The separator is the escape `\t` in the Swift literal, not a tab byte in the source.
+        lines.append('        "' + "\\t".join(swift_escaped(entry[f]) for f in fields) + '",')
+    lines += [
+        "    ]",
+        "",
+        "    /// The pins of `rows`, sorted, for a binary search that does not build the catalogue.",
+        "    static let sortedPins: [String] = [",
+    ]
+    lines += [f'        "{pin}",' for pin in sorted(e["pin"] for e in entries)]
+    lines += ["    ]", "}", ""]
+    text = "\n".join(lines)
+    with open(arguments.out, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    print(f"make-catalogue: {len(entries)} entries ({roots} roots) → {os.path.relpath(arguments.out, ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
