@@ -37,6 +37,11 @@ DEFAULT_OUT = os.path.join(ROOT, "Sources", "PinHash", "Catalogue", "CACatalogue
 #   Amazon Trust Services: https://www.amazontrust.com/repository/ (the 2022 subordinates Amazon RSA 2048
 #     M01-M04 under Amazon Root CA 1, RSA 4096 M01-M04 under Root CA 2, ECDSA 256 M01-M04 under Root CA 3,
 #     ECDSA 384 M01-M04 under Root CA 4).
+#   Microsoft: https://learn.microsoft.com/azure/security/fundamentals/azure-ca-details ("Subordinate
+#     Certificate Authorities": Azure services present any of the RSA TLS Issuing CA 03, 04, 07, 08 under
+#     DigiCert Global Root G2 and ECC TLS Issuing CA 03, 04, 07, 08 under DigiCert Global Root G3).
+# DigiCert, Sectigo, ZeroSSL, GlobalSign and Apple document no set of siblings they issue from
+# interchangeably (each intermediate serves one product or key type), so their intermediates have no pool.
 # A pool lists every member the CA names, whether or not its certificate is committed here.
 POOLS = {
     "Let's Encrypt RSA 2024": ("Let's Encrypt", ["R10", "R11", "R12", "R13", "R14"]),
@@ -49,6 +54,14 @@ POOLS = {
     "Amazon RSA 4096": ("Amazon", ["Amazon RSA 4096 M0%d" % n for n in range(1, 5)]),
     "Amazon ECDSA 256": ("Amazon", ["Amazon ECDSA 256 M0%d" % n for n in range(1, 5)]),
     "Amazon ECDSA 384": ("Amazon", ["Amazon ECDSA 384 M0%d" % n for n in range(1, 5)]),
+    "Microsoft Azure RSA TLS": (
+        "Microsoft Corporation",
+        ["Microsoft Azure RSA TLS Issuing CA %s" % n for n in ("03", "04", "07", "08")],
+    ),
+    "Microsoft Azure ECC TLS": (
+        "Microsoft Corporation",
+        ["Microsoft Azure ECC TLS Issuing CA %s" % n for n in ("03", "04", "07", "08")],
+    ),
 }
 
 # Roots whose self-signed certificate is not in the Debian 12 store (too new), known here through a
@@ -216,8 +229,10 @@ def main():
         organization = certificate.field("organizationName")
         unit = certificate.field("organizationalUnitName")
         name = common or unit or organization or certificate.pin
-        # A short intermediate name (`R11`, `WR2`, `Root YE`) is meaningless without its CA.
-        if not certificate.in_store and organization and common and common.split()[0] not in organization.split():
+        # A short intermediate name (`R11`, `WR2`, `Root YE`) is meaningless without its CA; a long one
+        # (`Thawte TLS RSA CA G1`) names its brand already.
+        short = common is not None and len(common.split()) < 3
+        if not certificate.in_store and organization and short and common.split()[0] not in organization.split():
             name = f"{organization} {common}"
         return name
 
