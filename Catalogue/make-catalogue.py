@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """Builds Sources/PinHash/Catalogue/CACatalogueData.swift, the CA catalogue pinhash names CA pins from.
 
-Reads only committed files and the system trust store:
-  - the roots of /etc/ssl/certs/ca-certificates.crt (Debian's ca-certificates; its version is recorded);
+Reads only committed files and the certificates of Debian's ca-certificates package:
+  - the roots the package installs (`dpkg-query -L ca-certificates`: /usr/share/ca-certificates/**/*.crt;
+    its version is recorded), not the merged /etc/ssl/certs/ca-certificates.crt, which also holds what
+    an administrator added under /usr/local/share/ca-certificates (a company's proxy CA, say);
   - Catalogue/intermediates/CA/*.pem, the intermediates and cross-signs big public CAs publish, with
     Catalogue/intermediates/SOURCES naming where each came from.
 Every pin is computed by the openssl command line (x509 -pubkey | pkey -pubin -outform der | dgst -sha256),
@@ -10,6 +12,7 @@ never by pinhash. Every intermediate must verify (signature only, -partial_chain
 the key it names as issuer, so a certificate copied wrongly or from an untrusted place is refused.
 
 Usage: python3 Catalogue/make-catalogue.py [--store FILE] [--out FILE] [--date YYYY-MM-DD]
+(--store: read the roots from this PEM bundle instead of the package's files)
 """
 
 import argparse
@@ -129,6 +132,20 @@ def read_pems(path):
     return re.findall(rb"-----BEGIN CERTIFICATE-----\n.*?-----END CERTIFICATE-----\n?", text, re.S)
 
 
+def package_certificate_files():
+    """The certificate files Debian's ca-certificates package installs, in order."""
+    listing = subprocess.run(
+        ["dpkg-query", "-L", "ca-certificates"], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    files = sorted(
+        path for path in listing if path.startswith("/usr/share/ca-certificates/") and path.endswith(".crt")
+    )
+    if not files:
+        sys.exit("make-catalogue: dpkg-query -L ca-certificates lists no certificate files")
+    # A file the package lists may have been removed by hand (a distrusted root); it is recorded as absent.
+    return [path for path in files if os.path.exists(path)], [path for path in files if not os.path.exists(path)]
+
+
 def read_sources():
     sources = {}
     with open(os.path.join(INTERMEDIATES, "SOURCES"), encoding="utf-8") as handle:
@@ -167,7 +184,7 @@ def swift_string(text):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--store", default="/etc/ssl/certs/ca-certificates.crt")
+    parser.add_argument("--store", default=None)
     parser.add_argument("--out", default=DEFAULT_OUT)
     parser.add_argument("--date", default=datetime.datetime.now(datetime.timezone.utc).date().isoformat())
     arguments = parser.parse_args()
@@ -176,7 +193,8 @@ def main():
         ["dpkg-query", "-W", "-f", "${Version}", "ca-certificates"], capture_output=True, text=True
     ).stdout.strip() or "unknown"
     store_source = f"ca-certificates {version}"
-    certificates = [Certificate(pem, store_source, True) for pem in read_pems(arguments.store)]
+    store, absent = ([arguments.store], []) if arguments.store else package_certificate_files()
+    certificates = [Certificate(pem, store_source, True) for path in store for pem in read_pems(path)]
     sources = read_sources()
     published = 0
     for path in sorted(glob.glob(os.path.join(INTERMEDIATES, "*", "*.pem"))):
@@ -294,6 +312,10 @@ def main():
         "enum CACatalogueData {",
         f"    /// The Debian ca-certificates version the roots were read from.",
         f"    static let trustStoreVersion = {swift_string(version)}",
+        "    /// The package's certificate files that were not on the machine the catalogue was made on.",
+        "    static let trustStoreFilesAbsent: [String] = ["
+        + ", ".join(swift_string(path) for path in absent)
+        + "]",
         "    static let rows: [String] = [",
     ]
     for entry in entries:

@@ -9,7 +9,15 @@ import Testing
 @Suite("CA catalogue")
 struct CACatalogueTests {
     static let intermediates = PackagePaths.root.appendingPathComponent("Catalogue/intermediates")
-    static let trustStore = "/etc/ssl/certs/ca-certificates.crt"
+    /// The certificate files Debian's ca-certificates package installs (not the merged bundle in
+    /// /etc/ssl/certs, which also holds what the administrator added).
+    static func packageCertificateFiles() throws -> [String] {
+        let listing = try ExternalCommand.run("/usr/bin/dpkg-query", ["-L", "ca-certificates"])
+        try #require(listing.succeeded, "dpkg-query: \(listing.firstErrorLine)")
+        return listing.text.split(separator: "\n").map(String.init).filter {
+            $0.hasPrefix("/usr/share/ca-certificates/") && $0.hasSuffix(".crt")
+        }.sorted()
+    }
 
     /// What the CAs publish about each committed certificate (letsencrypt.org/certificates, pki.goog,
     /// amazontrust.com/repository, the Azure CA details page; DigiCert, Sectigo, ZeroSSL and GlobalSign name
@@ -312,17 +320,27 @@ struct CACatalogueTests {
     /// reports the difference, since the catalogue is committed data of its own date.
     @Test(
         "every root of the system trust store is in the catalogue (exactly, when the store's version matches)",
-        .enabled(if: ExternalCommand.hasOpenSSL && FileManager.default.fileExists(atPath: trustStore)))
+        .enabled(
+            if: ExternalCommand.hasOpenSSL && FileManager.default.fileExists(atPath: "/usr/bin/dpkg-query")))
     func trustStoreRoots() throws {
-        let store = try String(contentsOfFile: Self.trustStore, encoding: .utf8)
         var storePins = Set<Pin>()
-        for pem in Self.certificates(in: store) { storePins.insert(try Self.opensslPin(ofCertificate: pem)) }
+        // A file the package lists but that was removed by hand (a distrusted root) is not read; one that
+        // was absent where the catalogue was made is not expected in it.
+        var absentAtGeneration = Set<Pin>()
+        for file in try Self.packageCertificateFiles() where FileManager.default.fileExists(atPath: file) {
+            let text = try String(contentsOfFile: file, encoding: .utf8)
+            for pem in Self.certificates(in: text) {
+                let pin = try Self.opensslPin(ofCertificate: pem)
+                storePins.insert(pin)
+                if CACatalogueData.trustStoreFilesAbsent.contains(file) { absentAtGeneration.insert(pin) }
+            }
+        }
         try #require(!storePins.isEmpty)
         let version = try ExternalCommand.run(
             "/usr/bin/dpkg-query", ["-W", "-f", "${Version}", "ca-certificates"])
         let catalogueStorePins = Set(
             CACatalogue.builtIn.entries.filter { $0.source.hasPrefix("ca-certificates ") }.map(\.pin))
-        let missing = storePins.subtracting(catalogueStorePins)
+        let missing = storePins.subtracting(catalogueStorePins).subtracting(absentAtGeneration)
         let gone = catalogueStorePins.subtracting(storePins)
         if version.text == CACatalogueData.trustStoreVersion {
             #expect(missing.isEmpty, "store roots not in the catalogue: \(missing.map(\.base64).sorted())")

@@ -7,7 +7,7 @@ extension CACatalogue {
     /// so a run that names no CA pays nothing for it.
     public static let builtIn = CACatalogue(
         entries: CACatalogueData.rows.compactMap(CatalogueEntry.init(catalogueRow:)),
-        generated: "2026-11-26 by Catalogue/make-catalogue.py from ca-certificates 20230311+deb12u1 (Debian 12, 140 root keys) and 48 published CA certificates (Catalogue/intermediates/SOURCES)")
+        generated: "2026-11-26 by Catalogue/make-catalogue.py from ca-certificates 20230311+deb12u1 (Debian 12, 138 root keys) and 48 published CA certificates (Catalogue/intermediates/SOURCES)")
 }
 
 /// The rows of the built-in catalogue, one per CA key, sorted by name: pin, name, organization, kind,
@@ -15,6 +15,8 @@ extension CACatalogue {
 enum CACatalogueData {
     /// The Debian ca-certificates version the roots were read from.
     static let trustStoreVersion = "20230311+deb12u1"
+    /// The package's certificate files that were not on the machine the catalogue was made on.
+    static let trustStoreFilesAbsent: [String] = ["/usr/share/ca-certificates/mozilla/Comodo_AAA_Services_root.crt", "/usr/share/ca-certificates/mozilla/emSign_ECC_Root_CA_-_C3.crt", "/usr/share/ca-certificates/mozilla/emSign_ECC_Root_CA_-_G3.crt", "/usr/share/ca-certificates/mozilla/emSign_Root_CA_-_C1.crt", "/usr/share/ca-certificates/mozilla/emSign_Root_CA_-_G1.crt"]
     static let rows: [String] = [
         "L8VmekuaJnjtasatJUZfy/YJS/zZUECXx6j6R63l6Ig=\tAC RAIZ FNMT-RCM\tFNMT-RCM\troot\t\t\t2008-10-29\t2030-01-01\tca-certificates 20230311+deb12u1",
         "RTt0gJtpAZYn8vhDAB21lQzdHUU3EFPn89/bw3FBE8Y=\tAC RAIZ FNMT-RCM SERVIDORES SEGUROS\tFNMT-RCM\troot\t\t\t2018-12-20\t2043-12-20\tca-certificates 20230311+deb12u1",
@@ -57,7 +59,6 @@ enum CACatalogueData {
         "AG1751Vd2CAmRCxPGieoDomhmJy4ezREjtIZTBgZbV4=\tCOMODO Certification Authority\tCOMODO CA Limited\troot\t\t\t2006-12-01\t2029-12-31\tca-certificates 20230311+deb12u1",
         "58qRu/uxh4gFezqAcERupSkRYBlBAvfcw7mEjGPLnNU=\tCOMODO ECC Certification Authority\tCOMODO CA Limited\troot\t\t\t2008-03-06\t2038-01-18\tca-certificates 20230311+deb12u1",
         "grX4Ta9HpZx6tSHkmCrvpApTQGo67CYDnvprLg5yRME=\tCOMODO RSA Certification Authority\tCOMODO CA Limited\troot\t\t\t2010-01-19\t2038-01-18\tca-certificates 20230311+deb12u1",
-        "UAUOI4anKKcdTgu0BHjVOwQLBLDmrkswRmNkmv/yr04=\tCustom Artifactory CA\t\troot\t\t\t2024-11-05\t2034-11-03\tca-certificates 20230311+deb12u1",
         "YD928oyf66g+x1HttmyNdSPqQP5J/nRCdin1Dau89Vo=\tD-TRUST BR Root CA 1 2020\tD-Trust GmbH\troot\t\t\t2020-02-11\t2035-02-11\tca-certificates 20230311+deb12u1",
         "nTfkqYnqs4gtEWBS/ItYRGcCy1k3JuRgTDeVlAxxA+I=\tD-TRUST EV Root CA 1 2020\tD-Trust GmbH\troot\t\t\t2020-02-11\t2035-02-11\tca-certificates 20230311+deb12u1",
         "7KDxgUAs56hlKzG00DbfJH46MLf0GlDZHsT5CwBrQ6E=\tD-TRUST Root Class 3 CA 2 2009\tD-Trust GmbH\troot\t\t\t2009-11-05\t2029-11-05\tca-certificates 20230311+deb12u1",
@@ -153,7 +154,6 @@ enum CACatalogueData {
         "SkntvS+PgjC9VZKzE1c/4cFypF+pgBHMHt27Nq3j/OU=\tQuoVadis Root CA 2 G3\tQuoVadis Limited\troot\t\t\t2012-01-12\t2042-01-12\tca-certificates 20230311+deb12u1",
         "DHrKpxAiZyC7yUA0nuLmFIZSqJ2/QGojLIlfbceOu5o=\tQuoVadis Root CA 3\tQuoVadis Limited\troot\t\t\t2006-11-24\t2031-11-24\tca-certificates 20230311+deb12u1",
         "80OOI7POUyUi+s8weSP1j9GGCOm6et3DDpUrQ8SWFsM=\tQuoVadis Root CA 3 G3\tQuoVadis Limited\troot\t\t\t2012-01-12\t2042-01-12\tca-certificates 20230311+deb12u1",
-        "rOXKwc29UefXy8hem7aJKJFe0TW8hCqdIPQuJO03DL0=\tsandboxing-egress-ca\t\troot\t\t\t1970-01-01\t2049-12-31\tca-certificates 20230311+deb12u1",
         "6YBE8kK4d5J1qu1wEjyoKqzEIvyRY5HyM/NB2wKdcZo=\tSectigo ECC Domain Validation Secure Server CA\tSectigo Limited\tintermediate\t\tICGRfpgmOUXIWcQ/HXPLQTkFPEFPoDyjvH7ohhQpjzs=\t2018-11-02\t2030-12-31\t(search index file 52547617236: an ESP32 OTA task's pinned GITHUB_CA bundle)",
         "sLVjNUaFYfW7n6EtgBeEpjOlcnBdNPMrZDRF36iwBdE=\tSectigo Public Server Authentication Root E46\tSectigo Limited\troot\t\t\t2021-03-22\t2046-03-21\tca-certificates 20230311+deb12u1",
         "Douxi77vs4G+Ib/BogbTFymEYq0QSFXwSgVCaZcI09Q=\tSectigo Public Server Authentication Root R46\tSectigo Limited\troot\t\t\t2021-03-22\t2046-03-21\tca-certificates 20230311+deb12u1",
@@ -287,7 +287,6 @@ enum CACatalogueData {
         "SXEo/JBla4cpBIKyI++3IkD+nEIeeZON5fgRDLC+kFY=",
         "Sc7wL4FfOw8ued5w3JOSzu5MzB471PfqdyN4hnMYbX4=",
         "SkntvS+PgjC9VZKzE1c/4cFypF+pgBHMHt27Nq3j/OU=",
-        "UAUOI4anKKcdTgu0BHjVOwQLBLDmrkswRmNkmv/yr04=",
         "UMyGupbbMmPHmkPq0HVT2fVmWeaQfnLYwCZjehzchdw=",
         "UQ0g5cR/Y89mayD2GvYrwJmkKsgk/6RDotp8kLGAipE=",
         "UaqofZhLVZrGnpKfiIoCLYMuCJ/026CkErUQG8pLx5k=",
@@ -360,7 +359,6 @@ enum CACatalogueData {
         "qBRjZmOmkSNJL0p70zek7odSIzqs/muR4Jk9xYyCP+E=",
         "qiYwp7YXsE0KKUureoyqpQFubb5gSDeoOoVxn6tmfrU=",
         "r/mIkG3eEpVdm+u/ko/cwxzOMo1bk4TyHIlByibiA5E=",
-        "rOXKwc29UefXy8hem7aJKJFe0TW8hCqdIPQuJO03DL0=",
         "rn+WLLnmp9v3uDP7GPqbcaiRdd+UnCMrap73yz3yu/w=",
         "s+/79GvPZq7fcUJ+a9YL8aGHjHtyyrF4cDSF/abj2zg=",
         "s/tdAOmUzd8syaTuqfgGvFcn6DzA5Cmb+Vby1ST+U3Y=",
