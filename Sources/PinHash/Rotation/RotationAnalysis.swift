@@ -14,8 +14,9 @@
 /// - ``RotationEvent/crossSign``: the server key and intermediates stay; the client ends at any root the
 ///   catalogue lists for them.
 ///
-/// A new server key matches when the pin set has a backup pin (a real pin that is neither a key of a
-/// chain served nor a CA key of the catalogue): the site renews with that key. Several addresses' chains
+/// A new server key matches when the pin set has a backup pin (a real pin that is not a key of a chain
+/// served, nor a CA key of the catalogue, nor given the role intermediate or root): the site renews with
+/// that key. Several addresses' chains
 /// are merged: an event breaks when it breaks for any of them.
 ///
 /// ```swift
@@ -27,8 +28,8 @@ public struct RotationAnalysis: Sendable, Hashable {
     /// For each event, each scope of the host's clients, in ``RotationEvent`` then ``PinMatch/Scope`` order;
     /// empty when no chain was served.
     public let outcomes: [RotationOutcome]
-    /// The host's pins of keys outside every chain served that the catalogue does not name: keys the site
-    /// holds for the next renewal.
+    /// The host's pins of keys outside every chain served that neither the catalogue nor the pin set's
+    /// roles call CA keys: keys the site holds for the next renewal.
     public let backupPins: [Pin]
 
     /// - Parameters:
@@ -39,7 +40,11 @@ public struct RotationAnalysis: Sendable, Hashable {
         let pins = host.distinctPins.filter { PinSetEvaluation.placeholderReason($0) == nil }
         let chains = served.map { $0.verified.isEmpty ? $0.sent : $0.verified }.filter { !$0.isEmpty }
         let inUse = Set(served.flatMap { $0.certificates.map(\.pin) })
-        backupPins = pins.filter { !inUse.contains($0) && catalogue.entry(for: $0) == nil }
+        // A pin the pin set itself calls an intermediate or root is a CA key, whatever the catalogue knows.
+        let authorityPins = Set(host.pins.filter { $0.role == .intermediate || $0.role == .root }.map(\.pin))
+        backupPins = pins.filter {
+            !inUse.contains($0) && !authorityPins.contains($0) && catalogue.entry(for: $0) == nil
+        }
         guard !chains.isEmpty else {
             outcomes = []
             return
