@@ -260,3 +260,139 @@ struct RotationAnalysisTests {
         #expect(unlabelled.backupPins == [chains.pin("root-c")])
     }
 }
+
+/// `openssl s_server -www` on 127.0.0.1 and a port the kernel picks, serving a certificate and the chain
+/// file given; stopped by `stop()`.
+final class RotationTestServer {
+    let process = Process()
+    let port: Int
+
+    init(_ chains: RotationChains, certificate: String, key: String, chain: String) throws {
+        let log = chains.path("s_server-\(certificate)-\(chain).log")
+        FileManager.default.createFile(atPath: log, contents: nil)
+        process.executableURL = URL(fileURLWithPath: ExternalCommand.openSSL)
+        process.arguments = [
+            "s_server", "-accept", "127.0.0.1:0", "-cert", chains.path(certificate + ".pem"), "-key",
+            chains.path(key + ".key"), "-cert_chain", chains.path(chain + ".pem"), "-www",
+        ]
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // s_server prints `ACCEPT 127.0.0.1:PORT` once it listens.
+        for _ in 0..<200 {
+            let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("ACCEPT ") }),
+                let port = line.split(separator: ":").last.flatMap({ Int($0) })
+            {
+                self.port = port
+                return
+            }
+            usleep(50_000)
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        throw FixtureError(
+            "openssl s_server did not start: \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
+    }
+
+    /// What the server serves, as a client trusting `root` verifies it.
+    func served(trusting root: String, in chains: RotationChains) throws -> ServedChain {
+        let connector = ServerConnector(
+            options: ConnectOptions(address: "127.0.0.1", caFile: chains.path(root + ".pem"), timeout: 10))
+        let chain = try connector.chain(of: ServerAddress(host: "www.example.com", port: port))
+        return ServedChain(
+            sent: chain.certificates, verified: chain.verifiedChain,
+            verificationFailure: chain.verification.isTrusted
+                ? nil : chain.verification.failure ?? "untrusted")
+    }
+
+    /// Kills the server: SIGKILL, as the child inherits the test thread's signal mask, which may block
+    /// SIGTERM (LiveServerProcess spawns its servers with the mask emptied instead).
+    func stop() {
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    deinit { stop() }
+}
+
+/// The analysis of a live server against what the changed chains really do: each predicted break is a
+/// chain openssl s_server serves and the pins then fail to match, and each fix makes them match.
+@Suite(
+    "RotationAnalysis against openssl s_server", .serialized,
+    .enabled(if: ExternalCommand.hasOpenSSL, "/usr/bin/openssl is missing: no rotation chains"))
+struct RotationLiveTests {
+    /// Which scopes of `host` match what `served` serves.
+    static func matching(_ host: PinnedHost, _ served: ServedChain) -> [PinMatch.Scope: Bool] {
+        let evaluation = PinSetEvaluation(
+            host: host, served: served, now: Int64(Date().timeIntervalSince1970), warnDays: 0)
+        return Dictionary(uniqueKeysWithValues: evaluation.matches.map { ($0.scope, $0.matches) })
+    }
+
+    @Test("root A pinned: the cross-signed chain to root B breaks as predicted; adding root B fixes it")
+    func crossSign() throws {
+        let chains = try RotationChains()
+        let now = try RotationTestServer(chains, certificate: "leaf", key: "leaf", chain: "int1")
+        defer { now.stop() }
+        let host = chains.host(["root-a", "backup"], clients: [.android])
+        let analysis = RotationAnalysis(
+            host: host, served: [try now.served(trusting: "root-a", in: chains)],
+            catalogue: chains.catalogue())
+        let predicted = try #require(analysis.outcomes(of: .crossSign).first)
+        #expect(!predicted.survives)
+        #expect(predicted.fixes.first == .addRoots([chains.pin("root-b")]))
+        #expect(Self.matching(host, try now.served(trusting: "root-a", in: chains)) == [.verifiedChain: true])
+
+        let crossSigned = try RotationTestServer(chains, certificate: "leaf", key: "leaf", chain: "int1-by-b")
+        defer { crossSigned.stop() }
+        let served = try crossSigned.served(trusting: "root-b", in: chains)
+        #expect(served.verificationFailure == nil)
+        #expect(Self.matching(host, served) == [.verifiedChain: false])
+        let fixed = chains.host(["root-a", "root-b", "backup"], clients: [.android])
+        #expect(Self.matching(fixed, served) == [.verifiedChain: true])
+    }
+
+    @Test("R1 pinned: the re-keyed certificate from R2 breaks as predicted; adding root A fixes it")
+    func poolRotation() throws {
+        let chains = try RotationChains()
+        let now = try RotationTestServer(chains, certificate: "leaf", key: "leaf", chain: "int1")
+        defer { now.stop() }
+        let host = chains.host(["int1", "leaf"], clients: [.curl, .okhttp])
+        let analysis = RotationAnalysis(
+            host: host, served: [try now.served(trusting: "root-a", in: chains)],
+            catalogue: chains.catalogue())
+        #expect(analysis.outcomes(of: .leafRekey).map(\.survives) == [false, false])
+        #expect(
+            analysis.outcomes(of: .leafRekey).last?.breakingChains.map(\.issuer) == [
+                chains.pin("int2"), chains.pin("int3"),
+            ])
+
+        let renewed = try RotationTestServer(chains, certificate: "rekeyed", key: "rekeyed", chain: "int2")
+        defer { renewed.stop() }
+        let served = try renewed.served(trusting: "root-a", in: chains)
+        #expect(Self.matching(host, served) == [.leafKey: false, .verifiedChain: false])
+        let fixed = chains.host(["int1", "leaf", "root-a"], clients: [.curl, .okhttp])
+        #expect(Self.matching(fixed, served)[.verifiedChain] == true)
+    }
+
+    @Test(
+        "a backup key pinned: the move to another CA with that key survives, as predicted, for every client")
+    func caMove() throws {
+        let chains = try RotationChains()
+        let now = try RotationTestServer(chains, certificate: "leaf", key: "leaf", chain: "int1")
+        defer { now.stop() }
+        let host = chains.host(["leaf", "backup"], clients: [.curl, .ios])
+        let analysis = RotationAnalysis(
+            host: host, served: [try now.served(trusting: "root-a", in: chains)],
+            catalogue: chains.catalogue())
+        #expect(analysis.outcomes(of: .caMove).map(\.survives) == [true, true])
+
+        let moved = try RotationTestServer(chains, certificate: "moved", key: "backup", chain: "int-c")
+        defer { moved.stop() }
+        let served = try moved.served(trusting: "root-c", in: chains)
+        #expect(served.verificationFailure == nil)
+        #expect(Self.matching(host, served) == [.leafKey: true, .verifiedChain: true])
+    }
+}
