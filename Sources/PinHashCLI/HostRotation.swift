@@ -42,7 +42,8 @@ struct HostRotation {
 
     /// A CA key of a chain after the event, by the catalogue's name when it has one.
     func short(_ pin: Pin?) -> String {
-        guard let pin else { return "an unknown key" }
+        // Nil is an intermediate no one can know before the CA issues from it.
+        guard let pin else { return "another intermediate" }
         return catalogue.entry(for: pin)?.name ?? pin.base64
     }
 
@@ -67,8 +68,7 @@ struct HostRotation {
             case .kept: "the same key"
             case .newKey: "a new key"
             }
-        let issuer =
-            chain.issuer.map { ", issued by \(short($0))" } ?? (chain.authorities.count >= 2 ? "" : "")
+        let issuer = chain.authorities.count >= 2 ? ", issued by \(short(chain.authorities[0]))" : ""
         let root = chain.authorities.isEmpty ? "" : ", ending at \(short(chain.root))"
         if chain.authorities == [nil] { return "\(leaf) from another CA" }
         return leaf + issuer + root
