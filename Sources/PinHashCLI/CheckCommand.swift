@@ -36,8 +36,18 @@ struct CheckCommand: ParsableCommand {
             host the pins with their CA names and which clients each matches, each address's chain and \
             findings, and a timeline of the dates that matter. A progress line goes to stderr when it is a terminal.
 
+            --rotation adds, per host, a table of renewal events (leaf-rekey: a new key from the same CA, \
+            the same or a sibling intermediate; intermediate: the CA issues from another intermediate of \
+            its pool or a newer generation; ca-move: another CA, where only backup keys survive; \
+            cross-sign: clients end at another root) against each kind of client: survives or breaks, \
+            and for each break the smallest fixes (a backup key, the pool's root, the sibling \
+            intermediates, the other root). The chains of all the host's addresses are analysed together. \
+            json adds "hosts": [{"host", "port", "rotation"}]; jsonl one such line per host after the \
+            addresses'.
+
             Exit status: 0 every address was checked and nothing is wrong (warnings allowed unless \
-            --fail-on warning); 1 a finding at error level (or a warning, with --fail-on warning); 2 an \
+            --fail-on warning); 1 a finding at error level (or a warning, with --fail-on warning), or with \
+            --rotation a host's pins break on an event not given to --accept; 2 an \
             address or name could not be checked (refused, timed out, no TLS, not resolved), or the pin set \
             or host list could not be read: this wins over 1, as the check is incomplete, and every other \
             address is still reported; 64 the command line was wrong, including a malformed pin or a \
@@ -108,6 +118,24 @@ struct CheckCommand: ParsableCommand {
         help: ArgumentHelp("text (the default), json, jsonl or html.", valueName: "format"))
     var formatName: String = "text"
 
+    @Flag(
+        name: .long,
+        help:
+            "Also say, per host, which renewal events the pins survive for each kind of client, and the fixes."
+    )
+    var rotation = false
+
+    @Option(
+        name: .customLong("accept"),
+        help: ArgumentHelp(
+            "With --rotation: a renewal event whose breaks do not fail the check (repeatable): leaf-rekey, "
+                + "intermediate, ca-move or cross-sign.",
+            valueName: "event"))
+    var acceptedNames: [String] = []
+
+    /// The CA catalogue the rotation analysis and the HTML page name and group CA keys by.
+    static let catalogue = CACatalogue.commandLine
+
     @Argument(
         help: ArgumentHelp(
             "The pin set (pins.yaml; - reads standard input), or with --pins the hosts: HOST[:PORT] (port 443 "
@@ -126,6 +154,12 @@ struct CheckCommand: ParsableCommand {
         if !["error", "warning"].contains(failOn) {
             throw ValidationError("--fail-on: '\(failOn)' is not error or warning.")
         }
+        for name in acceptedNames where RotationEvent(rawValue: name) == nil {
+            throw ValidationError(
+                "--accept: there is no event '\(InputName.escapingControlCharacters(name))'; the events are "
+                    + RotationEvent.allCases.map(\.rawValue).joined(separator: ", ") + ".")
+        }
+        if !acceptedNames.isEmpty, !rotation { throw ValidationError("--accept goes with --rotation.") }
         if let startTLSName, startTLS == nil {
             throw ValidationError("--starttls: '\(startTLSName)' is not smtp, imap or pop3.")
         }
@@ -254,22 +288,41 @@ struct CheckCommand: ParsableCommand {
         }
         done.wait()
         progress?.finish()
+        let rotations =
+            rotation
+            ? HostRotation.reports(
+                for: results.all, hosts: hosts, catalogue: Self.catalogue,
+                accepted: Set(acceptedNames.compactMap(RotationEvent.init(rawValue:))))
+            : []
         let output = OutputBuffer()
         switch format {
-        case "json": output.append(results.all.json(fix: Self.fix))
+        case "json":
+            output.append(results.all.json(fix: Self.fix, hosts: rotation ? rotations.map(\.json) : nil))
+        case "jsonl": for report in rotations { output.append(report.json + "\n") }
         case "html":
             output.append(
-                PinSetCheckPage(results: results.all, catalogue: .commandLine, now: now).html(fix: Self.fix))
-        case "text":
-            for result in results.all { output.append(result.text(fix: Self.fix) + "\n") }
+                PinSetCheckPage(
+                    results: results.all, catalogue: Self.catalogue, now: now, rotation: rotations.map(\.page)
+                ).html(fix: Self.fix))
+        default:
+            for (index, result) in results.all.enumerated() {
+                output.append(result.text(fix: Self.fix) + "\n")
+                // A host's rotation table follows its last address.
+                let isLast =
+                    index == results.all.count - 1 || results.all[index + 1].hostIndex != result.hostIndex
+                if isLast, result.hostIndex < rotations.count {
+                    output.append(rotations[result.hostIndex].text + "\n")
+                }
+            }
             output.append(results.all.summary + "\n")
-        default: break
         }
         output.commit()
         output.flush()
         if results.all.contains(where: \.couldNotCheck) { throw ExitCode(2) }
         let failing: HeaderFinding.Severity = failOn == "warning" ? .warning : .error
-        if results.all.contains(where: { ($0.evaluation.findings.highestSeverity ?? .note) >= failing }) {
+        if results.all.contains(where: { ($0.evaluation.findings.highestSeverity ?? .note) >= failing })
+            || rotations.contains(where: \.breaks)
+        {
             throw ExitCode.failure
         }
     }

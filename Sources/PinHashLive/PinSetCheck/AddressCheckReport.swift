@@ -138,9 +138,10 @@ extension Sequence<AddressCheck> {
             + "\(counts["error"]!) with errors, \(counts["unchecked"]!) could not be checked"
     }
 
-    /// The results as one JSON document: `results` (each as ``AddressCheck/json(fix:)``), and the counts
-    /// `ok`, `warnings`, `errors`, `unchecked` (addresses by status).
-    public func json(fix: (PinSetFinding) -> String) -> String {
+    /// The results as one JSON document: `results` (each as ``AddressCheck/json(fix:)``), the counts
+    /// `ok`, `warnings`, `errors`, `unchecked` (addresses by status), and when `hosts` is given a list
+    /// `hosts` of those JSON objects (one a host, written by the caller).
+    public func json(fix: (PinSetFinding) -> String, hosts: [String]? = nil) -> String {
         var counts = ["ok": 0, "warning": 0, "error": 0, "unchecked": 0]
         var items: [String] = []
         for check in self {
@@ -149,6 +150,10 @@ extension Sequence<AddressCheck> {
         }
         return "{\n  \"results\": [\n" + items.joined(separator: ",\n") + (items.isEmpty ? "" : "\n")
             + "  ],\n"
+            + (hosts.map {
+                "  \"hosts\": [\n" + $0.map { "    " + $0 }.joined(separator: ",\n")
+                    + ($0.isEmpty ? "" : "\n") + "  ],\n"
+            } ?? "")
             + "  \"ok\": \(counts["ok"]!), \"warnings\": \(counts["warning"]!), \"errors\": \(counts["error"]!), "
             + "\"unchecked\": \(counts["unchecked"]!)\n}\n"
     }
