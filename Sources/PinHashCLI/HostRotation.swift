@@ -89,14 +89,14 @@ struct HostRotation {
 
     /// The report as text, every line indented under a title line.
     ///
-    ///     rotation of www.example.com:443 (1 address, catalogue: none):
+    ///     rotation of www.example.com:443 (1 address):
     ///       event         curl      okhttp, android, ios, trustkit, chrome, hpkp
     ///       leaf-rekey    breaks    survives
     ///       …
     ///       leaf-rekey breaks for curl (a new key, …): fix: add the pin of a spare key …
     var text: String {
         let addressCount = "\(addresses) address\(addresses == 1 ? "" : "es")"
-        let title = "rotation of \(server) (\(addressCount), catalogue: \(catalogue.generated))"
+        let title = "rotation of \(server) (\(addressCount))"
         guard let analysis, !analysis.outcomes.isEmpty else {
             return "\(title): not analysed, no address served a chain\n"
         }

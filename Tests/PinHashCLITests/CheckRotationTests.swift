@@ -99,7 +99,7 @@ struct CheckRotationTests {
         let text = try chains.check(file, port: port, [])
         #expect(text.status == 1, "\(text.stderr)")
         #expect(
-            text.stdout.contains("rotation of www.example.com:\(port) (1 address, catalogue: none):"),
+            text.stdout.contains("rotation of www.example.com:\(port) (1 address):"),
             "\(text.stdout)")
         let rows = text.stdout.split(separator: "\n").map {
             $0.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
@@ -199,7 +199,7 @@ struct CheckRotationTests {
         #expect(result.stdout.contains("intermediate breaks for"), "\(result.stdout)")
         #expect(
             result.stdout.contains(
-                "rotation of down.example.com:\(closed) (0 addresses, catalogue: none): not analysed, no address "
+                "rotation of down.example.com:\(closed) (0 addresses): not analysed, no address "
                     + "served a chain"), "\(result.stdout)")
     }
 
