@@ -57,19 +57,15 @@ public struct CACatalogue: Sendable {
 }
 
 extension CACatalogue {
-    /// Whether the built-in catalogue may hold `pin`, by a binary search of its generated pins, without
-    /// building it: listing keys it does not hold (every leaf, every test CA) costs no more than that.
+    /// Whether the built-in catalogue holds `pin`, without building it: listing keys it does not hold
+    /// (every leaf, every test CA) costs a hash of the pin.
     static func builtInMayHold(_ pin: Pin) -> Bool {
-        let pins = CACatalogueData.sortedPins
-        let wanted = pin.base64
-        var low = 0
-        var high = pins.count
-        while low < high {
-            let middle = (low + high) / 2
-            if pins[middle] < wanted { low = middle + 1 } else { high = middle }
-        }
-        return low < pins.count && pins[low] == wanted
+        heldPins.contains(pin)
     }
+
+    /// The built-in catalogue's pins, decoded once: listing a bundle looks up every certificate, and
+    /// hashing a pin costs far less than encoding it as base64 and comparing strings.
+    private static let heldPins = Set(CACatalogueData.sortedPins.compactMap(Pin.init(base64:)))
 
     /// ``builtIn``'s ``note(for:)``, building the catalogue only for a key it holds.
     public static func builtInNote(for pin: Pin) -> String? {
