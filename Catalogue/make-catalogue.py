@@ -5,6 +5,9 @@ Reads only committed files and the certificates of Debian's ca-certificates pack
   - the roots the package installs (`dpkg-query -L ca-certificates`: /usr/share/ca-certificates/**/*.crt;
     its version is recorded), not the merged /etc/ssl/certs/ca-certificates.crt, which also holds what
     an administrator added under /usr/local/share/ca-certificates (a company's proxy CA, say);
+  - Catalogue/store-absent/FILE, the package's own copy of a root file it lists that is not on this machine
+    (deselected in /etc/ca-certificates.conf, or removed), read only when its SHA-256 fingerprint is the one
+    Catalogue/store-absent/SOURCES records as published by Mozilla or another trust store;
   - Catalogue/intermediates/CA/*.pem, the intermediates and cross-signs big public CAs publish, with
     Catalogue/intermediates/SOURCES naming where each came from.
 Every pin is computed by the openssl command line (x509 -pubkey | pkey -pubin -outform der | dgst -sha256),
@@ -28,6 +31,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 INTERMEDIATES = os.path.join(HERE, "intermediates")
+STORE_ABSENT = os.path.join(HERE, "store-absent")
 DEFAULT_OUT = os.path.join(ROOT, "Sources", "PinHash", "Catalogue", "CACatalogueData.swift")
 
 # Pools of sibling intermediates a CA issues from interchangeably, by (organization, common name). Written
@@ -42,7 +46,8 @@ DEFAULT_OUT = os.path.join(ROOT, "Sources", "PinHash", "Catalogue", "CACatalogue
 #     ECDSA 384 M01-M04 under Root CA 4).
 #   Microsoft: https://learn.microsoft.com/azure/security/fundamentals/azure-ca-details ("Subordinate
 #     Certificate Authorities": Azure services present any of the RSA TLS Issuing CA 03, 04, 07, 08 under
-#     DigiCert Global Root G2 and ECC TLS Issuing CA 03, 04, 07, 08 under DigiCert Global Root G3).
+#     DigiCert Global Root G2 and ECC TLS Issuing CA 03, 04, 07, 08 under DigiCert Global Root G3; from 2025
+#     the Microsoft TLS G2 RSA CA OCSP 02-16 (even numbers) under Microsoft TLS RSA Root G2).
 # DigiCert, Sectigo, ZeroSSL, GlobalSign and Apple document no set of siblings they issue from
 # interchangeably (each intermediate serves one product or key type), so their intermediates have no pool.
 # A pool lists every member the CA names, whether or not its certificate is committed here.
@@ -65,11 +70,20 @@ POOLS = {
         "Microsoft Corporation",
         ["Microsoft Azure ECC TLS Issuing CA %s" % n for n in ("03", "04", "07", "08")],
     ),
+    "Microsoft TLS G2 RSA": (
+        "Microsoft Corporation",
+        ["Microsoft TLS G2 RSA CA OCSP %02d" % n for n in range(2, 17, 2)],
+    ),
 }
 
 # Roots whose self-signed certificate is not in the Debian 12 store (too new), known here through a
-# cross-sign: they are roots all the same (letsencrypt.org/certificates/ lists Root YR and Root YE as roots).
-ROOTS_OUTSIDE_STORE = {("ISRG", "Root YR"), ("ISRG", "Root YE")}
+# cross-sign: they are roots all the same (letsencrypt.org/certificates/ lists Root YR and Root YE as roots;
+# the Azure CA details page lists Microsoft TLS RSA Root G2 under "Root Certificate Authorities").
+ROOTS_OUTSIDE_STORE = {
+    ("ISRG", "Root YR"),
+    ("ISRG", "Root YE"),
+    ("Microsoft Corporation", "Microsoft TLS RSA Root G2"),
+}
 
 
 def openssl(args, data):
@@ -146,6 +160,23 @@ def package_certificate_files():
     return [path for path in files if os.path.exists(path)], [path for path in files if not os.path.exists(path)]
 
 
+def sha256_fingerprint(pem):
+    der = openssl(["x509", "-outform", "der"], pem)
+    return openssl(["dgst", "-sha256", "-r"], der).decode().split()[0].upper()
+
+
+def store_absent_copies():
+    """Catalogue/store-absent/SOURCES: file name → the SHA-256 fingerprint published for it."""
+    published = {}
+    with open(os.path.join(STORE_ABSENT, "SOURCES"), encoding="utf-8") as handle:
+        for line in handle:
+            if line.startswith("#") or not line.strip():
+                continue
+            file, fingerprint, _ = line.rstrip("\n").split("\t")
+            published[file] = fingerprint
+    return published
+
+
 def read_sources():
     sources = {}
     with open(os.path.join(INTERMEDIATES, "SOURCES"), encoding="utf-8") as handle:
@@ -195,6 +226,20 @@ def main():
     store_source = f"ca-certificates {version}"
     store, absent = ([arguments.store], []) if arguments.store else package_certificate_files()
     certificates = [Certificate(pem, store_source, True) for path in store for pem in read_pems(path)]
+    # A root file the package lists but this machine lacks is read from the package's own copy, checked
+    # against the fingerprint published for it; without a copy it stays absent.
+    published_fingerprints = store_absent_copies()
+    copied = []
+    for path in absent:
+        name = os.path.basename(path)
+        if name not in published_fingerprints:
+            continue
+        pems = read_pems(os.path.join(STORE_ABSENT, name))
+        if len(pems) != 1 or sha256_fingerprint(pems[0]) != published_fingerprints[name]:
+            sys.exit(f"make-catalogue: Catalogue/store-absent/{name} is not the certificate SOURCES names")
+        source = f"{store_source} {name} (not on the machine the catalogue was made on; Catalogue/store-absent)"
+        certificates.append(Certificate(pems[0], source, True))
+        copied.append(path)
     sources = read_sources()
     published = 0
     for path in sorted(glob.glob(os.path.join(INTERMEDIATES, "*", "*.pem"))):
@@ -202,7 +247,11 @@ def main():
         if relative not in sources:
             sys.exit(f"make-catalogue: {relative} is not named in Catalogue/intermediates/SOURCES")
         for pem in read_pems(path):
-            certificates.append(Certificate(pem, sources[relative], False))
+            certificate = Certificate(pem, sources[relative], False)
+            # A self-signed certificate here would name a root nobody vouched for: roots come from the store.
+            if certificate.self_issued:
+                sys.exit(f"make-catalogue: {relative} is self-issued; a root belongs to the trust store")
+            certificates.append(certificate)
             published += 1
 
     by_pin = {}
@@ -294,6 +343,7 @@ def main():
         f"{arguments.date} by Catalogue/make-catalogue.py from {store_source} (Debian 12, {roots} root keys) "
         f"and {published} published CA certificates (Catalogue/intermediates/SOURCES)"
     )
+    still_absent = [path for path in absent if path not in copied]
     lines = [
         "// Generated by Catalogue/make-catalogue.py (`make catalogue`); do not edit by hand.",
         "// swift-format-ignore-file",
@@ -312,9 +362,14 @@ def main():
         "enum CACatalogueData {",
         f"    /// The Debian ca-certificates version the roots were read from.",
         f"    static let trustStoreVersion = {swift_string(version)}",
-        "    /// The package's certificate files that were not on the machine the catalogue was made on.",
+        "    /// The package's certificate files that were not on the machine the catalogue was made on and that",
+        "    /// it read from the package's own copy (Catalogue/store-absent), its fingerprint checked.",
+        "    static let trustStoreFilesCopied: [String] = ["
+        + ", ".join(swift_string(path) for path in copied)
+        + "]",
+        "    /// The package's certificate files that were not on the machine the catalogue was made on, and not read.",
         "    static let trustStoreFilesAbsent: [String] = ["
-        + ", ".join(swift_string(path) for path in absent)
+        + ", ".join(swift_string(path) for path in still_absent)
         + "]",
         "    static let rows: [String] = [",
     ]

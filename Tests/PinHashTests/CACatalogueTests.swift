@@ -219,7 +219,8 @@ struct CACatalogueTests {
                     "sectigo/ecc-dv-secure-server-ca.pem", "Sectigo ECC Domain Validation Secure Server CA",
                     .intermediate,
                     nil,
-                    ["USERTrust ECC Certification Authority"]
+                    // USERTrust ECC is also cross-signed by AAA Certificate Services (the ZeroSSL ECC chain).
+                    ["USERTrust ECC Certification Authority", "AAA Certificate Services"]
                 ),
                 (
                     "zerossl/rsa-domain-secure-site-ca.pem", "ZeroSSL RSA Domain Secure Site CA",
@@ -243,6 +244,186 @@ struct CACatalogueTests {
                     .intermediate,
                     "Microsoft Azure ECC TLS",
                     ["DigiCert Global Root G3"]
+                ),
+                (
+                    "microsoft/azure-rsa-tls-issuing-ca-03.pem", "Microsoft Azure RSA TLS Issuing CA 03",
+                    .intermediate,
+                    "Microsoft Azure RSA TLS",
+                    ["DigiCert Global Root G2"]
+                ),
+                (
+                    "microsoft/azure-rsa-tls-issuing-ca-07.pem", "Microsoft Azure RSA TLS Issuing CA 07",
+                    .intermediate,
+                    "Microsoft Azure RSA TLS",
+                    ["DigiCert Global Root G2"]
+                ),
+                (
+                    "microsoft/azure-rsa-tls-issuing-ca-08.pem", "Microsoft Azure RSA TLS Issuing CA 08",
+                    .intermediate,
+                    "Microsoft Azure RSA TLS",
+                    ["DigiCert Global Root G2"]
+                ),
+                (
+                    "microsoft/azure-ecc-tls-issuing-ca-03.pem", "Microsoft Azure ECC TLS Issuing CA 03",
+                    .intermediate,
+                    "Microsoft Azure ECC TLS",
+                    ["DigiCert Global Root G3"]
+                ),
+                (
+                    "microsoft/azure-ecc-tls-issuing-ca-04.pem", "Microsoft Azure ECC TLS Issuing CA 04",
+                    .intermediate,
+                    "Microsoft Azure ECC TLS",
+                    ["DigiCert Global Root G3"]
+                ),
+                (
+                    "microsoft/azure-ecc-tls-issuing-ca-07.pem", "Microsoft Azure ECC TLS Issuing CA 07",
+                    .intermediate,
+                    "Microsoft Azure ECC TLS",
+                    ["DigiCert Global Root G3"]
+                ),
+                (
+                    "microsoft/tls-rsa-root-g2-by-digicert-global-g2.pem", "Microsoft TLS RSA Root G2", .root,
+                    nil,
+                    ["DigiCert Global Root G2"]
+                ),
+                (
+                    "microsoft/tls-g2-rsa-ca-ocsp-02.pem", "Microsoft TLS G2 RSA CA OCSP 02", .intermediate,
+                    "Microsoft TLS G2 RSA",
+                    ["Microsoft TLS RSA Root G2", "DigiCert Global Root G2"]
+                ),
+                (
+                    "microsoft/tls-g2-rsa-ca-ocsp-04.pem", "Microsoft TLS G2 RSA CA OCSP 04", .intermediate,
+                    "Microsoft TLS G2 RSA",
+                    ["Microsoft TLS RSA Root G2", "DigiCert Global Root G2"]
+                ),
+                (
+                    "microsoft/tls-g2-rsa-ca-ocsp-06.pem", "Microsoft TLS G2 RSA CA OCSP 06", .intermediate,
+                    "Microsoft TLS G2 RSA",
+                    ["Microsoft TLS RSA Root G2", "DigiCert Global Root G2"]
+                ),
+                (
+                    "microsoft/tls-g2-rsa-ca-ocsp-08.pem", "Microsoft TLS G2 RSA CA OCSP 08", .intermediate,
+                    "Microsoft TLS G2 RSA",
+                    ["Microsoft TLS RSA Root G2", "DigiCert Global Root G2"]
+                ),
+                (
+                    "microsoft/tls-g2-rsa-ca-ocsp-10.pem", "Microsoft TLS G2 RSA CA OCSP 10", .intermediate,
+                    "Microsoft TLS G2 RSA",
+                    ["Microsoft TLS RSA Root G2", "DigiCert Global Root G2"]
+                ),
+                (
+                    "microsoft/tls-g2-rsa-ca-ocsp-12.pem", "Microsoft TLS G2 RSA CA OCSP 12", .intermediate,
+                    "Microsoft TLS G2 RSA",
+                    ["Microsoft TLS RSA Root G2", "DigiCert Global Root G2"]
+                ),
+                (
+                    "microsoft/tls-g2-rsa-ca-ocsp-14.pem", "Microsoft TLS G2 RSA CA OCSP 14", .intermediate,
+                    "Microsoft TLS G2 RSA",
+                    ["Microsoft TLS RSA Root G2", "DigiCert Global Root G2"]
+                ),
+                (
+                    "microsoft/tls-g2-rsa-ca-ocsp-16.pem", "Microsoft TLS G2 RSA CA OCSP 16", .intermediate,
+                    "Microsoft TLS G2 RSA",
+                    ["Microsoft TLS RSA Root G2", "DigiCert Global Root G2"]
+                ),
+                (
+                    "google/gts-ca-1c3.pem", "GTS CA 1C3", .intermediate,
+                    nil,
+                    ["GTS Root R1", "GlobalSign Root CA"]
+                ),
+                (
+                    "google/gts-ca-1d4.pem", "GTS CA 1D4", .intermediate,
+                    nil,
+                    ["GTS Root R1", "GlobalSign Root CA"]
+                ),
+                (
+                    "google/gts-ca-1d8.pem", "GTS CA 1D8", .intermediate,
+                    nil,
+                    ["GTS Root R2"]
+                ),
+                (
+                    "google/gts-ca-2d3.pem", "GTS CA 2D3", .intermediate,
+                    nil,
+                    ["GTS Root R3"]
+                ),
+                (
+                    "google/gts-ca-2p2.pem", "GTS CA 2P2", .intermediate,
+                    nil,
+                    ["GTS Root R4", "GlobalSign Root CA"]
+                ),
+                (
+                    "google/gts-ca-2d4.pem", "GTS CA 2D4", .intermediate,
+                    nil,
+                    ["GlobalSign"]
+                ),
+                (
+                    "zerossl/ecc-domain-secure-site-ca.pem", "ZeroSSL ECC Domain Secure Site CA",
+                    .intermediate,
+                    nil,
+                    ["USERTrust ECC Certification Authority", "AAA Certificate Services"]
+                ),
+                (
+                    "sectigo/usertrust-ecc-by-aaa-certificate-services.pem",
+                    "USERTrust ECC Certification Authority", .root,
+                    nil,
+                    ["AAA Certificate Services"]
+                ),
+                (
+                    "sectigo/public-server-authentication-ca-dv-r36.pem",
+                    "Sectigo Public Server Authentication CA DV R36", .intermediate,
+                    nil,
+                    [
+                        "Sectigo Public Server Authentication Root R46",
+                        "USERTrust RSA Certification Authority",
+                    ]
+                ),
+                (
+                    "sectigo/public-server-authentication-ca-ov-r36.pem",
+                    "Sectigo Public Server Authentication CA OV R36", .intermediate,
+                    nil,
+                    [
+                        "Sectigo Public Server Authentication Root R46",
+                        "USERTrust RSA Certification Authority",
+                    ]
+                ),
+                (
+                    "sectigo/public-server-authentication-ca-dv-e36.pem",
+                    "Sectigo Public Server Authentication CA DV E36", .intermediate,
+                    nil,
+                    [
+                        "Sectigo Public Server Authentication Root E46",
+                        "USERTrust ECC Certification Authority", "AAA Certificate Services",
+                    ]
+                ),
+                (
+                    "sectigo/root-r46-by-usertrust-rsa.pem", "Sectigo Public Server Authentication Root R46",
+                    .root,
+                    nil,
+                    ["USERTrust RSA Certification Authority"]
+                ),
+                (
+                    "sectigo/root-e46-by-usertrust-ecc.pem", "Sectigo Public Server Authentication Root E46",
+                    .root,
+                    nil,
+                    ["USERTrust ECC Certification Authority", "AAA Certificate Services"]
+                ),
+                (
+                    "globalsign/gcc-r6-alphassl-ca-2023.pem", "GlobalSign GCC R6 AlphaSSL CA 2023",
+                    .intermediate,
+                    nil,
+                    ["GlobalSign"]
+                ),
+                (
+                    "apple/public-server-rsa-ca-12-g1.pem", "Apple Public Server RSA CA 12 - G1",
+                    .intermediate,
+                    nil,
+                    ["AAA Certificate Services"]
+                ),
+                (
+                    "apple/public-ev-server-rsa-ca-1-g1.pem", "Apple Public EV Server RSA CA 1 - G1",
+                    .intermediate,
+                    nil,
+                    ["DigiCert Global Root G2"]
                 ),
             ]
 
@@ -310,8 +491,17 @@ struct CACatalogueTests {
         #expect(
             names("Google Trust Services RSA 2023") == [1, 2, 3].map { "Google Trust Services WR\($0)" })
         #expect(names("Google Trust Services ECDSA 2023") == [1, 2].map { "Google Trust Services WE\($0)" })
-        #expect(names("Microsoft Azure RSA TLS") == ["Microsoft Azure RSA TLS Issuing CA 04"])
-        #expect(names("Microsoft Azure ECC TLS") == ["Microsoft Azure ECC TLS Issuing CA 08"])
+        #expect(
+            names("Microsoft Azure RSA TLS")
+                == ["03", "04", "07", "08"].map { "Microsoft Azure RSA TLS Issuing CA \($0)" })
+        #expect(
+            names("Microsoft Azure ECC TLS")
+                == ["03", "04", "07", "08"].map { "Microsoft Azure ECC TLS Issuing CA \($0)" })
+        #expect(
+            names("Microsoft TLS G2 RSA")
+                == ["02", "04", "06", "08", "10", "12", "14", "16"].map {
+                    "Microsoft TLS G2 RSA CA OCSP \($0)"
+                })
         #expect(catalogue.entries.filter { $0.kind == .root }.allSatisfy { $0.pool == nil })
     }
 
@@ -338,8 +528,11 @@ struct CACatalogueTests {
         try #require(!storePins.isEmpty)
         let version = try ExternalCommand.run(
             "/usr/bin/dpkg-query", ["-W", "-f", "${Version}", "ca-certificates"])
+        // Roots read from the package's own copies (Catalogue/store-absent) are checked by storeAbsentCopies.
         let catalogueStorePins = Set(
-            CACatalogue.builtIn.entries.filter { $0.source.hasPrefix("ca-certificates ") }.map(\.pin))
+            CACatalogue.builtIn.entries.filter {
+                $0.source.hasPrefix("ca-certificates ") && !$0.source.contains("Catalogue/store-absent")
+            }.map(\.pin))
         let missing = storePins.subtracting(catalogueStorePins).subtracting(absentAtGeneration)
         let gone = catalogueStorePins.subtracting(storePins)
         if version.text == CACatalogueData.trustStoreVersion {
@@ -352,6 +545,39 @@ struct CACatalogueTests {
         }
         for pin in storePins.intersection(catalogueStorePins) {
             #expect(CACatalogue.builtIn.entry(for: pin)?.kind == .root)
+        }
+    }
+
+    /// A root file the package lists that was not on the machine the catalogue was made on is read from the
+    /// package's own copy: it must be the certificate whose SHA-256 fingerprint Mozilla (or another trust
+    /// store) publishes, as SOURCES records, and its key a root of the catalogue.
+    @Test(
+        "each copied package root has its published fingerprint and is a catalogue root",
+        .enabled(if: ExternalCommand.hasOpenSSL))
+    func storeAbsentCopies() throws {
+        let folder = PackagePaths.root.appendingPathComponent("Catalogue/store-absent")
+        let sources = try String(contentsOf: folder.appendingPathComponent("SOURCES"), encoding: .utf8)
+        let rows = sources.split(separator: "\n").filter { !$0.hasPrefix("#") }.map {
+            $0.split(separator: "\t").map(String.init)
+        }
+        try #require(!rows.isEmpty)
+        #expect(
+            Set(rows.map { "/usr/share/ca-certificates/mozilla/\($0[0])" })
+                == Set(CACatalogueData.trustStoreFilesCopied))
+        for row in rows {
+            let file = folder.appendingPathComponent(row[0])
+            let result = try ExternalCommand.run(
+                ExternalCommand.shell,
+                ["-c", "openssl x509 -in \"$1\" -noout -fingerprint -sha256", "sh", file.path])
+            try #require(result.succeeded, "openssl: \(result.firstErrorLine)")
+            let fingerprint = result.text.split(separator: "=").last.map {
+                $0.replacingOccurrences(of: ":", with: "").trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+            #expect(fingerprint == row[1], "\(row[0])")
+            let pin = try Self.opensslPin(ofCertificate: String(contentsOf: file, encoding: .utf8))
+            let entry = try #require(CACatalogue.builtIn.entry(for: pin), "\(row[0]) is not in the catalogue")
+            #expect(entry.kind == .root)
+            #expect(entry.source.contains("Catalogue/store-absent"))
         }
     }
 
