@@ -14,7 +14,8 @@ struct PinSetDiffCommand: ParsableCommand {
             include its client (every host that names no clients), and only on what its format can say: \
             Android has no report URIs, iOS no expiration, a TLSA record only a port and pins.
 
-            Prints one line per difference: HOST: host only in FILE; HOST: pin only in FILE: PIN (label); \
+            Prints one line per difference: HOST: host only in FILE; HOST: pin only in FILE: PIN (label) and, \
+            for a CA key, the catalogue's note; \
             HOST: include-subdomains, expiration, enforcement or report-uris with each side's value. Hosts \
             are matched by name (and port, when not 443); pins as sets, whatever their order and labels.
 

@@ -74,6 +74,41 @@ struct PinSetDiffImportTests {
         #expect(lines.contains { $0.hasPrefix("api.example.com: ") })
     }
 
+    /// The pin of Let's Encrypt's R11 by the openssl pipeline, from the certificate the catalogue was made from.
+    private func r11Pin() throws -> String {
+        let result = try runShell(
+            "openssl x509 -pubkey -noout -in \"$1\" | openssl pkey -pubin -outform der "
+                + "| openssl dgst -sha256 -binary | base64",
+            ["../Catalogue/intermediates/letsencrypt/r11.pem"])
+        try #require(result.status == 0, "openssl: \(result.stderr)")
+        return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    @Test("A CA pin only in one set is named from the catalogue, after its label")
+    func caPinNamed() throws {
+        let r11 = try r11Pin()
+        let (path, directory) = try pinSet(
+            """
+            - name: example.com
+              include-subdomains: true
+              expiration: 2018-01-01
+              pins:
+              - pin: \(Self.backup)
+              - pin: \(Self.leaf)
+              - pin: \(r11)
+                label: issuer
+
+            """)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try run(["pinset", "diff", path, android])
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(
+            result.stdoutLines.contains {
+                $0.hasPrefix("example.com: pin only in \(path): \(r11) (issuer) ")
+                    && $0.hasSuffix("(catalogue: Let's Encrypt R11, pool Let's Encrypt RSA 2024)")
+            }, "\(result.stdout)")
+    }
+
     @Test("A curl command is compared on its host's pins only; a Chrome list needs --host")
     func pinLists() throws {
         let (path, directory) = try pinSet(

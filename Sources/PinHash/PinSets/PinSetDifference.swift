@@ -53,8 +53,14 @@ public struct PinSetDifference: Sendable, Hashable {
             return "\(host): \(what)"
         }
 
+        /// The entry's label and source, then the catalogue's name for a CA key unless its label already
+        /// gives it (as `pinset init` and `import` write it).
         private static func about(_ entry: PinSetEntry) -> String {
-            entry.summary.map { " (\(InputName.escapingControlCharacters($0)))" } ?? ""
+            let summary = entry.summary.map { " (\(InputName.escapingControlCharacters($0)))" } ?? ""
+            guard let note = CACatalogue.builtInNote(for: entry.pin),
+                let label = CACatalogue.builtInLabel(for: entry.pin), !(entry.label?.contains(label) ?? false)
+            else { return summary }
+            return summary + " " + note
         }
 
         private static func list(_ uris: [String]) -> String {
