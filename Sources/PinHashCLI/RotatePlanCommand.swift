@@ -200,10 +200,12 @@ struct RotatePlanCommand: ParsableCommand {
         for entry in plan.hostAfterSwitch.pins {
             lines.append(
                 "       \(entry.pin.base64)  \(entry.role?.rawValue ?? "-")"
-                    + (entry.label.map { "  \($0)" } ?? ""))
+                    + (entry.label.map { "  \($0)" } ?? "") + (entry.catalogueNote.map { "  \($0)" } ?? ""))
         }
         for entry in plan.retiredPins {
-            lines.append("       dropped: \(entry.pin.base64)" + (entry.label.map { "  \($0)" } ?? ""))
+            lines.append(
+                "       dropped: \(entry.pin.base64)" + (entry.label.map { "  \($0)" } ?? "")
+                    + (entry.catalogueNote.map { "  \($0)" } ?? ""))
         }
         if !plan.recordsAfterSwitch.isEmpty {
             lines.append("     and the TLSA records:")

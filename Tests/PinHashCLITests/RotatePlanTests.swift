@@ -98,6 +98,26 @@ struct RotatePlanTests {
         }
     }
 
+    @Test("A CA pin the plan keeps after the switch is named from the catalogue, after its label")
+    func caPinNamedAfterSwitch() throws {
+        try withBackupDirectory { directory in
+            let r11 = try RotateTruth.pin(ofCertificate: "../Catalogue/intermediates/letsencrypt/r11.pem")
+            let pins = directory.path("pins.yaml")
+            try (Self.pinSet() + "  - pin: \(r11)\n    label: issuer\n    role: intermediate\n")
+                .write(toFile: pins, atomically: true, encoding: .utf8)
+            let result = try run(
+                [
+                    "rotate", "plan", "--algorithm", "p256", "--out", directory.path("next.key"), "--csr",
+                    directory.path("next.csr"), "--subject", "/CN=www.example.com", pins,
+                ], timeout: 60)
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(
+                result.stdoutLines.contains(
+                    "       \(r11)  intermediate  issuer  (catalogue: Let's Encrypt R11, pool Let's Encrypt RSA 2024)"
+                ), "\(result.stdout)")
+        }
+    }
+
     @Test("An existing key file is never overwritten, and then the pin set is left as it was")
     func neverOverwrites() throws {
         try withBackupDirectory { directory in

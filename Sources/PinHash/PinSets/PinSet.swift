@@ -70,6 +70,15 @@ public struct PinSetEntry: Sendable, Hashable {
         self.role = role
         self.source = source
     }
+
+    /// The CA catalogue's note for this key (`[catalogue: …]`) when it is a CA key the label does not
+    /// already name, as `init` and `import` write it; nil otherwise.
+    public var catalogueNote: String? {
+        guard let note = CACatalogue.builtInNote(for: pin), let name = CACatalogue.builtInLabel(for: pin),
+            !(label?.contains(name) ?? false)
+        else { return nil }
+        return note
+    }
 }
 
 /// A pinned key's place.

@@ -57,10 +57,7 @@ public struct PinSetDifference: Sendable, Hashable {
         /// gives it (as `pinset init` and `import` write it).
         private static func about(_ entry: PinSetEntry) -> String {
             let summary = entry.summary.map { " (\(InputName.escapingControlCharacters($0)))" } ?? ""
-            guard let note = CACatalogue.builtInNote(for: entry.pin),
-                let label = CACatalogue.builtInLabel(for: entry.pin), !(entry.label?.contains(label) ?? false)
-            else { return summary }
-            return summary + " " + note
+            return summary + (entry.catalogueNote.map { " " + $0 } ?? "")
         }
 
         private static func list(_ uris: [String]) -> String {
