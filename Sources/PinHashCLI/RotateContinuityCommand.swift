@@ -166,7 +166,8 @@ struct RotateContinuityCommand: ParsableCommand {
                 for entry in continuity.brokenPins {
                     lines.append(
                         "broken pin: \(entry.pin.base64)  \(entry.role?.rawValue ?? "-")"
-                            + (entry.label.map { "  \($0)" } ?? "") + (entry.catalogueNote.map { "  \($0)" } ?? ""))
+                            + (entry.label.map { "  \($0)" } ?? "")
+                            + (entry.catalogueNote.map { "  \($0)" } ?? ""))
                 }
             }
             for match in continuity.matches {
