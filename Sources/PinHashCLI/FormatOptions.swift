@@ -22,7 +22,8 @@ struct FormatOptions: ParsableArguments {
                 the --ignore-certificate-errors-spki-list value. json: an array with an object per pin. All \
                 but base64, hex and json list each key once.
                 """,
-            valueName: "format"))
+            valueName: "format"),
+        completion: .list(PinFormat.allCases.map(\.rawValue)))
     var formatName: String?
 
     @Option(

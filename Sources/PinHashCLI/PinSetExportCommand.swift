@@ -28,7 +28,8 @@ struct PinSetExportCommand: ParsableCommand {
         name: .customLong("format"),
         help: ArgumentHelp(
             "okhttp, okhttp-java, android, ios, trustkit, tlsa, hpkp, curl, chrome, base64, hex or json.",
-            valueName: "format"))
+            valueName: "format"),
+        completion: .list(PinSetFormat.allCases.map(\.rawValue)))
     var formatName: String
 
     @Option(
