@@ -58,7 +58,7 @@ struct CheckCommand: ParsableCommand {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "Expected pins (repeatable): a pin in any spelling (base64, sha256/…, sha256//…;…, pin-sha256=\"…\", "
+            "Expected pins (repeatable): a pin in any spelling (base64, sha256/..., sha256//...;..., pin-sha256=\"...\", "
                 + "hex, TLSA data), or a file of them (- reads standard input).",
             valueName: "pins|file"))
     var pins: [String] = []
@@ -75,7 +75,7 @@ struct CheckCommand: ParsableCommand {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "Use these addresses for HOST and PORT instead of resolving it (repeatable; ADDR,ADDR… for "
+            "Use these addresses for HOST and PORT instead of resolving it (repeatable; ADDR,ADDR... for "
                 + "several), as curl's --resolve.",
             valueName: "host:port:addr"))
     var resolve: [String] = []
