@@ -6,6 +6,16 @@ SWIFT ?= swift
 PREFIX ?= /usr/local
 RELEASE_FLAGS := -c release --static-swift-stdlib
 BIN := .build/release/pinhash
+# The programs `make install` and `make deb` ship: Package.swift's executable products. Each gets its man
+# pages (generate-manual's PRODUCT.1 and PRODUCT.SUBCOMMAND.1) and its bash, zsh and fish completions.
+PRODUCTS := pinhash
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man/man1
+BASH_COMPLETION_DIR ?= $(PREFIX)/share/bash-completion/completions
+ZSH_COMPLETION_DIR ?= $(PREFIX)/share/zsh/site-functions
+FISH_COMPLETION_DIR ?= $(PREFIX)/share/fish/vendor_completions.d
+# The pages' date: the last commit's, so that the same tree gives the same pages.
+MAN_DATE := $(shell git log -1 --format=%cs 2>/dev/null || date -u +%F)
 BUILD_PACKAGES := libssl-dev pkg-config
 # The programs the tests compare pinhash with, serve the fixtures with, or feed its --format output to:
 # chromium (--ignore-certificate-errors-spki-list) and OkHttp with a JDK to compile a client of it.
@@ -17,10 +27,11 @@ SECONDS ?= 60
 ASAN_BUILD ?= .build/asan
 TSAN_BUILD ?= .build/tsan
 
-.PHONY: build run test bench lint format fixtures catalogue install clean build-deps test-deps sanitize fuzz leakcheck corpus
+.PHONY: build run test bench lint format fixtures catalogue install uninstall man completions deb deb-check clean \
+	build-deps test-deps sanitize fuzz leakcheck corpus
 
 build: build-deps
-	$(SWIFT) build $(RELEASE_FLAGS) --product pinhash
+	for product in $(PRODUCTS); do $(SWIFT) build $(RELEASE_FLAGS) --product $$product || exit 1; done
 
 run: build
 	$(BIN) --cert Fixtures/certs/chain.pem --all
@@ -80,9 +91,55 @@ fixtures:
 catalogue:
 	python3 Catalogue/make-catalogue.py
 
-install: build
-	install -d $(DESTDIR)$(PREFIX)/bin
-	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/pinhash
+# Man pages from the command definitions: swift-argument-parser's generate-manual plugin (a debug build,
+# which leaves the release binary alone) writes one page per command, then Packaging/finish-manual.awk
+# turns each command's "Exit status:" and "Examples:" paragraphs into EXIT STATUS and EXAMPLES sections.
+man: build-deps
+	rm -rf .build/man && mkdir -p .build/man
+	$(SWIFT) package plugin generate-manual --configuration debug --multi-page --date $(MAN_DATE)
+	for page in .build/plugins/GenerateManual/outputs/*/*.1; do \
+		case $$page in *.help.1) continue ;; esac; \
+		awk -f Packaging/finish-manual.awk $$page > .build/man/$${page##*/} || exit 1; \
+	done
+
+# bash, zsh and fish completion scripts, from the release binaries.
+completions: build
+	mkdir -p .build/completions
+	for product in $(PRODUCTS); do \
+		.build/release/$$product --generate-completion-script bash > .build/completions/$$product.bash && \
+		.build/release/$$product --generate-completion-script zsh > .build/completions/_$$product && \
+		.build/release/$$product --generate-completion-script fish > .build/completions/$$product.fish || exit 1; \
+	done
+
+# The man pages first: the plugin's build must not come after the release build it shares .build with.
+install: man completions
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(BASH_COMPLETION_DIR) \
+		$(DESTDIR)$(ZSH_COMPLETION_DIR) $(DESTDIR)$(FISH_COMPLETION_DIR)
+	for product in $(PRODUCTS); do \
+		install -m 0755 .build/release/$$product $(DESTDIR)$(BINDIR)/$$product && \
+		install -m 0644 .build/completions/$$product.bash $(DESTDIR)$(BASH_COMPLETION_DIR)/$$product && \
+		install -m 0644 .build/completions/_$$product $(DESTDIR)$(ZSH_COMPLETION_DIR)/_$$product && \
+		install -m 0644 .build/completions/$$product.fish $(DESTDIR)$(FISH_COMPLETION_DIR)/$$product.fish || exit 1; \
+	done
+	install -m 0644 .build/man/*.1 $(DESTDIR)$(MANDIR)/
+
+uninstall:
+	for product in $(PRODUCTS); do \
+		rm -f $(DESTDIR)$(BINDIR)/$$product $(DESTDIR)$(MANDIR)/$$product.1 $(DESTDIR)$(MANDIR)/$$product.*.1 \
+			$(DESTDIR)$(BASH_COMPLETION_DIR)/$$product $(DESTDIR)$(ZSH_COMPLETION_DIR)/_$$product \
+			$(DESTDIR)$(FISH_COMPLETION_DIR)/$$product.fish; \
+	done
+
+# A Debian package of what `make install` lays out under /usr (zsh's Debian directory, man pages
+# gzipped as Debian policy asks), built by dpkg-deb from Packaging/control.in; Depends names the packages
+# of the shared libraries the binaries load (libssl3 among them). deb-check installs it with dpkg --root
+# into a fresh directory and runs it there (.ci/deb-check).
+deb: man completions
+	bash Packaging/make-deb $(PRODUCTS)
+
+deb-check: deb
+	@sh .ci/install-packages man-db
+	bash .ci/deb-check
 
 clean:
 	rm -rf .build

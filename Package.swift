@@ -15,15 +15,17 @@ let package = Package(
     ],
     targets: [
         // libcrypto: keys, PKCS#12, SHA-256, key generation. libssl: the TLS client of PinHashLive only.
+        // Debian's libssl-dev, or on macOS Homebrew's openssl@3 (keg-only: SwiftPM reads its pkg-config
+        // files from the brew prefix; README, "macOS").
         .systemLibrary(
             name: "CPinhashOpenSSL",
             pkgConfig: "libcrypto",
-            providers: [.apt(["libssl-dev"])]
+            providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]
         ),
         .systemLibrary(
             name: "CPinhashLibSSL",
             pkgConfig: "libssl",
-            providers: [.apt(["libssl-dev"])]
+            providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]
         ),
         // Pins of files, formats, headers, verification, backup keys: libcrypto only; pin-set files
         // through Yams (only PinSets/ imports it).

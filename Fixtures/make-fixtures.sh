@@ -1250,6 +1250,8 @@ main() {
 	OPENSSL=$OPENSSL_BIN python3 "$FIX/kdf/make-kdf-fixtures.py"
 	# Certificates and requests that break or bend the X.509 schema as d2i_X509 reads it: schema/ and schema.tsv.
 	OPENSSL=$OPENSSL_BIN python3 "$FIX/make-schema-fixtures.py"
+	# The notAfter of every certificate in manifest.tsv, for --all's `until` column: not-after.tsv.
+	bash "$FIX/make-not-after.sh"
 	# genpkey/pkcs12 create 0600 files; make the tree uniform for the repo.
 	chmod -R u=rwX,go=rX "${OUT_DIRS[@]/#/$FIX/}" "$PASS_FILE" "$FIX/manifest.tsv" "$FIX/malformed.tsv"
 

@@ -45,7 +45,8 @@ struct AuditCommand: ParsableCommand {
     var noHTTP = false
 
     @Option(
-        name: .customLong("format"), help: ArgumentHelp("text (the default) or json.", valueName: "format"))
+        name: .customLong("format"), help: ArgumentHelp("text (the default) or json.", valueName: "format"),
+        completion: .list(["text", "json"]))
     var formatName: String?
 
     private var httpPort: Int { httpPortText.flatMap { Int($0) } ?? HTTPURL.Scheme.http.defaultPort }

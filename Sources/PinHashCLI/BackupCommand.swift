@@ -14,11 +14,18 @@ struct BackupCommand: ParsableCommand {
             the current key must be replaced. pinhash generates the key with OpenSSL, writes it as PKCS#8 \
             PEM to a new file with mode 0600 (encrypted with AES-256-CBC when --passout is given), and \
             prints its pin. With --csr and --subject it also writes a certificate request for the key, \
-            signed with SHA-256 (Ed25519: pure Ed25519), to send to a CA when the key is needed.
+            signed with SHA-256 (Ed25519: pure Ed25519), to send to a CA when the key is needed. Ed25519 \
+            gets a warning: public CAs do not issue certificates for Ed25519 keys and browsers cannot use \
+            them, so such a backup serves only clients you control.
 
             Files are never overwritten: when --out or --csr exists, nothing is written. Each file is \
             written in the same directory (on Linux as an unnamed file) and linked into place, so it \
             appears whole or not at all; SIGINT, SIGTERM or SIGHUP meanwhile leaves neither file.
+
+            Examples:
+              pinhash backup --algorithm p256 --out backup.key
+              pinhash backup --algorithm rsa4096 --out backup.key --passout env:BACKUP_PASS
+              pinhash backup --algorithm p384 --out spare.key --csr spare.csr --subject /CN=example.com
 
             Exit status: 0 the key (and request) were written and the pin printed; 1 a file exists or \
             cannot be written, or the passphrase cannot be read, or the pin could not be printed (the \
@@ -46,6 +53,11 @@ struct BackupCommand: ParsableCommand {
             }
             output.commit()
             output.flush(done: "\(key.writtenFiles); only printing its pin failed")
+            // After the key is written, so that a failure still gets its one line alone.
+            if let undeployable = UndeployableBackupKey(key.algorithm) {
+                Diagnostics.warn(
+                    "warning: --algorithm \(key.algorithm.rawValue): \(undeployable); \(undeployable.fix)")
+            }
         } catch let error as PinHashError {
             Diagnostics.warn(error, passphraseOption: "--passout")
             throw ExitCode.failure

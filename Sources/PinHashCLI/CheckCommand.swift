@@ -58,7 +58,7 @@ struct CheckCommand: ParsableCommand {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "Expected pins (repeatable): a pin in any spelling (base64, sha256/…, sha256//…;…, pin-sha256=\"…\", "
+            "Expected pins (repeatable): a pin in any spelling (base64, sha256/..., sha256//...;..., pin-sha256=\"...\", "
                 + "hex, TLSA data), or a file of them (- reads standard input).",
             valueName: "pins|file"))
     var pins: [String] = []
@@ -75,7 +75,7 @@ struct CheckCommand: ParsableCommand {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "Use these addresses for HOST and PORT instead of resolving it (repeatable; ADDR,ADDR… for "
+            "Use these addresses for HOST and PORT instead of resolving it (repeatable; ADDR,ADDR... for "
                 + "several), as curl's --resolve.",
             valueName: "host:port:addr"))
     var resolve: [String] = []
@@ -99,8 +99,8 @@ struct CheckCommand: ParsableCommand {
     @Option(
         name: .customLong("starttls"),
         help: ArgumentHelp(
-            "Run this protocol's STARTTLS before every handshake: smtp, imap or pop3.", valueName: "protocol")
-    )
+            "Run this protocol's STARTTLS before every handshake: smtp, imap or pop3.", valueName: "protocol"),
+        completion: .list(StartTLSProtocol.allCases.map(\.rawValue)))
     var startTLSName: String?
 
     @Option(
@@ -110,12 +110,14 @@ struct CheckCommand: ParsableCommand {
 
     @Option(
         name: .customLong("fail-on"),
-        help: ArgumentHelp("The finding level that makes the exit status 1: error (the default) or warning."))
+        help: ArgumentHelp("The finding level that makes the exit status 1: error (the default) or warning."),
+        completion: .list(["error", "warning"]))
     var failOn: String = "error"
 
     @Option(
         name: .customLong("format"),
-        help: ArgumentHelp("text (the default), json, jsonl or html.", valueName: "format"))
+        help: ArgumentHelp("text (the default), json, jsonl or html.", valueName: "format"),
+        completion: .list(["text", "json", "jsonl", "html"]))
     var formatName: String = "text"
 
     @Flag(
@@ -130,7 +132,8 @@ struct CheckCommand: ParsableCommand {
         help: ArgumentHelp(
             "With --rotation: a renewal event whose breaks do not fail the check (repeatable): leaf-rekey, "
                 + "intermediate, ca-move or cross-sign.",
-            valueName: "event"))
+            valueName: "event"),
+        completion: .list(RotationEvent.allCases.map(\.rawValue)))
     var acceptedNames: [String] = []
 
     /// The CA catalogue the rotation analysis and the HTML page name and group CA keys by.

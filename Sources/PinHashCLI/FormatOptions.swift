@@ -15,14 +15,15 @@ struct FormatOptions: ParsableArguments {
                 + "or json.",
             discussion: """
                 base64: pins as without --format. hex: each pin in lower-case hex, one per line. hpkp: \
-                pin-sha256="…" lines. curl: one --pinnedpubkey value, sha256//A;sha256//B. okhttp: \
-                sha256/… lines, or with --host the CertificatePinner.Builder() calls. android: a network \
+                pin-sha256="..." lines. curl: one --pinnedpubkey value, sha256//A;sha256//B. okhttp: \
+                sha256/... lines, or with --host the CertificatePinner.Builder() calls. android: a network \
                 security config <pin-set>, or with --host a <domain-config>. ios: an NSPinnedDomains \
                 fragment of Info.plist. tlsa: DANE TLSA records (needs --host; --port, default 443). chrome: \
                 the --ignore-certificate-errors-spki-list value. json: an array with an object per pin. All \
                 but base64, hex and json list each key once.
                 """,
-            valueName: "format"))
+            valueName: "format"),
+        completion: .list(PinFormat.allCases.map(\.rawValue)))
     var formatName: String?
 
     @Option(

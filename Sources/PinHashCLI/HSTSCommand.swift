@@ -10,12 +10,15 @@ struct HSTSCommand: ParsableCommand {
         abstract: "Build a Strict-Transport-Security header, checking the preload list's rules.",
         discussion: """
             Prints max-age=SECONDS[; includeSubDomains][; preload] as the header line for --server: raw, \
-            apache (Header always set …), nginx (add_header … always;) or iis (the web.config \
+            apache (Header always set ...), nginx (add_header ... always;) or iis (the web.config \
             <httpProtocol> block).
 
             With --preload it checks the rules of the browsers' preload list (hstspreload.org): max-age of \
             at least 31536000 (one year), includeSubDomains, and preload; it names each one missing and \
             prints nothing. Short max-age values (a day or less) are explained as test values.
+
+            Examples:
+              pinhash hsts --max-age 63072000 --include-subdomains --preload --server nginx
 
             Exit status: 0 the header was printed (notes on stderr); 1 --preload was given and the list \
             would reject the header; 64 the command line was wrong.
@@ -24,6 +27,8 @@ struct HSTSCommand: ParsableCommand {
 
     @Option(
         name: .customLong("max-age"),
+        // Unconditional, so that `--max-age -5` reaches the check that says why rather than "Missing value".
+        parsing: .unconditional,
         help: ArgumentHelp(
             "Seconds browsers keep to HTTPS only (default 31536000, one year).", valueName: "seconds"))
     var maxAge: String?

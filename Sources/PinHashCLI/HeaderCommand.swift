@@ -19,8 +19,8 @@ struct HeaderCommand: ParsableCommand {
         discussion: """
             Pins every key, request and certificate in the FILEs (the chain or keys the server uses now), \
             the --pin values, and the --backup keys or pins, in that order, and prints the header line for \
-            --server: raw (the header itself), apache (Header always set …, for a config include or an SME \
-            Server template fragment), nginx (add_header … always;) or iis (the web.config \
+            --server: raw (the header itself), apache (Header always set ..., for a config include or an SME \
+            Server template fragment), nginx (add_header ... always;) or iis (the web.config \
             <httpProtocol> block for <system.webServer>).
 
             It refuses (exit 1, nothing on stdout, the reasons on stderr) a header with fewer than two \
@@ -29,6 +29,11 @@ struct HeaderCommand: ParsableCommand {
             advice) and suggests --report-only for a first deployment.
 
             Current browsers no longer enforce HPKP; the header still matters to clients that read it.
+
+            Examples:
+              pinhash header chain.pem --backup spare.csr
+              pinhash header leaf.key --backup spare.csr --server apache
+              pinhash header chain.pem --backup spare.csr --report-only --report-uri https://example.com/r
 
             Exit status: 0 the header was printed (warnings and notes on stderr); 1 it was refused or an \
             input could not be read; 64 the command line was wrong.
@@ -40,7 +45,7 @@ struct HeaderCommand: ParsableCommand {
     @Option(
         name: .customLong("pin"),
         help: ArgumentHelp(
-            "A pin to include (repeatable): base64, sha256/…, sha256//…, pin-sha256=\"…\" or hex.",
+            "A pin to include (repeatable): base64, sha256/..., sha256//..., pin-sha256=\"...\" or hex.",
             valueName: "pin"))
     var pins: [String] = []
 
@@ -54,6 +59,8 @@ struct HeaderCommand: ParsableCommand {
 
     @Option(
         name: .customLong("max-age"),
+        // Unconditional, so that `--max-age -5` reaches the check that says why rather than "Missing value".
+        parsing: .unconditional,
         help: ArgumentHelp(
             "Seconds browsers keep the pins (default 5184000, 60 days).", valueName: "seconds"))
     var maxAge: String?
@@ -117,6 +124,7 @@ struct HeaderCommand: ParsableCommand {
         var backupPinSet = Set<Pin>()
         var backupReader = reader
         backupReader.inputType = .auto  // the type flags describe the FILEs; a backup may be a key or a CSR
+        var undeployable: [HeaderFinding] = []
         for backup in backups {
             if !Self.fileExists(backup), Self.looksLikePin(backup) {
                 do {
@@ -128,7 +136,11 @@ struct HeaderCommand: ParsableCommand {
             }
             do {
                 try backupReader.forEachPin(inFileAt: backup) { object in
-                    if backupPinSet.insert(object.pin).inserted { backupPins.append(object.pin) }
+                    guard backupPinSet.insert(object.pin).inserted else { return }
+                    backupPins.append(object.pin)
+                    if let key = UndeployableBackupKey(object.keyAlgorithm) {
+                        undeployable.append(key.finding(source: InputName.displayName(of: backup)))
+                    }
                 }
             } catch {
                 Diagnostics.warn(error)
@@ -140,7 +152,7 @@ struct HeaderCommand: ParsableCommand {
         let header = HPKPHeader(
             pins: chain.pins + given + backupPins, maxAge: maxAge, includeSubDomains: includeSubDomains,
             reportURI: reportURI, reportOnly: reportOnly)
-        findings += header.validate(keysInUse: chain, declaredBackups: backupPins)
+        findings += header.validate(keysInUse: chain, declaredBackups: backupPins) + undeployable
         var line: String?
         do { line = try header.line(for: server) } catch { findings.append(HeaderFinding(refusing: error)) }
         if !findings.containsErrors, let line {
@@ -182,7 +194,8 @@ enum Seconds {
         guard let text else { return nil }
         guard !text.isEmpty, text.utf8.allSatisfy({ (0x30...0x39).contains($0) }), let seconds = UInt64(text)
         else {
-            throw ValidationError("\(option) takes a whole number of seconds (0 or more), not \"\(text)\".")
+            throw ValidationError(
+                "\(option): max-age must be a non-negative whole number of seconds, not \"\(text)\".")
         }
         return seconds
     }

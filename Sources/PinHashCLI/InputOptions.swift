@@ -25,8 +25,9 @@ struct InputOptions: ParsableArguments {
     @Flag(help: "Read public keys only (PUBLIC KEY or RSA PUBLIC KEY).") var pubkey = false
     @Flag(help: "Read certificate requests only.") var csr = false
     @Flag(help: "Read certificates only.") var cert = false
-    @Flag(help: "Read a PKCS#12 (.p12, .pfx) file; without --all, the leaf certificate's pin.") var p12 =
-        false
+    // Worded for every command that reads files: only `pins` has --all (its discussion says what a
+    // PKCS#12 file gives without it).
+    @Flag(help: "Read PKCS#12 (.p12, .pfx) files only.") var p12 = false
 
     @Option(
         name: .long,

@@ -15,19 +15,28 @@ struct LintCommand: ParsableCommand {
         abstract:
             "Check a Public-Key-Pins or Strict-Transport-Security header against RFC 7469 and RFC 6797.",
         discussion: """
-            Give a header line (pinhash lint 'Public-Key-Pins: max-age=…; pin-sha256="…"; …'), - to read \
+            Give a header line (pinhash lint 'Public-Key-Pins: max-age=...; pin-sha256="..."; ...'), - to read \
             one or more header lines from standard input (curl -sI https://example.com/ | pinhash lint -; \
-            other lines are skipped, folded lines joined), or the value alone with --hpkp or --hsts.
+            other lines are skipped, folded lines joined), or the value alone with --hpkp or --hsts. The \
+            configuration lines pinhash header and pinhash hsts write for --server apache, nginx and iis \
+            are read too (Header always set ..., add_header ... always;, the web.config block), as an argument \
+            or on standard input.
 
             The value is parsed by the grammar of RFC 7469 section 2.1 or RFC 6797 section 6.1: directive \
             names are case-insensitive, values are tokens or quoted strings, a repeated directive is an \
-            error, an unknown one a note. Every problem is reported, one per line on stdout: error: … \
-            (browsers ignore or misapply the header), warning: … (risky: a max-age over 60 days for pins, \
-            a preload directive the preload list would reject), note: … (ignored or worth knowing).
+            error, an unknown one a note. Every problem is reported, one per line on stdout: error: ... \
+            (browsers ignore or misapply the header), warning: ... (risky: a max-age over 60 days for pins, \
+            a preload directive the preload list would reject), note: ... (ignored or worth knowing). A header \
+            with none prints one line, ok: NAME has no errors, warnings or notes.
 
             FILEs after the header (the certificate chain or keys in use) are matched against the pins: \
             each pin is reported as matching a file or as a backup, and a header with no backup pin left \
             is an error.
+
+            Examples:
+              pinhash lint 'Strict-Transport-Security: max-age=300; preload'
+              curl -sI https://example.com/ | pinhash lint - chain.pem
+              pinhash hsts --server apache | pinhash lint -
 
             Exit status: 0 no errors or warnings (notes are fine); 1 an error or warning, or a FILE could \
             not be read; 64 the command line was wrong.
@@ -76,7 +85,7 @@ struct LintCommand: ParsableCommand {
                 throw ValidationError(
                     "Give the header line, - for standard input, or a value with --hpkp or --hsts.")
             }
-            if header != "-" {
+            if header != "-", HeaderField.fields(inConfiguration: header).isEmpty {
                 do { _ = try HeaderField(line: header) } catch {
                     throw ValidationError("\(error.commandLineMessage()).")
                 }
@@ -96,7 +105,8 @@ struct LintCommand: ParsableCommand {
             fields = [HeaderField(kind: .strictTransportSecurity, value: hstsValue)]
         } else if headerArgument == InputName.standardInput {
             guard let text = Self.readStandardInput() else { throw ExitCode.failure }
-            fields = HeaderField.fields(inResponse: text)
+            fields = HeaderField.fields(inConfiguration: text)
+            if fields.isEmpty { fields = HeaderField.fields(inResponse: text) }
             if fields.isEmpty {
                 Diagnostics.warn(
                     "\(InputName.displayName(of: InputName.standardInput)): no Public-Key-Pins, Public-Key-Pins-Report-Only or Strict-Transport-Security header"
@@ -104,7 +114,8 @@ struct LintCommand: ParsableCommand {
                 throw ExitCode.failure
             }
         } else if let headerArgument {
-            fields = [try HeaderField(line: headerArgument)]
+            fields = HeaderField.fields(inConfiguration: headerArgument)
+            if fields.isEmpty { fields = [try HeaderField(line: headerArgument)] }
         }
 
         var failed = false
@@ -126,8 +137,16 @@ struct LintCommand: ParsableCommand {
         for field in fields {
             let lint = HeaderLint(field, keysInUse: keysInUse)
             let prefix = fields.count > 1 ? "\(field.kind.rawValue): " : ""
-            OutputBuffer.writeNow(
-                lint.findings.map { prefix + $0.commandLineWorded.description + "\n" }.joined())
+            // A clean header gets one line, so that silence never has to be read as success.
+            let lines =
+                lint.findings.isEmpty
+                ? [
+                    prefix.isEmpty
+                        ? "ok: \(field.kind.rawValue) has no errors, warnings or notes"
+                        : prefix + "ok: no errors, warnings or notes"
+                ]
+                : lint.findings.map { prefix + $0.commandLineWorded.description }
+            OutputBuffer.writeNow(lines.map { $0 + "\n" }.joined())
             if !lint.isClean { problems = true }
         }
         if problems { throw ExitCode.failure }

@@ -146,6 +146,8 @@ final class InputReport {
             output.append("  ")
             output.append(object.detail)
             if let note = CACatalogue.builtInNote(for: object.pin) { output.append("  \(note)") }
+            // Expiry is what people check next; `check` words it the same way.
+            if let notAfter = object.notAfter { output.append("  until \(notAfter)") }
             if sentByServer == false { output.append("  (not sent)") }
             output.append("\n")
             return

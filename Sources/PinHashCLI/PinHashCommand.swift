@@ -17,6 +17,17 @@ struct PinHashCommand: ParsableCommand {
             Without a subcommand, pinhash prints the pins of the files it is given (see `pinhash pins \
             --help`): pinhash key.pem, pinhash --csr req.csr, pinhash --cert chain.crt --all.
 
+            Examples:
+              pinhash key.pem
+              pinhash --csr req.csr
+              pinhash --cert chain.crt --all
+              pinhash --p12 site.pfx --passin env:PFX_PASS
+              pinhash --connect example.com
+              pinhash --format tlsa --host example.com --all chain.pem
+              pinhash header chain.pem --backup spare.csr --server apache
+              pinhash hsts --max-age 63072000 --include-subdomains --server nginx
+              curl -sI https://example.com/ | pinhash lint - chain.pem
+
             Exit status: 0 every input gave a pin; 1 an input could not be read, was malformed, of the wrong \
             type, encrypted without a usable passphrase, or too large, or the --connect server could not be \
             resolved, reached or handshaken with (each named on stderr); 64 the command line was wrong.
@@ -36,8 +47,12 @@ struct PinHashCommand: ParsableCommand {
         occupyClosedStandardDescriptors()
         // No copy of the arguments is kept: argument parsing ends the process with exit(), and a copy held
         // here would be reported as lost by the leak check.
-        for argument in CommandLine.arguments.dropFirst().prefix(while: { $0 != "--" })
-        where argument.count > 2 && argument.hasPrefix("-") && !argument.hasPrefix("--") {
+        let arguments = CommandLine.arguments.dropFirst().prefix(while: { $0 != "--" })
+        // The value of an option parsed unconditionally (`--max-age -50`) is checked by its command.
+        for (previous, argument) in zip([""] + arguments, arguments)
+        where argument.count > 2 && argument.hasPrefix("-") && !argument.hasPrefix("--")
+            && !unconditionalOptions.contains(previous)
+        {
             exit(
                 withError: ValidationError(
                     "Unknown option '\(argument)'. A file whose name starts with - is given as ./\(argument) "
@@ -45,6 +60,9 @@ struct PinHashCommand: ParsableCommand {
         }
         main(nil)
     }
+
+    /// The options whose value may start with a dash, so that the command can say what is wrong with it.
+    private static let unconditionalOptions: Set<String> = ["--max-age"]
 
     /// Opens /dev/null onto any of descriptors 0, 1 and 2 that is closed, as many Unix tools do at
     /// start-up: otherwise the next file opened takes its number, and `--passin stdin` reads a key file

@@ -5,7 +5,7 @@ import PinHash
 struct PinSetExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Write a pin set as one client's configuration (Android, iOS, TrustKit, OkHttp, …).",
+        abstract: "Write a pin set as one client's configuration (Android, iOS, TrustKit, OkHttp, ...).",
         discussion: """
             --format: okhttp (Kotlin) and okhttp-java (Java): one CertificatePinner.Builder() for every host, \
             **.NAME for a host with include-subdomains (OkHttp 4 and later). android: a whole \
@@ -17,7 +17,7 @@ struct PinSetExportCommand: ParsableCommand {
             json: the pin set itself.
 
             A host whose clients list is not empty is written only for those clients. What a format cannot \
-            carry (an expiration in iOS, report-only in Android, …) is named on stderr as a note.
+            carry (an expiration in iOS, report-only in Android, ...) is named on stderr as a note.
 
             Exit status: 0 written; 1 the pin set could not be read or written, or the format cannot hold \
             it; 64 the command line was wrong.
@@ -28,7 +28,8 @@ struct PinSetExportCommand: ParsableCommand {
         name: .customLong("format"),
         help: ArgumentHelp(
             "okhttp, okhttp-java, android, ios, trustkit, tlsa, hpkp, curl, chrome, base64, hex or json.",
-            valueName: "format"))
+            valueName: "format"),
+        completion: .list(PinSetFormat.allCases.map(\.rawValue)))
     var formatName: String
 
     @Option(

@@ -75,7 +75,8 @@ struct PinSetInitCommand: ParsableCommand {
         help: ArgumentHelp(
             "Generate for this client only: okhttp, android, ios, trustkit, curl, chrome, hpkp or tlsa; "
                 + "repeatable (default: every one).",
-            valueName: "client"))
+            valueName: "client"),
+        completion: .list(PinClient.allCases.map(\.rawValue)))
     var clientNames: [String] = []
 
     @Option(

@@ -17,8 +17,9 @@ struct PinsCommand: ParsableCommand {
             the SubjectPublicKeyInfo OpenSSL derives from them, as `openssl pkey -pubout` writes it.
 
             Output: one file prints its bare pin; several files print `PIN  FILE` lines; --all prints \
-            `PIN  ROLE  SUBJECT` for every object (with FILE after PIN when there are several files), and \
-            `(catalogue: NAME, pool POOL)` after the subject of a CA key the built-in CA catalogue names. \
+            `PIN  ROLE  SUBJECT` for every object (with FILE after PIN when there are several files), \
+            `(catalogue: NAME, pool POOL)` after the subject of a CA key the built-in CA catalogue names, and \
+            `until NOTAFTER` (YYYY-MM-DDTHH:MM:SSZ) after a certificate's, when it expires. \
             Without --all, a bundle gives its first certificate's pin, as openssl x509 reads it (with a note \
             on stderr when that is a CA and the leaf comes later), and a PKCS#12 file its leaf's. \
             With --format, the same pins are written as one document for that consumer, as the inputs are \
@@ -26,7 +27,17 @@ struct PinsCommand: ParsableCommand {
 
             --connect HOST[:PORT] reads the certificates a TLS server sends instead of files and prints them \
             as --all does; one line on stderr says whether the chain is trusted (an untrusted chain still \
-            prints its pins, with a warning, and exit status 0).
+            prints its pins, with a warning, and exit status 0). --connect may be given several times: each \
+            server's lines then carry its HOST:PORT after the pin, as several files carry their names.
+
+            Examples:
+              pinhash key.pem
+              pinhash --cert chain.crt --all
+              pinhash --p12 site.pfx --passin env:PFX_PASS
+              pinhash a.pem b.pem c.pem
+              pinhash --connect example.com --connect [2001:db8::1]:8443
+              pinhash --connect mail.example.com --starttls smtp
+              pinhash --format curl site.crt backup.key
 
             Exit status: 0 every input gave a pin; 1 an input could not be read, was malformed, of the wrong \
             type, encrypted without a usable passphrase, or too large, or the --connect server could not be \
@@ -40,8 +51,10 @@ struct PinsCommand: ParsableCommand {
 
     @Flag(
         name: .long,
-        help:
-            "Print every object of each input: pin, role (leaf, intermediate, root, csr, key, pubkey) and subject."
+        help: ArgumentHelp(
+            "Print every object of each input: pin, role (leaf, intermediate, root, csr, key, pubkey), subject "
+                + "and a certificate's expiry (until notAfter)."
+        )
     )
     var all = false
 
@@ -49,9 +62,9 @@ struct PinsCommand: ParsableCommand {
         name: .customLong("connect"),
         help: ArgumentHelp(
             "Instead of files, print the pins of every certificate this TLS server sends (port 443 unless "
-                + "given; [IPv6]:port).",
+                + "given; [IPv6]:port); repeatable.",
             valueName: "host[:port]"))
-    var connect: String?
+    var connects: [String] = []
 
     @OptionGroup var serverOptions: ServerOptions
 
@@ -63,7 +76,7 @@ struct PinsCommand: ParsableCommand {
     var files: [String] = []
 
     func validate() throws {
-        guard let connect else {
+        guard let connect = connects.first else {
             if !serverOptions.isEmpty || !connection.isEmpty {
                 throw ValidationError(
                     "--servername, --starttls, --address, --cafile and --timeout go with --connect.")
@@ -79,12 +92,22 @@ struct PinsCommand: ParsableCommand {
                 "--key, --pubkey, --csr, --cert, --p12 and --passin are for files, not --connect.")
         }
         let server = try serverOptions.validate(connect: connect, with: connection)
-        _ = try format.formatter(
-            defaultHost: serverOptions.serverName ?? server.host, defaultPort: server.port)
+        for other in connects.dropFirst() { _ = try serverOptions.server(other) }
+        let (host, port) = try formatServer()
+        _ = try format.formatter(defaultHost: host ?? server.host, defaultPort: port ?? server.port)
+    }
+
+    /// The host and port the formats that name a server default to: those of the --connect servers when
+    /// they all agree (the --servername name standing for the host), else nil, so that --host is needed.
+    private func formatServer() throws -> (host: String?, port: Int?) {
+        let servers = try connects.map(serverOptions.server)
+        let hosts = Set(servers.map { serverOptions.serverName ?? $0.host })
+        let ports = Set(servers.map(\.port))
+        return (hosts.count == 1 ? hosts.first : nil, ports.count == 1 ? ports.first : nil)
     }
 
     func run() throws {
-        if let connect { return try runConnect(connect) }
+        if !connects.isEmpty { return try runConnect() }
         let reader = try input.makeReader()
         // The default format prints each input's lines; the others write every input's pins into one
         // document, as they come.
@@ -114,33 +137,46 @@ struct PinsCommand: ParsableCommand {
         if failed { throw ExitCode.failure }
     }
 
-    /// `--connect`: the certificates the server sent, as `--all` prints a file's, then one line on stderr
-    /// saying whether they verify.
-    private func runConnect(_ connect: String) throws {
-        let server = try serverOptions.server(connect)
-        let chain = try serverOptions.chain(of: server, with: connection)
+    /// `--connect`: the certificates each server sent, as `--all` prints a file's (with the server's name
+    /// when there are several), then one line on stderr saying whether they verify. A server that cannot
+    /// be reached gets its line on stderr; the others are still read, and the exit status is 1.
+    private func runConnect() throws {
+        let servers = try connects.map(serverOptions.server)
+        let (host, port) = try formatServer()
         let output = OutputBuffer()
         let document =
             format.format == .base64
             ? nil
             : try DocumentOutput(
-                format.formatter(
-                    defaultHost: serverOptions.serverName ?? server.host, defaultPort: server.port),
+                format.formatter(defaultHost: host ?? servers[0].host, defaultPort: port ?? servers[0].port),
                 to: output
             )
-        let report = InputReport(file: server.description, showFile: false, all: true, document: document)
-        for entry in chain.entries(source: server.description) {
-            report.add(entry.object, sentByServer: entry.sentByServer, to: output)
+        var failed = false
+        for server in servers {
+            let chain: ServerChain
+            do { chain = try serverOptions.chain(of: server, with: connection) } catch {
+                failed = true
+                continue
+            }
+            let report = InputReport(
+                file: server.description, showFile: servers.count > 1, all: true, document: document)
+            for entry in chain.entries(source: server.description) {
+                report.add(entry.object, sentByServer: entry.sentByServer, to: output)
+            }
+            output.commit()
+            output.flush()
+            let verification = chain.verification
+            if verification.isTrusted {
+                Diagnostics.warn(
+                    "\(server): chain \(verification) (\(chain.protocolVersion) from \(chain.connectedAddress))"
+                )
+            } else {
+                Diagnostics.warn("\(server): warning: chain \(verification) (pins printed anyway)")
+            }
         }
         document?.finish()
         output.commit()
         output.flush()
-        let verification = chain.verification
-        if verification.isTrusted {
-            Diagnostics.warn(
-                "\(server): chain \(verification) (\(chain.protocolVersion) from \(chain.connectedAddress))")
-        } else {
-            Diagnostics.warn("\(server): warning: chain \(verification) (pins printed anyway)")
-        }
+        if failed { throw ExitCode.failure }
     }
 }

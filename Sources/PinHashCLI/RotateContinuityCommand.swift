@@ -26,10 +26,13 @@ struct RotateContinuityCommand: ParsableCommand {
     )
 
     @Option(
-        name: .long,
+        name: .customLong("connect"),
         help: ArgumentHelp(
             "Compare what this server serves with its pins in --pinset.", valueName: "host[:port]"))
-    var connect: String?
+    var connects: [String] = []
+
+    /// The one server: an array, so that a second --connect is refused rather than replacing the first.
+    private var connect: String? { connects.first }
 
     @Option(
         name: .customLong("pinset"),
@@ -51,6 +54,11 @@ struct RotateContinuityCommand: ParsableCommand {
     var certificates: [String] = []
 
     func validate() throws {
+        if connects.count > 1 {
+            throw ValidationError(
+                "--connect was given \(connects.count) times; rotate continuity compares one server with the "
+                    + "pin set: run it once for each.")
+        }
         if let connect {
             if !certificates.isEmpty {
                 throw ValidationError("Give two certificates or --connect, not both.")

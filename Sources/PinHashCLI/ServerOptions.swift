@@ -17,7 +17,8 @@ struct ServerOptions: ParsableArguments {
         help: ArgumentHelp(
             "With --connect: run this protocol's STARTTLS first: smtp, imap or pop3 (default port 25, 143, "
                 + "110).",
-            valueName: "protocol"))
+            valueName: "protocol"),
+        completion: .list(StartTLSProtocol.allCases.map(\.rawValue)))
     var startTLSName: String?
 
     var startTLS: StartTLSProtocol? { startTLSName.flatMap(StartTLSProtocol.init(rawValue:)) }

@@ -17,8 +17,8 @@ struct VerifyCommand: ParsableCommand {
             For CI jobs that guard a certificate renewal: every object of every input (each certificate of \
             a chain, each key) is pinned and compared with the expected pins.
 
-            Pins are taken in every common spelling: bare base64, sha256/… (OkHttp), sha256//… (curl; \
-            several joined by ;), pin-sha256="…" (HPKP), 64 hex digits and TLSA data (DANE, 3 1 1 HEX). A \
+            Pins are taken in every common spelling: bare base64, sha256/... (OkHttp), sha256//... (curl; \
+            several joined by ;), pin-sha256="..." (HPKP), 64 hex digits and TLSA data (DANE, 3 1 1 HEX). A \
             --pins file holds one entry per line (# starts a comment, blank lines are skipped), or is any \
             output of pinhash: every --format, and the header lines of pinhash header. The SHA-256 \
             of empty input (47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=), which a failed openssl pipeline \
@@ -35,6 +35,11 @@ struct VerifyCommand: ParsableCommand {
             sha256/PIN with its role and subject (for keys, the algorithm and size; past 1,000 objects, a \
             count of the rest), then the pinned pins.
 
+            Examples:
+              pinhash verify --pin sha256/E8JM9hfjhwFyik4l0u7e1iRQI8yFVjBaySJDsxcH3oc= new/chain.pem
+              pinhash verify --pins pins.txt --cert new/fullchain.pem
+              pinhash verify --connect example.com --pins pins.txt
+
             Exit status: 0 an object has one of the pins; 1 no object has one of the pins (the pinning \
             failure report), or an input could not be read, was malformed, of the wrong type or encrypted \
             without a usable passphrase (one `pinhash: FILE: REASON` line each, no report, even if another \
@@ -48,7 +53,7 @@ struct VerifyCommand: ParsableCommand {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "An expected pin (repeatable): base64, sha256/…, sha256//… (;-joined), pin-sha256=\"…\" or hex.",
+            "An expected pin (repeatable): base64, sha256/..., sha256//... (;-joined), pin-sha256=\"...\" or hex.",
             valueName: "pin"))
     var pin: [String] = []
 
@@ -65,7 +70,10 @@ struct VerifyCommand: ParsableCommand {
         help: ArgumentHelp(
             "Instead of files, check the chain this TLS server sends (port 443 unless given; [IPv6]:port).",
             valueName: "host[:port]"))
-    var connect: String?
+    var connects: [String] = []
+
+    /// The one server: an array, so that a second --connect is refused rather than replacing the first.
+    private var connect: String? { connects.first }
 
     @OptionGroup var serverOptions: ServerOptions
 
@@ -78,6 +86,11 @@ struct VerifyCommand: ParsableCommand {
 
     func validate() throws {
         if pin.isEmpty, pins == nil { throw ValidationError("Give the expected pins with --pin or --pins.") }
+        if connects.count > 1 {
+            throw ValidationError(
+                "--connect was given \(connects.count) times; verify checks one server: run it once for each, "
+                    + "or check them all with pinhash check.")
+        }
         if let connect {
             if !files.isEmpty { throw ValidationError("Give --connect or files, not both.") }
             _ = try serverOptions.validate(connect: connect, with: connection)

@@ -22,16 +22,28 @@ struct CatalogueCLITests {
         }
     }
 
+    /// The notAfter of each certificate in `files`, as `openssl x509 -enddate` gives it (RFC 3339 form).
+    private func opensslNotAfters(_ files: [String]) throws -> [String] {
+        try files.map { file in
+            let result = try runShell(
+                "openssl x509 -noout -enddate -dateopt iso_8601 -in \"$1\" | sed 's/^notAfter=//; s/ /T/'",
+                [file])
+            try #require(result.status == 0, "openssl: \(result.stderr)")
+            return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+    }
+
     @Test("--all names each published CA certificate of a chain, after its subject")
     func allNamesThePublishedIntermediate() throws {
         let pins = try opensslPins(Self.chain)
+        let notAfters = try opensslNotAfters(Self.chain)
         let result = try runShell("cat \"$1\" \"$2\" | \"$0\" --all -", Self.chain)
         #expect(result.status == 0, "stderr: \(result.stderr)")
         #expect(
             result.stdoutLines == [
                 "\(pins[0])  intermediate  CN=YR1,O=Let's Encrypt,C=US  "
-                    + "(catalogue: Let's Encrypt YR1, pool Let's Encrypt Gen Y RSA)",
-                "\(pins[1])  intermediate  CN=Root YR,O=ISRG,C=US  (catalogue: ISRG Root YR)",
+                    + "(catalogue: Let's Encrypt YR1, pool Let's Encrypt Gen Y RSA)  until \(notAfters[0])",
+                "\(pins[1])  intermediate  CN=Root YR,O=ISRG,C=US  (catalogue: ISRG Root YR)  until \(notAfters[1])",
             ])
     }
 

@@ -15,7 +15,7 @@ struct ConnectCommandTests {
     static func expectedLines(_ files: [String]) throws -> String {
         try files.map { path in
             let row = try Fixtures.file(path).rows[0]
-            return "\(row.pin)  \(row.role)  \(row.subject)\n"
+            return "\(row.pin)  \(row.role)  \(row.subject)\(row.untilColumn)\n"
         }.joined()
     }
 
@@ -27,7 +27,8 @@ struct ConnectCommandTests {
             return try expectedLines(sent)
         }
         let row = try Fixtures.file(root).rows[0]
-        return try expectedLines(sent) + "\(row.pin)  \(row.role)  \(row.subject)  (not sent)\n"
+        return try expectedLines(sent)
+            + "\(row.pin)  \(row.role)  \(row.subject)\(row.untilColumn)  (not sent)\n"
     }
 
     static func hex(_ base64: String) throws -> String {

@@ -61,7 +61,7 @@ struct DANERoleTests {
 
     static func line(_ fixture: String, notSent: Bool = false) throws -> String {
         let row = try Fixtures.file(fixture).rows[0]
-        return "\(row.pin)  \(row.role)  \(row.subject)\(notSent ? "  (not sent)" : "")\n"
+        return "\(row.pin)  \(row.role)  \(row.subject)\(row.untilColumn)\(notSent ? "  (not sent)" : "")\n"
     }
 
     @Test("A self-signed server certificate is self-signed, and its TLSA 3 1 1 record matches")
@@ -142,7 +142,7 @@ struct DANERoleTests {
         let listing = try run(["--connect", target, "--servername", "private.example"])
         #expect(
             listing.stdout
-                == rows.map { "\($0.pin)  \($0.role)  \($0.subject)\n" }.joined())
+                == rows.map { "\($0.pin)  \($0.role)  \($0.subject)\($0.untilColumn)\n" }.joined())
         let tlsa = try run(["--connect", target, "--servername", "private.example", "--format", "tlsa"])
         let records = Self.records(tlsa.stdout)
         #expect(records.map { String($0.prefix(6)) } == ["3 1 1 ", "2 1 1 "])

@@ -6,13 +6,13 @@ struct LintCommandTests {
     static let d6qz = "d6qzRu9zOECb90Uez27xWltNsj0e1Md7GkYYkVoZWmM="
     static let e9cz = "E9CZ9INDbd+2eRQozYqqbQ2yXLVKB9+xcprMF+44U1g="
 
-    @Test("RFC 7469's first example is clean: exit 0, nothing printed")
+    @Test("RFC 7469's first example is clean: exit 0, one line saying so")
     func cleanHeaderLine() throws {
         let result = try run([
             "lint", "Public-Key-Pins: max-age=3000; pin-sha256=\"\(Self.d6qz)\"; pin-sha256=\"\(Self.e9cz)\"",
         ])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
-        #expect(result.stdout == "")
+        #expect(result.stdout == "ok: Public-Key-Pins has no errors, warnings or notes\n")
         #expect(result.stderr == "")
     }
 
@@ -22,7 +22,7 @@ struct LintCommandTests {
     func cleanHSTS(value: String) throws {
         let result = try run(["lint", "--hsts", value])
         #expect(result.status == 0, "\(result.stdout)")
-        #expect(result.stdout == "")
+        #expect(result.stdout == "ok: Strict-Transport-Security has no errors, warnings or notes\n")
     }
 
     @Test("The hash of empty input in a pin-sha256 is an error whose fix names pinhash FILE")
@@ -47,7 +47,7 @@ struct LintCommandTests {
             """
         let result = try run(["lint", folded])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
-        #expect(result.stdout == "")
+        #expect(result.stdout == "ok: Public-Key-Pins-Report-Only has no errors, warnings or notes\n")
     }
 
     @Test("Every problem is one line on stdout and the exit status is 1")
@@ -140,10 +140,11 @@ struct LintCommandTests {
             + "Public-Key-Pins: max-age=3000;\r\n  pin-sha256=\"\(Self.d6qz)\";\r\n  pin-sha256=\"\(Self.e9cz)\"\r\n\r\n"
         let result = try run(["lint", "-"], stdin: Data(head.utf8))
         #expect(result.status == 0, "\(result.stdout)")
-        #expect(result.stdoutLines.count == 1)
+        #expect(result.stdoutLines.count == 2)
         #expect(
             result.stdoutLines.first?.hasPrefix(
                 "Strict-Transport-Security: note: max-age=300 is a test value") == true)
+        #expect(result.stdoutLines.last == "Public-Key-Pins: ok: no errors, warnings or notes")
     }
 
     @Test("Standard input without a known header fails")

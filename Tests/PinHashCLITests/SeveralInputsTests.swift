@@ -14,6 +14,7 @@ struct SeveralInputsTests {
         try Fixtures.file(path).rows.map { row in
             let role = row.kind == "csr" ? "csr" : row.role
             return ([row.pin] + (showFile ? [path] : []) + [role, row.subject]).joined(separator: "  ")
+                + row.untilColumn
         }
     }
 

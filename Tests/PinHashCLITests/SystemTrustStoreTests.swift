@@ -22,7 +22,8 @@ struct SystemTrustStoreTests {
         // A trusted chain ends in the store's root, which the server did not send.
         let root = try Fixtures.file("certs/root.pem").rows[0]
         let notSent =
-            result.stderr.contains("chain trusted") ? "\(root.pin)  root  \(root.subject)  (not sent)\n" : ""
+            result.stderr.contains("chain trusted")
+            ? "\(root.pin)  root  \(root.subject)\(root.untilColumn)  (not sent)\n" : ""
         #expect(
             result.stdout
                 == (try ConnectCommandTests.expectedLines(["certs/leaf.pem", "certs/intermediate.pem"]))

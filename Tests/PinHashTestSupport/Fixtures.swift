@@ -80,6 +80,19 @@ public enum Fixtures {
         return try #require(file, "\(path) is not in manifest.tsv", sourceLocation: sourceLocation)
     }
 
+    /// The notAfter (`YYYY-MM-DDTHH:MM:SSZ`) of the certificate whose key has `pin` in the fixture `path`,
+    /// as `openssl x509 -enddate` gives it (`not-after.tsv`, written by `make-not-after.sh`); nil for a key
+    /// or request, which has none.
+    public static func notAfter(of pin: String, in path: String) -> String? {
+        ((try? notAfterTable.get()) ?? [:])[path + "\t" + pin]
+    }
+
+    private static let notAfterTable = Result { () throws -> [String: String] in
+        let rows = try readTable("not-after.tsv", header: ["file", "pin", "notAfter"]).rows
+        return Dictionary(rows.map { ($0["file"]! + "\t" + $0["pin"]!, $0["notAfter"]!) }) { first, _ in first
+        }
+    }
+
     private static let manifestTable = Result { () throws -> [ManifestRow] in
         try readTable("manifest.tsv", header: ManifestRow.header).rows.map(ManifestRow.init(fields:))
     }

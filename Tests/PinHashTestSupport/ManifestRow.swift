@@ -41,6 +41,12 @@ public struct ManifestRow: Sendable, Hashable, Codable, CustomTestStringConverti
         self.bits = bits
     }
 
+    /// A certificate's notAfter, from `not-after.tsv` (openssl's); nil for other objects.
+    public var notAfter: String? { Fixtures.notAfter(of: pin, in: file) }
+
+    /// What `--all` prints after the subject for this object: `  until NOTAFTER` for a certificate.
+    public var untilColumn: String { notAfter.map { "  until \($0)" } ?? "" }
+
     public var testDescription: String { position == 1 ? file : "\(file) #\(position)" }
 
     /// The absolute path of the row's file.

@@ -19,6 +19,10 @@ struct ServerAddressTests {
             ("[fe80::1%lo]:8443", "fe80::1%lo", 8443, "[fe80::1%lo]:8443"),
             ("::ffff:127.0.0.1", "::ffff:127.0.0.1", 443, "[::ffff:127.0.0.1]:443"),
             ("_dmarc.example.com", "_dmarc.example.com", 443, "_dmarc.example.com:443"),
+            // Brackets say which was meant; eight groups or a one-digit last group are no port.
+            ("[::1:8444]", "::1:8444", 443, "[::1:8444]:443"),
+            ("2001:db8:0:0:0:0:1:8443", "2001:db8:0:0:0:0:1:8443", 443, "[2001:db8:0:0:0:0:1:8443]:443"),
+            ("2001:db8::5:1", "2001:db8::5:1", 443, "[2001:db8::5:1]:443"),
         ])
     func parses(text: String, host: String, port: Int, description: String) throws {
         let address = try ServerAddress(parsing: text, defaultPort: 443)
@@ -56,6 +60,16 @@ struct ServerAddressTests {
             ("exa mple.com", "'exa mple.com' is not a host name or IP address"),
             ("user@example.com", "'user@example.com' is not a host name or IP address"),
             ("example.com/path", "'example.com/path' is not a host name or IP address"),
+            (
+                "::1:8444",
+                "'::1:8444' may be an IPv6 address or ::1 with a port: an IPv6 address with a port needs "
+                    + "brackets; write [::1]:8444 for port 8444, or [::1:8444] for the address"
+            ),
+            (
+                "2001:db8::1:443",
+                "'2001:db8::1:443' may be an IPv6 address or 2001:db8::1 with a port: an IPv6 address with a "
+                    + "port needs brackets; write [2001:db8::1]:443 for port 443, or [2001:db8::1:443] for the address"
+            ),
         ])
     func refuses(text: String, reason: String) {
         let error = #expect(throws: PinHashError.self) { try ServerAddress(parsing: text, defaultPort: 443) }

@@ -28,7 +28,8 @@ public struct ServerAddress: Sendable, Hashable, CustomStringConvertible {
         func quoted(_ part: Substring) -> String { "'\(InputName.escapingControlCharacters(String(part)))'" }
         var host = Substring(text)
         var portText: Substring?
-        if host.hasPrefix("[") {
+        let bracketed = host.hasPrefix("[")
+        if bracketed {
             guard let close = host.firstIndex(of: "]") else {
                 throw invalid("an IPv6 address in [ ] has no ]")
             }
@@ -58,6 +59,12 @@ public struct ServerAddress: Sendable, Hashable, CustomStringConvertible {
                 inet_pton(AF_INET6, String(address[0]), &bytes) == 1,
                 address.count == 1 || (!address[1].isEmpty && address[1].utf8.allSatisfy(Self.isNameByte))
             else { throw invalid("\(quoted(host)) is not an IPv6 address") }
+            if !bracketed, let (address, port) = Self.addressAndPort(ambiguousIn: host) {
+                throw invalid(
+                    "\(quoted(host)) may be an IPv6 address or \(address) with a port: an IPv6 address with a port "
+                        + "needs brackets; write [\(address)]:\(port) for port \(port), or [\(host)] for the address"
+                )
+            }
         } else if !host.utf8.allSatisfy(Self.isNameByte) {
             throw invalid("\(quoted(host)) is not a host name or IP address")
         }
@@ -69,6 +76,21 @@ public struct ServerAddress: Sendable, Hashable, CustomStringConvertible {
             port = number
         }
         self.init(host: String(host), port: port)
+    }
+
+    /// `::1:8444` is an IPv6 address, but more likely `::1` with port 8444 written as an IPv4 address's
+    /// would be: a bare address whose last group is a decimal port (2 to 5 digits) after a valid address.
+    private static func addressAndPort(ambiguousIn host: Substring) -> (address: Substring, port: Substring)?
+    {
+        guard !host.contains("%"), let colon = host.lastIndex(of: ":") else { return nil }
+        let address = host[..<colon]
+        let port = host[host.index(after: colon)...]
+        var bytes = in6_addr()
+        guard (2...5).contains(port.utf8.count), port.utf8.allSatisfy({ (0x30...0x39).contains($0) }),
+            let number = Int(port), (1...65535).contains(number), !address.hasSuffix(":"),
+            inet_pton(AF_INET6, String(address), &bytes) == 1
+        else { return nil }
+        return (address, port)
     }
 
     private static func isNameByte(_ byte: UInt8) -> Bool {
