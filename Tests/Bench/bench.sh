@@ -2,14 +2,16 @@
 # pinhash benchmark — run from anywhere as `bash Tests/Bench/bench.sh` (that is what `make bench` calls).
 #
 # What it measures (each figure is a RATIO against a baseline measured in this same run):
+#   0. start   `pinhash --version` against a static Swift "hello" (Tests/Bench/hello.swift, built with the
+#              same toolchain and --static-stdlib): no target; the binary's size is printed with it.
 #   1. bulk    `pinhash --cert bundle100.pem --all` (the system CA bundle concatenated 100 times, ~13,900
 #              certificates, ~21 MB) against the C yardstick ../shared/bench/cwalk.c (PEM_read_bio + a DER
-#              walk to the SPKI + EVP_Digest). Target: ratio <= 0.50 (twice as fast). For scale only, also
+#              walk to the SPKI + EVP_Digest). Target: ratio <= 0.25 (four times as fast). For scale only, also
 #              `cwalk FILE d2i` (the straightforward d2i_X509 path) and Python `cryptography` if importable.
 #              Correctness: pinhash's pins (first column) must equal cwalk's output line for line.
-#   2. one     `pinhash --cert cert.pem` against the openssl x509|rsa|dgst|enc pipeline (target <= 0.20), and
-#              `pinhash key.pem` (RSA-2048) against the openssl rsa|dgst|enc pipeline (target <= 0.75). For
-#              reference, Tests/Bench/minimal-key.c (the least a C program on OpenSSL does for a key pin).
+#   2. one     `pinhash --cert cert.pem` against the openssl x509|rsa|dgst|enc pipeline (target <= 0.15), and
+#              `pinhash key.pem` (RSA-2048) against Tests/Bench/minimal-key.c, the least a C program on
+#              OpenSSL does for a key pin (target <= 1.20), with the openssl rsa|dgst|enc pipeline beside it.
 #              Correctness: pinhash prints exactly what the pipelines print.
 #   3. stream  the CA bundle repeated 1,000 times (~139,000 certificates, ~213 MB) piped into
 #              `pinhash --cert - --all`: every pin printed (line count and a checksum of the first column
@@ -23,6 +25,10 @@
 #              16 MiB block limit) read from a file and through a pipe: pinhash's CPU time (user + system,
 #              GNU time, median of 5 runs each) through the pipe against from the file. Target: ratio
 #              <= 2.00 (the scan is linear whatever the read size; it was 12 times slower through a pipe).
+#
+# Instructions: beside each timed row, callgrind's count of the instructions each side runs (a pipeline's
+# processes summed; pinhash from a copy without debug information, which valgrind reads slowly), which
+# does not drift with the machine's load as times do. Skipped (shown as -) without valgrind.
 #
 # Why medians and ratios: the machine is shared and noisy (other builds run alongside). Absolute times
 # say little from one run to the next, so every figure is a ratio to a baseline timed in the same run,
@@ -40,7 +46,8 @@
 #   BENCH_DIR      work directory (default .build/bench; git-ignored). Bundles are cached there.
 #   BENCH_KEEP_BIG 1 (default) keeps the 213 MB bundle1000.pem cached in BENCH_DIR; 0 deletes it after use
 #   BENCH_SKIP_SCALE 1 skips the for-scale measurements (cwalk d2i, Python)
-#   BENCH_ONLY     run only these rows (space-separated: bulk one connect stream begins check); default all
+#   BENCH_ONLY     run only these rows (space-separated: start bulk one connect stream begins check); default all
+#   BENCH_COUNT    0 skips the callgrind instruction counts (default 1)
 
 set -Eeuo pipefail
 export LC_ALL=C
@@ -54,13 +61,15 @@ readonly CA_BUNDLE=/etc/ssl/certs/ca-certificates.crt
 readonly CWALK_SRC=$ROOT/../shared/bench/cwalk.c
 readonly MINIMAL_SRC=$ROOT/Tests/Bench/minimal-key.c
 readonly RSS_LIMIT_MIB=64
-readonly TARGET_BULK=0.50 TARGET_CERT=0.20 TARGET_KEY=0.75 TARGET_CHECK=0.25 CHECK_SERVERS=200
+readonly HELLO_SRC=$ROOT/Tests/Bench/hello.swift
+readonly TARGET_BULK=0.25 TARGET_CERT=0.15 TARGET_KEY=1.20 TARGET_CHECK=0.25 CHECK_SERVERS=200
 
 BENCH_DIR=${BENCH_DIR:-$ROOT/.build/bench}
 BENCH_RUNS=${BENCH_RUNS:-1}
 BENCH_ROUNDS=${BENCH_ROUNDS:-3}
 BENCH_KEEP_BIG=${BENCH_KEEP_BIG:-1}
 BENCH_SKIP_SCALE=${BENCH_SKIP_SCALE:-0}
+BENCH_COUNT=${BENCH_COUNT:-1}
 LOG=$BENCH_DIR/bench.log
 
 FAILED=0          # set to 1 when a target is missed or an output disagrees
@@ -110,6 +119,33 @@ cmdline() {
   printf '%s' "${words[*]}"
 }
 
+# instructions CMD... — callgrind's instruction count for the command, every process it starts summed
+# (a pipeline run through sh -c); "-" without valgrind or with BENCH_COUNT=0
+instructions() {
+  if [[ $BENCH_COUNT == 0 ]] || ! command -v valgrind >/dev/null; then
+    echo -
+    return 0
+  fi
+  local dir
+  dir=$(mktemp -d "$BENCH_DIR/callgrind.XXXXXX")
+  valgrind --tool=callgrind --trace-children=yes --callgrind-out-file="$dir/out.%p" "$@" >/dev/null 2>"$dir/err" ||
+    true
+  awk '/^summary:/ { total += $2 } END { print total + 0 }' "$dir"/out.*
+  rm -rf "$dir"
+}
+
+# fmt_count N — "13.8M instr" (or "-" as it came)
+fmt_count() {
+  if [[ $1 == - ]]; then echo -; else awk -v n="$1" 'BEGIN { printf "%.1fM instr", n / 1e6 }'; fi
+}
+
+# counted LABEL CMD... — "LABEL 13.8M instr" for a row's instruction line
+counted() {
+  local label=$1
+  shift
+  printf '%s %s' "$label" "$(fmt_count "$(instructions "$@")")"
+}
+
 # ------------------------------------------------------------------------------------------------ set-up
 
 apt_install() {
@@ -139,7 +175,22 @@ ensure_tools() {
       setup_fail "missing ${missing[*]}; install with: sudo apt-get update && sudo apt-get install -y ${missing[*]}"
   fi
   hyperfine -N --version >/dev/null 2>&1 || setup_fail "hyperfine $(hyperfine --version) lacks -N; need >= 1.13"
+  if [[ $BENCH_COUNT != 0 ]] && ! command -v valgrind >/dev/null; then
+    apt_install valgrind || log "no valgrind: instruction counts are shown as -"
+  fi
 }
+
+# PINHASH_COUNTED: the binary under test without its debug information, for callgrind (which reads the
+# debug information of an 80 MB binary slowly); the same code, so the same instructions.
+prepare_counting() {
+  PINHASH_COUNTED=$BENCH_DIR/pinhash-callgrind
+  if ! { cp "$PINHASH" "$PINHASH_COUNTED" && objcopy --strip-debug "$PINHASH_COUNTED"; } 2>>"$LOG"; then
+    PINHASH_COUNTED=$PINHASH
+  fi
+}
+
+# binary_size FILE — "86.6 MB"
+binary_size() { awk -v b="$(stat -L -c %s "$1")" 'BEGIN { printf "%.1f MB", b / 1e6 }'; }
 
 # PY: a Python interpreter (resolved past pyenv shims, whose start-up would be timed) that imports
 # cryptography, or empty. Debian's python3-cryptography is installed when missing and installable.
@@ -288,6 +339,25 @@ run_pinhash() {
 
 # ------------------------------------------------------------------------------------------------ figures
 
+# bench_start — no target: what pinhash runs before it reads anything (`--version`: the dynamic loader,
+# the Swift runtime, argument parsing) against a static Swift "hello" from the same toolchain.
+bench_start() {
+  local hello=$BENCH_DIR/hello
+  if [[ ! -x $hello || $HELLO_SRC -nt $hello ]]; then
+    log "swiftc -O -static-stdlib $(basename "$HELLO_SRC")"
+    swiftc -O -static-stdlib "$HELLO_SRC" -o "$hello" >>"$LOG" 2>&1 || setup_fail "cannot build $HELLO_SRC (see $LOG)"
+  fi
+  if measure start 3 45 "$BENCH_ROUNDS" "$(cmdline "$PINHASH" --version)" "$(cmdline "$hello")"; then
+    report 'start   pinhash --version                   %9s   static Swift hello %9s   ratio %.2f (no target)' \
+      "$(fmt_time "${MED[0]}")" "$(fmt_time "${MED[1]}")" "$(calc "${MED[0]} / ${MED[1]}")"
+    report '        %s, %s; binary %s (hello %s)' "$(counted pinhash "$PINHASH_COUNTED" --version)" \
+      "$(counted hello "$hello")" "$(binary_size "$PINHASH")" "$(binary_size "$hello")"
+  else
+    FAILED=1
+    report 'start   pinhash --version FAIL (it failed; see %s)' "${LOG#"$ROOT/"}"
+  fi
+}
+
 bench_bulk() {
   local bundle=$BENCH_DIR/bundle100.pem certs ok=1
   make_bundle 100 "$bundle"
@@ -317,7 +387,8 @@ bench_bulk() {
     [[ -z $check ]] || v=FAIL
     report 'bulk    pinhash --cert bundle100.pem --all  %9s   cwalk %9s   ratio %.2f (target <= %.2f)  %s%s' \
       "$(fmt_time "$ph")" "$(fmt_time "$cw")" "$ratio" "$TARGET_BULK" "$v" "$check"
-    report '        (%s certificates, %s runs each)' "$(thousands "$certs")" "$NRUNS"
+    report '        (%s certificates, %s runs each); %s, %s' "$(thousands "$certs")" "$NRUNS" \
+      "$(counted pinhash "$PINHASH_COUNTED" --cert "$bundle" --all)" "$(counted cwalk "$CWALK" "$bundle")"
   else
     FAILED=1
     report 'bulk    pinhash --cert bundle100.pem --all  FAIL (pinhash failed; see above)'
@@ -402,6 +473,8 @@ bench_one() {
     [[ $v == PASS && -z $check_cert ]] || { FAILED=1; v=FAIL; }
     report 'one     pinhash --cert cert.pem             %9s   pipeline %9s   ratio %.2f (target <= %.2f)  %s%s' \
       "$(fmt_time "${MED[0]}")" "$(fmt_time "${MED[1]}")" "$ratio" "$TARGET_CERT" "$v" "$check_cert"
+    report '        %s, %s' "$(counted pinhash "$PINHASH_COUNTED" --cert "$CERT")" \
+      "$(counted pipeline sh -c "$cert_pipe")"
   else
     FAILED=1
     report 'one     pinhash --cert cert.pem             FAIL (pinhash failed; see above)'
@@ -409,13 +482,15 @@ bench_one() {
 
   if ((ok_key)) && measure one-key 3 45 "$BENCH_ROUNDS" \
     "$(cmdline "$PINHASH" "$KEY")" "$(cmdline sh -c "$key_pipe")" "$(cmdline "$MINIMAL" "$KEY")"; then
-    ratio=$(calc "${MED[0]} / ${MED[1]}")
+    ratio=$(calc "${MED[0]} / ${MED[2]}")
     v=$(verdict "$ratio" "$TARGET_KEY")
     [[ $v == PASS && -z $check_key ]] || { FAILED=1; v=FAIL; }
-    report 'one     pinhash key.pem (RSA-2048)          %9s   pipeline %9s   ratio %.2f (target <= %.2f)  %s%s' \
-      "$(fmt_time "${MED[0]}")" "$(fmt_time "${MED[1]}")" "$ratio" "$TARGET_KEY" "$v" "$check_key"
-    report '        minimal C on OpenSSL %s: ratio %.2f to the pipeline (pinhash/minimal C %.2f); %s runs each' \
-      "$(fmt_time "${MED[2]}")" "$(calc "${MED[2]} / ${MED[1]}")" "$(calc "${MED[0]} / ${MED[2]}")" "$NRUNS"
+    report 'one     pinhash key.pem (RSA-2048)          %9s   minimal C %9s   ratio %.2f (target <= %.2f)  %s%s' \
+      "$(fmt_time "${MED[0]}")" "$(fmt_time "${MED[2]}")" "$ratio" "$TARGET_KEY" "$v" "$check_key"
+    report '        key pipeline %s (pinhash/pipeline %.2f); %s runs each' \
+      "$(fmt_time "${MED[1]}")" "$(calc "${MED[0]} / ${MED[1]}")" "$NRUNS"
+    report '        %s, %s, %s' "$(counted pinhash "$PINHASH_COUNTED" "$KEY")" \
+      "$(counted 'minimal C' "$MINIMAL" "$KEY")" "$(counted pipeline sh -c "$key_pipe")"
   else
     FAILED=1
     report 'one     pinhash key.pem (RSA-2048)          FAIL (pinhash failed; see above)'
@@ -647,6 +722,8 @@ main() {
     choose_inputs
   fi
 
+  prepare_counting
+  if want start; then bench_start; fi
   if want bulk; then bench_bulk; fi
   if want one; then bench_one; fi
   if want connect; then bench_connect; fi

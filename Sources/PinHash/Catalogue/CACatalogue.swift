@@ -9,6 +9,9 @@ public struct CACatalogue: Sendable {
     /// When the generating script ran, and from what.
     public let generated: String
     private let byPin: [Pin: Int]
+    /// Each entry's ``label(for:)``, made once: listing a bundle of CAs names nearly every certificate,
+    /// and building the text each time cost more than the rest of its line.
+    private let labels: [String]
 
     public init(entries: [CatalogueEntry], generated: String) {
         self.entries = entries
@@ -16,6 +19,9 @@ public struct CACatalogue: Sendable {
         var byPin: [Pin: Int] = [:]
         for (index, entry) in entries.enumerated() where byPin[entry.pin] == nil { byPin[entry.pin] = index }
         self.byPin = byPin
+        self.labels = entries.map { entry in
+            "catalogue: \(entry.name)" + (entry.pool.map { ", pool \($0)" } ?? "")
+        }
     }
 
     /// What the catalogue knows of the key with `pin`; nil for a key it does not know (any leaf).
@@ -31,8 +37,7 @@ public struct CACatalogue: Sendable {
     /// What the catalogue calls a CA key, as a pin-set label: `catalogue: Let's Encrypt R11, pool Let's
     /// Encrypt RSA 2024`, `catalogue: ISRG Root X1`; nil for a key the catalogue does not know.
     public func label(for pin: Pin) -> String? {
-        entry(for: pin).map { entry in "catalogue: \(entry.name)" + (entry.pool.map { ", pool \($0)" } ?? "")
-        }
+        byPin[pin].map { labels[$0] }
     }
 
     /// How a listing names a CA key after its subject: the ``label(for:)`` in parentheses.

@@ -116,7 +116,30 @@ enum Base64 {
         var index = 0
         while index < length {
             if digits == 0, paddingSeen == 0 {
-                // Fast path: whole groups of four alphabet characters, three bytes each.
+                // Fast path: two groups (eight characters, one load) at a time, their six bytes written
+                // with one store of eight; the two bytes past them are overwritten next (the output has
+                // room: it holds three bytes more than a quarter of the text's length times three).
+                while index + 8 <= length {
+                    let word = UInt64(
+                        littleEndian: UnsafeRawPointer(text + index).loadUnaligned(as: UInt64.self))
+                    let first =
+                        groups[Int(word & 0xFF)] | groups[256 + Int(word >> 8 & 0xFF)]
+                        | groups[512 + Int(word >> 16 & 0xFF)] | groups[768 + Int(word >> 24 & 0xFF)]
+                    let second =
+                        groups[Int(word >> 32 & 0xFF)] | groups[256 + Int(word >> 40 & 0xFF)]
+                        | groups[512 + Int(word >> 48 & 0xFF)] | groups[768 + Int(word >> 56)]
+                    if (first | second) >> 24 != 0 {
+                        // A line feed between groups (every 64 characters in PEM) is skipped here.
+                        guard word & 0xFF == 0x0A else { break }
+                        index += 1
+                        continue
+                    }
+                    let bytes = (UInt64(first) << 40 | UInt64(second) << 16).bigEndian
+                    UnsafeMutableRawPointer(out + written).storeBytes(of: bytes, as: UInt64.self)
+                    written += 6
+                    index += 8
+                }
+                // Whole groups of four alphabet characters, three bytes each.
                 while index + 4 <= length {
                     let value =
                         groups[Int(text[index])] | groups[256 + Int(text[index + 1])]

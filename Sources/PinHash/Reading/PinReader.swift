@@ -104,23 +104,33 @@ final class ReadSession {
         }
         var scanner = PEMScanner(source: source, limits: limits)
         var batch: [PEMLocation] = []
+        // The batch decoded last, delivered while the next one decodes.
+        var decoded: DecodedBatch?
         while true {
             // Locate every complete block in the window (reading more only when there is none), then
             // decode them together: certificates on all cores, in order of delivery.
             batch.removeAll(keepingCapacity: true)
-            while batch.count < 4096, let location = try scanner.nextLocation(mayRead: batch.isEmpty) {
-                // A block can arrive whole within one read, before the scanner's own size check applies.
-                if location.range.count > limits.maximumObjectSize {
-                    throw PinHashError(
-                        .inputTooLarge,
-                        "block \(location.index) is larger than \(InputLimits.describe(bytes: limits.maximumObjectSize))"
-                    )
+            do throws(PinHashError) {
+                while batch.count < 4096, let location = try scanner.nextLocation(mayRead: batch.isEmpty) {
+                    // A block can arrive whole within one read, before the scanner's own size check
+                    // applies.
+                    if location.range.count > limits.maximumObjectSize {
+                        throw PinHashError(
+                            .inputTooLarge,
+                            "block \(location.index) is larger than \(InputLimits.describe(bytes: limits.maximumObjectSize))"
+                        )
+                    }
+                    batch.append(location)
                 }
-                batch.append(location)
+            } catch {
+                // The objects before the faulty text are delivered before its error.
+                if let decoded { try deliver(decoded, source: source, body) }
+                throw error
             }
             if batch.isEmpty { break }
-            try handle(batch, source: source, body)
+            decoded = try decode(batch, in: source.buffer, delivering: decoded, source: source, body)
         }
+        if let decoded { try deliver(decoded, source: source, body) }
         if scanner.blockCount == 0 {
             throw .malformed("holds no PEM block (no -----BEGIN line) and is not DER")
         }
@@ -182,40 +192,79 @@ final class ReadSession {
         }
     }
 
-    private func handle(_ batch: [PEMLocation], source: ByteSource, _ body: (PinnedObject) -> Void)
-        throws(PinHashError)
-    {
-        let buffer = source.buffer
-        var decoded = [Result<PinnedObject?, PinHashError>?](repeating: nil, count: batch.count)
-        if batch.count >= 64 {
-            let inputType = reader.inputType
-            decoded.withUnsafeMutableBufferPointer { results in
-                // Each part writes only its own slots.
-                let slots = UncheckedSendable(results)
-                let parts = 2
-                DispatchQueue.concurrentPerform(iterations: parts) { part in
-                    for index in (part * batch.count / parts)..<((part + 1) * batch.count / parts) {
-                        slots.value[index] = Self.decodeWithoutSecrets(batch[index], in: buffer, inputType)
-                    }
-                }
+    /// Decodes `batch` on every core, certificates, requests and public keys (see
+    /// `decodeWithoutSecrets`), and delivers `previous` meanwhile when all of its blocks were decoded
+    /// so (on one of the same threads: delivering a bundle's lines is work as long as decoding a part of
+    /// it); a batch with other blocks is delivered here first, on this thread, as its keys may ask for a
+    /// passphrase. A small batch is left to be decoded as it is delivered.
+    private func decode(
+        _ batch: [PEMLocation], in buffer: [UInt8], delivering previous: DecodedBatch?, source: ByteSource,
+        _ body: (PinnedObject) -> Void
+    ) throws(PinHashError) -> DecodedBatch {
+        var current = DecodedBatch(locations: batch, buffer: buffer)
+        var previous = previous
+        if let waiting = previous, batch.count < 64 || !waiting.isDecodedWhole {
+            try deliver(waiting, source: source, body)
+            previous = nil
+        }
+        guard batch.count >= 64 else { return current }
+        let inputType = reader.inputType
+        // Several slices per thread, so that a thread that finishes early (or delivers) takes more; the
+        // delivery is iteration 0, which dispatch hands out first.
+        let slices = min(batch.count / 16, ProcessorCount.available * 4)
+        let delivery = previous == nil ? 0 : 1
+        var failure: PinHashError?
+        withoutActuallyEscaping(body) { body in
+            current.results.withUnsafeMutableBufferPointer { results in
+                let work = BatchWork(
+                    session: self, waiting: previous, body: body, source: source, batch: batch,
+                    buffer: buffer,
+                    inputType: inputType, slots: results, slices: slices)
+                DispatchQueue.concurrentPerform(iterations: slices + delivery) { work.run($0) }
+                failure = work.failure.error
             }
         }
-        for (index, location) in batch.enumerated() {
-            if let result = decoded[index] {
+        if let failure { throw failure }
+        // Held on, the window would be copied by the next read into it.
+        if current.isDecodedWhole { current.buffer = [] }
+        return current
+    }
+
+    /// `deliver`, with its error returned.
+    fileprivate func deliverCatching(
+        _ batch: DecodedBatch, source: ByteSource, _ body: (PinnedObject) -> Void
+    )
+        -> PinHashError?
+    {
+        do {
+            try deliver(batch, source: source, body)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    /// Delivers a batch's objects in order, decoding (and asking for the passphrases of) the blocks that
+    /// were not decoded with the others.
+    private func deliver(_ batch: DecodedBatch, source: ByteSource, _ body: (PinnedObject) -> Void)
+        throws(PinHashError)
+    {
+        for (index, location) in batch.locations.enumerated() {
+            if let result = batch.results[index] {
                 if let object = try result.get() {
                     body(object)
                     delivered += 1
                 }
                 continue
             }
-            var block = try location.decode(in: buffer)
+            var block = try location.decode(in: batch.buffer)
             try handle(&block, source: source, body)
         }
     }
 
     /// Decodes a certificate, request or public key block, the kinds that need neither OpenSSL's key
     /// decoders nor a passphrase and so may run on any thread; nil for every other block.
-    private static func decodeWithoutSecrets(
+    fileprivate static func decodeWithoutSecrets(
         _ location: PEMLocation, in buffer: [UInt8], _ inputType: InputType
     )
         -> Result<PinnedObject?, PinHashError>?
@@ -506,9 +555,57 @@ func shownLabel(_ label: String) -> String {
 }
 
 /// A value handed to concurrent code whose safety the caller arranges (disjoint slots of one buffer).
-struct UncheckedSendable<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
+/// Blocks located in one window of the input, and what decoding them on all cores gave: nil for a block
+/// left to be decoded as it is delivered (keys, PKCS#12), or for all of a small batch.
+struct DecodedBatch {
+    let locations: [PEMLocation]
+    /// The window the locations are in, kept while the source reads on for the blocks not yet decoded.
+    var buffer: [UInt8]
+    var results: [Result<PinnedObject?, PinHashError>?]
+
+    init(locations: [PEMLocation], buffer: [UInt8]) {
+        self.locations = locations
+        self.buffer = buffer
+        self.results = Array(repeating: nil, count: locations.count)
+    }
+
+    /// Whether every block was decoded with the others, so delivering it needs neither OpenSSL's key
+    /// decoders nor a passphrase.
+    var isDecodedWhole: Bool { results.allSatisfy { $0 != nil } }
+}
+
+/// The error of a delivery made on another thread, read once that thread is done.
+private final class DeliveryFailure: @unchecked Sendable {
+    var error: PinHashError?
+}
+
+/// One batch's work for all cores: iteration 0 delivers the batch before (when there is one), the others
+/// decode a slice of this batch each, writing only their own slots.
+private struct BatchWork: @unchecked Sendable {
+    let session: ReadSession
+    let waiting: DecodedBatch?
+    let body: (PinnedObject) -> Void
+    let source: ByteSource
+    let batch: [PEMLocation]
+    let buffer: [UInt8]
+    let inputType: InputType
+    let slots: UnsafeMutableBufferPointer<Result<PinnedObject?, PinHashError>?>
+    let slices: Int
+    let failure = DeliveryFailure()
+
+    func run(_ iteration: Int) {
+        var slice = iteration
+        if let waiting {
+            if iteration == 0 {
+                failure.error = session.deliverCatching(waiting, source: source, body)
+                return
+            }
+            slice -= 1
+        }
+        for index in (slice * batch.count / slices)..<((slice + 1) * batch.count / slices) {
+            slots[index] = ReadSession.decodeWithoutSecrets(batch[index], in: buffer, inputType)
+        }
+    }
 }
 
 /// A PEM block a read passed over without decoding it: the private key in a file read for its
