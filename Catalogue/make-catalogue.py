@@ -39,15 +39,16 @@ DEFAULT_OUT = os.path.join(ROOT, "Sources", "PinHash", "Catalogue", "CACatalogue
 #   Let's Encrypt: https://letsencrypt.org/certificates/ ("Subordinate (Intermediate) CAs": the 2024
 #     RSA R10-R14 and ECDSA E5-E9, issued from at random; the 2025 Gen Y hierarchy under Root YR/Root YE
 #     with YR1-YR3 and YE1-YE3).
-#   Google Trust Services: https://pki.goog/repository/ (the 2023 subordinates WR1-WR5 under GTS Root R1
-#     and WE1-WE4 under GTS Root R4).
+#   Google Trust Services: https://pki.goog/repository/ (the 2023 subordinates WR1-WR5 under GTS Root R1,
+#     WR5's certificate under GTS Root R2, and WE1-WE4 under GTS Root R4).
 #   Amazon Trust Services: https://www.amazontrust.com/repository/ (the 2022 subordinates Amazon RSA 2048
 #     M01-M04 under Amazon Root CA 1, RSA 4096 M01-M04 under Root CA 2, ECDSA 256 M01-M04 under Root CA 3,
 #     ECDSA 384 M01-M04 under Root CA 4).
 #   Microsoft: https://learn.microsoft.com/azure/security/fundamentals/azure-ca-details ("Subordinate
 #     Certificate Authorities": Azure services present any of the RSA TLS Issuing CA 03, 04, 07, 08 under
 #     DigiCert Global Root G2 and ECC TLS Issuing CA 03, 04, 07, 08 under DigiCert Global Root G3; from 2025
-#     the Microsoft TLS G2 RSA CA OCSP 02-16 (even numbers) under Microsoft TLS RSA Root G2).
+#     the Microsoft TLS G2 RSA CA OCSP 02-16 (even numbers) under Microsoft TLS RSA Root G2 and the Microsoft
+#     TLS G2 ECC CA OCSP 02-16 (even numbers) under Microsoft TLS ECC Root G2).
 # DigiCert, Sectigo, ZeroSSL, GlobalSign and Apple document no set of siblings they issue from
 # interchangeably (each intermediate serves one product or key type), so their intermediates have no pool.
 # A pool lists every member the CA names, whether or not its certificate is committed here.
@@ -74,15 +75,20 @@ POOLS = {
         "Microsoft Corporation",
         ["Microsoft TLS G2 RSA CA OCSP %02d" % n for n in range(2, 17, 2)],
     ),
+    "Microsoft TLS G2 ECC": (
+        "Microsoft Corporation",
+        ["Microsoft TLS G2 ECC CA OCSP %02d" % n for n in range(2, 17, 2)],
+    ),
 }
 
 # Roots whose self-signed certificate is not in the Debian 12 store (too new), known here through a
 # cross-sign: they are roots all the same (letsencrypt.org/certificates/ lists Root YR and Root YE as roots;
-# the Azure CA details page lists Microsoft TLS RSA Root G2 under "Root Certificate Authorities").
+# the Azure CA details page lists Microsoft TLS RSA Root G2 and ECC Root G2 under "Root Certificate Authorities").
 ROOTS_OUTSIDE_STORE = {
     ("ISRG", "Root YR"),
     ("ISRG", "Root YE"),
     ("Microsoft Corporation", "Microsoft TLS RSA Root G2"),
+    ("Microsoft Corporation", "Microsoft TLS ECC Root G2"),
 }
 
 

@@ -425,6 +425,66 @@ struct CACatalogueTests {
                     nil,
                     ["DigiCert Global Root G2"]
                 ),
+                (
+                    "google/wr4.pem", "Google Trust Services WR4", .intermediate,
+                    "Google Trust Services RSA 2023",
+                    ["GlobalSign Root CA", "GTS Root R1"]
+                ),
+                // WR5 is issued by GTS Root R2, which GlobalSign has not cross-signed.
+                (
+                    "google/wr5.pem", "Google Trust Services WR5", .intermediate,
+                    "Google Trust Services RSA 2023",
+                    ["GTS Root R2"]
+                ),
+                (
+                    "google/we3.pem", "Google Trust Services WE3", .intermediate,
+                    "Google Trust Services ECDSA 2023",
+                    ["GlobalSign Root CA", "GTS Root R4", "GlobalSign"]
+                ),
+                (
+                    "google/we3-by-gsr4.pem", "Google Trust Services WE3", .intermediate,
+                    "Google Trust Services ECDSA 2023",
+                    ["GlobalSign Root CA", "GTS Root R4", "GlobalSign"]
+                ),
+                (
+                    "google/we4.pem", "Google Trust Services WE4", .intermediate,
+                    "Google Trust Services ECDSA 2023",
+                    ["GlobalSign Root CA", "GTS Root R4", "GlobalSign"]
+                ),
+                (
+                    "google/we4-by-gsr4.pem", "Google Trust Services WE4", .intermediate,
+                    "Google Trust Services ECDSA 2023",
+                    ["GlobalSign Root CA", "GTS Root R4", "GlobalSign"]
+                ),
+                (
+                    "sectigo/public-server-authentication-ca-ov-e36.pem",
+                    "Sectigo Public Server Authentication CA OV E36", .intermediate,
+                    nil,
+                    [
+                        "Sectigo Public Server Authentication Root E46",
+                        "USERTrust ECC Certification Authority", "AAA Certificate Services",
+                    ]
+                ),
+                (
+                    "microsoft/tls-ecc-root-g2-by-digicert-global-g3.pem", "Microsoft TLS ECC Root G2", .root,
+                    nil,
+                    ["DigiCert Global Root G3"]
+                ),
+                (
+                    "microsoft/tls-g2-ecc-ca-ocsp-02.pem", "Microsoft TLS G2 ECC CA OCSP 02", .intermediate,
+                    "Microsoft TLS G2 ECC",
+                    ["Microsoft TLS ECC Root G2", "DigiCert Global Root G3"]
+                ),
+                (
+                    "microsoft/tls-g2-ecc-ca-ocsp-04.pem", "Microsoft TLS G2 ECC CA OCSP 04", .intermediate,
+                    "Microsoft TLS G2 ECC",
+                    ["Microsoft TLS ECC Root G2", "DigiCert Global Root G3"]
+                ),
+                (
+                    "microsoft/tls-g2-ecc-ca-ocsp-08.pem", "Microsoft TLS G2 ECC CA OCSP 08", .intermediate,
+                    "Microsoft TLS G2 ECC",
+                    ["Microsoft TLS ECC Root G2", "DigiCert Global Root G3"]
+                ),
             ]
 
     /// The pin of the first certificate in `pem` by the openssl pipeline the README gives.
@@ -489,8 +549,9 @@ struct CACatalogueTests {
         #expect(names("Amazon RSA 2048") == (1...4).map { "Amazon RSA 2048 M0\($0)" })
         #expect(names("Amazon ECDSA 256") == ["Amazon ECDSA 256 M01", "Amazon ECDSA 256 M02"])
         #expect(
-            names("Google Trust Services RSA 2023") == [1, 2, 3].map { "Google Trust Services WR\($0)" })
-        #expect(names("Google Trust Services ECDSA 2023") == [1, 2].map { "Google Trust Services WE\($0)" })
+            names("Google Trust Services RSA 2023") == (1...5).map { "Google Trust Services WR\($0)" })
+        #expect(
+            names("Google Trust Services ECDSA 2023") == (1...4).map { "Google Trust Services WE\($0)" })
         #expect(
             names("Microsoft Azure RSA TLS")
                 == ["03", "04", "07", "08"].map { "Microsoft Azure RSA TLS Issuing CA \($0)" })
@@ -502,6 +563,8 @@ struct CACatalogueTests {
                 == ["02", "04", "06", "08", "10", "12", "14", "16"].map {
                     "Microsoft TLS G2 RSA CA OCSP \($0)"
                 })
+        #expect(
+            names("Microsoft TLS G2 ECC") == ["02", "04", "08"].map { "Microsoft TLS G2 ECC CA OCSP \($0)" })
         #expect(catalogue.entries.filter { $0.kind == .root }.allSatisfy { $0.pool == nil })
     }
 
