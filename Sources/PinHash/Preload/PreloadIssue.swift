@@ -35,11 +35,11 @@ public struct PreloadIssues: Sendable, Hashable {
     /// The codes of ``all``.
     public var codes: [String] { all.map(\.code) }
 
-    mutating func error(_ code: String, _ summary: String, _ message: String) {
+    package mutating func error(_ code: String, _ summary: String, _ message: String) {
         errors.append(PreloadIssue(code: code, level: .error, summary: summary, message: message))
     }
 
-    mutating func warning(_ code: String, _ summary: String, _ message: String) {
+    package mutating func warning(_ code: String, _ summary: String, _ message: String) {
         warnings.append(PreloadIssue(code: code, level: .warning, summary: summary, message: message))
     }
 
