@@ -136,7 +136,7 @@ public struct PreloadCheck: Sendable, Hashable {
     // MARK: TLS
 
     /// `domain.tls.sha1`: a certificate of the verified chain, its root aside, signed with SHA-1.
-    static func sha1Issues(_ chain: ServerChain) -> PreloadIssues {
+    public static func sha1Issues(_ chain: ServerChain) -> PreloadIssues {
         var issues = PreloadIssues()
         guard let first = chain.verifiedChain.dropLast().first(where: \.isSignedWithSHA1) else {
             return issues
@@ -158,7 +158,7 @@ public struct PreloadCheck: Sendable, Hashable {
     ]
 
     /// `tls.obsolete_cipher_suite`: a TLS 1.2 (or older) connection without ECDHE and an AEAD cipher.
-    static func cipherIssues(_ chain: ServerChain, origin: String) -> PreloadIssues {
+    public static func cipherIssues(_ chain: ServerChain, origin: String) -> PreloadIssues {
         var issues = PreloadIssues()
         guard chain.protocolVersion != "TLSv1.3", !modernTLS12Suites.contains(chain.cipher) else {
             return issues
