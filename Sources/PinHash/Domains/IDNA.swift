@@ -2,7 +2,7 @@
 /// hstspreload.org runs on the domain it is given): each label that is not ASCII becomes `xn--` and its
 /// Punycode, an `xn--` label is decoded and encoded again, and nothing is mapped or lower-cased.
 public enum IDNA {
-    /// `host` with its labels in ASCII: `bücher.example` is `xn--bcher-kva.example`. Throws when an
+    /// `host` with its labels in ASCII (`bücher.example` becomes the xn form Punycode gives). Throws when an
     /// `xn--` label is not valid Punycode or a label cannot be encoded.
     public static func toASCII(_ host: String) throws(PinHashError) -> String {
         guard !host.utf8.allSatisfy({ $0 < 0x80 }) || host.contains("xn--") else { return host }

@@ -60,7 +60,8 @@ public struct PublicSuffixList: Sendable {
             else {
                 throw PinHashError(
                     .malformedInput,
-                    "line \(number + 1): '\(InputName.escapingControlCharacters(String(token)))' is not a rule")
+                    "line \(number + 1): '\(InputName.escapingControlCharacters(String(token)))' is not a rule"
+                )
             }
             var node = root
             for label in labels.reversed() { node = node.child(String(label)) }
@@ -135,7 +136,8 @@ public struct PublicSuffixList: Sendable {
         }
         let dot = bytes.count - count - 1
         guard bytes[dot] == UInt8(ascii: ".") else {
-            throw PinHashError(.invalidArgument, "does not end in its public suffix \(suffix)", source: domain)
+            throw PinHashError(
+                .invalidArgument, "does not end in its public suffix \(suffix)", source: domain)
         }
         let start = bytes[..<dot].lastIndex(of: UInt8(ascii: ".")).map { $0 + 1 } ?? 0
         return String(decoding: bytes[start...], as: UTF8.self)

@@ -32,7 +32,8 @@ public struct PreloadDomain: Sendable, Hashable {
                 }
             } else {
                 level.error(
-                    "internal.domain.name.cannot_compute_etld1", "Internal Error", "Could not compute eTLD+1.")
+                    "internal.domain.name.cannot_compute_etld1", "Internal Error", "Could not compute eTLD+1."
+                )
             }
         }
         levelIssues = level
