@@ -18,9 +18,10 @@ FISH_COMPLETION_DIR ?= $(PREFIX)/share/fish/vendor_completions.d
 MAN_DATE := $(shell git log -1 --format=%cs 2>/dev/null || date -u +%F)
 BUILD_PACKAGES := libssl-dev pkg-config
 # The programs the tests compare pinhash with, serve the fixtures with, or feed its --format output to:
-# chromium (--ignore-certificate-errors-spki-list) and OkHttp with a JDK to compile a client of it.
+# chromium (--ignore-certificate-errors-spki-list) and OkHttp with a JDK to compile a client of it;
+# publicsuffix (the list pinhash audit reads at run time) and libpsl's psl, which the tests compare it with.
 TEST_PACKAGES := $(BUILD_PACKAGES) openssl gnutls-bin ca-certificates curl python3 python3-yaml nginx apache2 \
-	chromium default-jdk-headless libokhttp-java
+	chromium default-jdk-headless libokhttp-java publicsuffix psl
 SWIFT_FILES = $(shell git ls-files '*.swift')
 # make fuzz SECONDS=N: how long libFuzzer runs each target (FUZZ_TARGETS="pem der ..." picks some).
 SECONDS ?= 60

@@ -14,8 +14,10 @@ struct HSTSCommand: ParsableCommand {
             <httpProtocol> block).
 
             With --preload it checks the rules of the browsers' preload list (hstspreload.org): max-age of \
-            at least 31536000 (one year), includeSubDomains, and preload; it names each one missing and \
-            prints nothing. Short max-age values (a day or less) are explained as test values.
+            at least 31536000 (one year; 10886400, 18 weeks, under --policy bulk-18-weeks), \
+            includeSubDomains, and preload; it names each one missing and prints nothing. pinhash audit \
+            --policy applies the same rules to a live site. Short max-age values (a day or less) are \
+            explained as test values.
 
             Examples:
               pinhash hsts --max-age 63072000 --include-subdomains --preload --server nginx
@@ -39,18 +41,35 @@ struct HSTSCommand: ParsableCommand {
     @Flag(help: "Add preload, and check the preload list's rules.")
     var preload = false
 
+    @Option(
+        help: ArgumentHelp(
+            "With --preload: the preload policy, bulk-1-year (the default, today's requirements) or "
+                + "bulk-18-weeks.",
+            valueName: "policy"),
+        completion: .list(["bulk-1-year", "bulk-18-weeks"]))
+    var policy: String?
+
     @Option(help: ArgumentHelp("The configuration syntax to print the header in.", valueName: "syntax"))
     var server: ServerSyntax = .raw
 
     func validate() throws {
         _ = try Seconds.parse(maxAge, option: "--max-age")
+        if let policy {
+            guard PreloadPolicy(rawValue: policy) != nil else {
+                throw ValidationError(
+                    "--policy: there is no policy '\(InputName.escapingControlCharacters(policy))'; the "
+                        + "policies are " + PreloadPolicy.allCases.map(\.rawValue).joined(separator: " and ")
+                        + ".")
+            }
+            guard preload else { throw ValidationError("--policy goes with --preload.") }
+        }
     }
 
     func run() throws {
         let header = HSTSHeader(
             maxAge: try Seconds.parse(maxAge, option: "--max-age") ?? HSTSHeader.defaultMaxAge,
             includeSubDomains: includeSubDomains, preload: preload)
-        var findings = header.validate()
+        var findings = header.validate(policy: policy.flatMap(PreloadPolicy.init(rawValue:)) ?? .bulk1Year)
         var line: String?
         do { line = try header.line(for: server) } catch { findings.append(HeaderFinding(refusing: error)) }
         if !findings.containsErrors, let line {

@@ -538,3 +538,61 @@ struct SiteAuditReportTests {
         #expect(http["status"] is NSNull)
     }
 }
+
+@Suite("audit: fixes found trying audit as a new user")
+struct SiteAuditNewUserFixTests {
+    @Test(
+        "A report-uri on the pinned host itself is a warning: its reports would cross the failing connection")
+    func reportURIOnPinnedHost() throws {
+        let leaf = try AuditFixtures.leafPin
+        let backup = try AuditFixtures.backupPin
+        let pins = "pin-sha256=\"\(leaf)\"; pin-sha256=\"\(backup)\"; max-age=600"
+        let onHost = try AuditFixtures.audit([
+            AuditFixtures.plainHSTS,
+            ("Public-Key-Pins", pins + "; report-uri=\"https://www.example.com/hpkp\""),
+        ])
+        #expect(
+            onHost.findings.contains {
+                $0.area == .hpkp && $0.severity == .warning
+                    && $0.message.contains("is on the pinned host www.example.com itself")
+            }, "\(onHost.findings)")
+        let elsewhere = try AuditFixtures.audit([
+            AuditFixtures.plainHSTS,
+            ("Public-Key-Pins", pins + "; report-uri=\"https://reports.example.net/hpkp\""),
+        ])
+        #expect(!elsewhere.findings.contains { $0.message.contains("is on the pinned host") })
+    }
+
+    @Test("When no pin matches the chain, no pin is called a backup")
+    func noBackupWordingWithoutMatch() throws {
+        let other = try AuditFixtures.manifestPin("keys/ed25519.pkcs8.pem")
+        let backup = try AuditFixtures.backupPin
+        let audit = try AuditFixtures.audit([
+            AuditFixtures.plainHSTS,
+            ("Public-Key-Pins", "pin-sha256=\"\(other)\"; pin-sha256=\"\(backup)\"; max-age=600"),
+        ])
+        let hpkp = audit.findings.filter { $0.area == .hpkp }.map(\.message)
+        #expect(!hpkp.contains { $0.contains("is a backup") }, "\(hpkp)")
+        #expect(hpkp.contains { $0.contains("pin-sha256 \(other) matches no certificate of the chain") })
+        // With a matching pin, the other one is the backup.
+        let leaf = try AuditFixtures.leafPin
+        let good = try AuditFixtures.audit([
+            AuditFixtures.plainHSTS,
+            ("Public-Key-Pins", "pin-sha256=\"\(leaf)\"; pin-sha256=\"\(backup)\"; max-age=600"),
+        ])
+        #expect(good.findings.contains { $0.message.contains("pin-sha256 \(backup) is a backup") })
+    }
+
+    @Test("By IP address with a preload header: no preload rule, no advice to redirect to https://IP")
+    func ipAddressHasNoPreloadNoise() throws {
+        let url = try HTTPURL(parsing: "https://192.0.2.10/")
+        let ok = PlainHTTPProbe(
+            url: PlainHTTPProbe.url(for: url), outcome: .response(AuditFixtures.head(200)))
+        let audit = try AuditFixtures.audit(
+            [AuditFixtures.preloadHSTS], chain: try AuditFixtures.chain(url: url), plainHTTP: ok, url: url)
+        #expect(!audit.findings.contains { $0.message.contains("preload list") }, "\(audit.findings)")
+        #expect(
+            !audit.findings.contains { ($0.fix ?? "").contains("https://192.0.2.10") }, "\(audit.findings)")
+        #expect(!audit.findings.contains { $0.area == .httpRedirect })
+    }
+}

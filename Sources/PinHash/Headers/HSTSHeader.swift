@@ -4,6 +4,9 @@ public struct HSTSHeader: Sendable, Hashable {
     public static let defaultMaxAge: UInt64 = 31_536_000
     /// The least max-age the preload list accepts: one year.
     public static let preloadMinimumMaxAge: UInt64 = 31_536_000
+    /// How every finding about a preload-list requirement begins, so that a caller with the list's own
+    /// check can leave these out.
+    public static let preloadRuleMessagePrefix = "the preload list requires"
     /// Up to this many seconds a max-age reads as a test value (one day).
     public static let testValueLimit: UInt64 = 86_400
 
@@ -34,14 +37,15 @@ public struct HSTSHeader: Sendable, Hashable {
         try syntax.line(name: name, value: value)
     }
 
-    /// Errors when `preload` is asked for and the list would reject the header; notes explaining short
-    /// and zero max-age values.
-    public func validate() -> [HeaderFinding] {
+    /// Errors when `preload` is asked for and the list would reject the header under `policy` (the
+    /// rules of ``PreloadHeader``, which the preload check of a live site applies too); notes explaining
+    /// short and zero max-age values.
+    public func validate(policy: PreloadPolicy = .bulk1Year) -> [HeaderFinding] {
         var findings: [HeaderFinding] = []
         if preload {
             findings += Self.preloadFindings(
                 maxAge: maxAge, includeSubDomains: includeSubDomains, preload: preload, severity: .error,
-                building: true)
+                building: true, policy: policy)
             if findings.isEmpty {
                 findings.append(
                     .note(
@@ -59,16 +63,17 @@ public struct HSTSHeader: Sendable, Hashable {
     /// settings of a header being built (a ``Remedy``) rather than as directives to edit.
     static func preloadFindings(
         maxAge: UInt64?, includeSubDomains: Bool, preload: Bool, severity: HeaderFinding.Severity,
-        building: Bool
+        building: Bool, policy: PreloadPolicy = .bulk1Year
     ) -> [HeaderFinding] {
         var findings: [HeaderFinding] = []
-        if let maxAge, maxAge < preloadMinimumMaxAge {
+        let minimum = policy.minimumMaxAge
+        if let maxAge, maxAge < minimum {
             let message =
-                "the preload list requires max-age of at least \(preloadMinimumMaxAge) (1 year); this header "
-                + "has \(maxAge) (\(HeaderDuration.describe(seconds: maxAge)))"
+                "the preload list requires max-age of at least \(minimum) (\(policy.ageName), policy "
+                + "\(policy.rawValue)); this header has \(maxAge) (\(HeaderDuration.describe(seconds: maxAge)))"
             findings.append(
                 building
-                    ? HeaderFinding(severity, message, remedy: .raiseMaxAge(atLeast: preloadMinimumMaxAge))
+                    ? HeaderFinding(severity, message, remedy: .raiseMaxAge(atLeast: minimum))
                     : HeaderFinding(severity, message, fix: "raise max-age"))
         }
         if !includeSubDomains {

@@ -12,6 +12,8 @@ public enum AuditArea: String, Sendable, Hashable, CaseIterable {
     case hpkp
     /// What plain HTTP (`http://HOST/`) answers, and where the site's redirects lead.
     case httpRedirect = "http-redirect"
+    /// hstspreload's checks of the domain, each finding with its issue code.
+    case preload
 }
 
 /// One thing `pinhash audit` found about a site: where, how much it matters, what, and what to do.
@@ -28,6 +30,14 @@ public struct AuditFinding: Sendable, Hashable, CustomStringConvertible {
     public let fix: String?
     /// The fix as a value, when a program may word it in its own terms (pinhash names its options).
     public let remedy: Remedy?
+    /// hstspreload's issue code (`domain.is_subdomain`) of a preload finding; nil for the others.
+    public private(set) var code: String?
+
+    /// An hstspreload issue as a finding of the preload area.
+    public init(_ issue: PreloadIssue) {
+        self.init(.preload, issue.level, issue.message, fix: nil, remedy: nil)
+        code = issue.code
+    }
 
     /// Text the server sent (header values, a Location) may hold control characters; they are written
     /// as `\u{1B}`-style escapes so that a finding stays one line and cannot drive a terminal.
@@ -58,7 +68,7 @@ public struct AuditFinding: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String {
-        let head = "\(severity.rawValue): \(area.rawValue): \(message)"
+        let head = "\(severity.rawValue): \(area.rawValue): " + (code.map { "\($0): " } ?? "") + message
         guard let fix else { return head }
         return "\(head); \(fix)"
     }

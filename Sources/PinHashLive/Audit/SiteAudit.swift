@@ -54,16 +54,25 @@ public struct SiteAudit: Sendable, Hashable {
     public let response: HTTPResponseHead
     /// The plain-HTTP request's outcome; nil when it was not made.
     public let plainHTTP: PlainHTTPProbe?
+    /// hstspreload's checks of the domain, when they were run.
+    public let preload: PreloadCheck?
     /// In the order the checks run: the certificate and TLS version, the HSTS header, the plain-HTTP
     /// answer (and what headers it sent), the preload list's site rules, then the HPKP headers.
     public let findings: [AuditFinding]
 
-    public init(url: HTTPURL, chain: ServerChain, response: HTTPResponseHead, plainHTTP: PlainHTTPProbe?) {
+    /// With `preload`, its issues stand for the preload list's rules (in the preload area, after the
+    /// HSTS and redirect checks), instead of the site rules this audit words itself.
+    public init(
+        url: HTTPURL, chain: ServerChain, response: HTTPResponseHead, plainHTTP: PlainHTTPProbe?,
+        preload: PreloadCheck? = nil
+    ) {
         self.url = url
         self.chain = chain
         self.response = response
         self.plainHTTP = plainHTTP
-        var auditor = SiteAuditor(url: url, chain: chain, response: response, plainHTTP: plainHTTP)
+        self.preload = preload
+        var auditor = SiteAuditor(
+            url: url, chain: chain, response: response, plainHTTP: plainHTTP, preload: preload)
         auditor.run()
         findings = auditor.findings
     }
@@ -84,13 +93,18 @@ private struct SiteAuditor {
     let chain: ServerChain
     let response: HTTPResponseHead
     let plainHTTP: PlainHTTPProbe?
+    let preload: PreloadCheck?
     var findings: [AuditFinding] = []
 
-    init(url: HTTPURL, chain: ServerChain, response: HTTPResponseHead, plainHTTP: PlainHTTPProbe?) {
+    init(
+        url: HTTPURL, chain: ServerChain, response: HTTPResponseHead, plainHTTP: PlainHTTPProbe?,
+        preload: PreloadCheck?
+    ) {
         self.url = url
         self.chain = chain
         self.response = response
         self.plainHTTP = plainHTTP
+        self.preload = preload
     }
 
     private var host: String { url.server.host }
@@ -114,9 +128,12 @@ private struct SiteAuditor {
         checkCertificate()
         checkProtocolVersion()
         let policy = checkStrictTransportSecurity()
-        checkPlainHTTP(preload: policy?.preload == true)
+        // The preload list takes names only, and its own check (when run) words its rules itself.
+        let preloadRules = policy?.preload == true && !hostIsIPAddress && preload == nil
+        if !hostIsIPAddress { checkPlainHTTP(preload: preloadRules) }
         checkHTTPSRedirect()
-        if policy?.preload == true { checkPreloadSite() }
+        if preloadRules { checkPreloadSite() }
+        if let preload { findings += preload.issues.all.map(AuditFinding.init) }
         checkPublicKeyPins()
     }
 
@@ -210,7 +227,12 @@ private struct SiteAuditor {
         }
         let lint = HeaderLint(
             HeaderField(kind: .strictTransportSecurity, value: HeaderField.trimmingWhiteSpace(first[...])))
-        findings += lint.findings.map { AuditFinding(.hsts, $0) }
+        // The preload list's header rules are the preload area's when its check ran, and no rule of a
+        // list that takes names only when the host is an IP address.
+        let preloadRulesElsewhere = preload != nil || hostIsIPAddress
+        findings += lint.findings.filter {
+            !(preloadRulesElsewhere && $0.message.hasPrefix(HSTSHeader.preloadRuleMessagePrefix))
+        }.map { AuditFinding(.hsts, $0) }
         if !lint.includeSubDomains, !lint.preload, lint.maxAge != 0 {
             // With preload, HeaderLint already names includeSubDomains as a requirement.
             add(
@@ -379,6 +401,18 @@ private struct SiteAuditor {
             let lint = HeaderLint(HeaderField(kind: kind, value: HeaderField.trimmingWhiteSpace(first[...])))
             findings += lint.findings.map { AuditFinding(.hpkp, $0, prefix: prefix) }
             checkPins(lint.pins, kind: kind)
+            if let reportURI = lint.directives.first(where: { $0.lowercasedName == "report-uri" })?.value,
+                let target = try? HTTPURL(parsing: reportURI), target.server.host == host
+            {
+                // RFC 7469 §2.1.4: reports of a failing pinned connection cannot travel over it.
+                add(
+                    .hpkp, .warning,
+                    prefix + "report-uri \(reportURI) is on the pinned host \(host) itself, so a pin "
+                        + "validation failure's report would travel over the very connection that failed "
+                        + "(RFC 7469 §2.1.4)",
+                    fix: "send reports to a host that is not pinned (another domain, or one this header's "
+                        + "includeSubDomains does not cover)")
+            }
             if kind == .publicKeyPins, !lint.directives.contains(where: { $0.lowercasedName == "report-uri" })
             {
                 add(
@@ -409,11 +443,16 @@ private struct SiteAuditor {
         let sent = Set(chain.certificates.map(\.pin))
         let built = Set(chain.verifiedChain.map(\.pin))
         let candidates = SiteAudit.pinnableCertificates(of: chain)
+        // A pin outside the chain is a backup only when another pin matches the chain.
+        let someMatch = pins.contains { pin in candidates.contains { $0.pin == pin } }
         for pin in pins {
             guard let certificate = candidates.first(where: { $0.pin == pin }) else {
                 add(
                     .hpkp, .note,
-                    prefix + "pin-sha256 \(pin.base64) is a backup: no certificate of the chain has it")
+                    prefix
+                        + (someMatch
+                            ? "pin-sha256 \(pin.base64) is a backup: no certificate of the chain has it"
+                            : "pin-sha256 \(pin.base64) matches no certificate of the chain"))
                 continue
             }
             let what = certificate.summary

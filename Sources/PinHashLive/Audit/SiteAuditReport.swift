@@ -36,6 +36,7 @@ extension SiteAudit {
         }
         lines.append("https: \(Self.statusLine(of: response))")
         lines.append("http: \(plainHTTPSummary)")
+        if let preload { lines.append("preload: \(Self.preloadSummary(preload))") }
         lines.append("")
         lines += findings.map { rewording($0).description }
         lines.append(summary)
@@ -55,7 +56,8 @@ extension SiteAudit {
     /// `url`, `address`, `tls` {`version`, `cipher`, `verified`, `verification`}, `chain` [{`pin`, `role`,
     /// `subject`, `sent`, `catalogue`}] (as sent, then the verified chain's certificates not sent), `http` {`url`, `status`, `error`} (null when not checked), `headers` {`https`:
     /// [{`name`, `value`}], `http`: [...] or null}, `findings` [{`level`, `area`, `message`, `fix`}], and
-    /// `errors`, `warnings`, `notes` (the counts).
+    /// `errors`, `warnings`, `notes` (the counts); `preload` {`domain`, `check` (the policy or `removal`),
+    /// `registrable_domain`, `header`, `codes`} or null, and each finding's `code` (null outside preload).
     public var json: String { json(rewording: { $0 }) }
 
     /// ``json`` with each finding passed through `rewording` first, as for ``text(rewording:)``.
@@ -94,14 +96,48 @@ extension SiteAudit {
         }
         out += "  \"headers\": {\"https\": \(fields(response)), "
         out += "\"http\": \(plainHTTP?.response.map(fields) ?? "null")},\n"
+        if let preload {
+            let mode: String
+            switch preload.mode {
+            case .preload(let policy): mode = policy.rawValue
+            case .removal: mode = "removal"
+            }
+            out += "  \"preload\": {\"domain\": \(string(preload.domain.name)), \"check\": \(string(mode)), "
+            out += "\"registrable_domain\": \(optional(preload.domain.registrableDomain)), "
+            out += "\"header\": \(optional(preload.header)), "
+            out += "\"codes\": [" + preload.issues.codes.map(string).joined(separator: ", ") + "]},\n"
+        } else {
+            out += "  \"preload\": null,\n"
+        }
         let items = findings.map(rewording).map { finding in
             "    {\"level\": \(string(finding.severity.rawValue)), \"area\": \(string(finding.area.rawValue)), "
+                + "\"code\": \(optional(finding.code)), "
                 + "\"message\": \(string(finding.message)), \"fix\": \(optional(finding.fix))}"
         }
         out += "  \"findings\": [\n" + items.joined(separator: ",\n") + (items.isEmpty ? "" : "\n") + "  ],\n"
         out += "  \"errors\": \(findings.count(of: .error)), \"warnings\": \(findings.count(of: .warning)), "
         out += "\"notes\": \(findings.count(of: .note))\n"
         return out + "}\n"
+    }
+
+    /// ``json(rewording:)`` on one line, for a file of one JSON object a line: the object's layout is the
+    /// only white space between lines (strings hold no raw line ends).
+    public func jsonLine(rewording: (AuditFinding) -> AuditFinding) -> String {
+        json(rewording: rewording).split(separator: "\n").map { $0.trimmingPrefix(while: { $0 == " " }) }
+            .joined() + "\n"
+    }
+
+    /// `example.com (bulk-1-year): 1 error, 0 warnings`.
+    private static func preloadSummary(_ preload: PreloadCheck) -> String {
+        let check: String
+        switch preload.mode {
+        case .preload(let policy): check = "hstspreload's preload check, policy \(policy.rawValue)"
+        case .removal: check = "hstspreload's removal check"
+        }
+        let errors = preload.issues.errors.count
+        let warnings = preload.issues.warnings.count
+        return "\(preload.domain.name) (\(check)): \(errors) error\(errors == 1 ? "" : "s"), "
+            + "\(warnings) warning\(warnings == 1 ? "" : "s")"
     }
 
     /// `http://www.example.com/: HTTP/1.1 301 Moved Permanently, Location: https://www.example.com/`,

@@ -44,7 +44,14 @@ public struct HTTPURL: Sendable, Hashable, CustomStringConvertible {
         guard path.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
             throw invalid("the path has spaces or characters that are not URL-encoded")
         }
-        let server = try ServerAddress(parsing: String(authority), defaultPort: scheme.defaultPort)
+        var authorityText = String(authority)
+        if !authorityText.utf8.allSatisfy({ $0 < 0x80 }) {
+            // An internationalized name: its labels in ASCII (IDNA), as clients send it.
+            let colon = authorityText.lastIndex(of: ":")
+            let host = colon.map { String(authorityText[..<$0]) } ?? authorityText
+            authorityText = try IDNA.toASCII(host) + (colon.map { String(authorityText[$0...]) } ?? "")
+        }
+        let server = try ServerAddress(parsing: authorityText, defaultPort: scheme.defaultPort)
         self.init(
             scheme: scheme, server: ServerAddress(host: server.host.lowercased(), port: server.port),
             path: path)
