@@ -54,7 +54,7 @@ struct ShellCompletionTests {
                 ["rotate", "plan", "--algorithm"],
                 ["rsa2048", "rsa3072", "rsa4096", "p256", "p384", "ed25519"]
             ),
-            (["audit", "--format"], ["text", "json"]),
+            (["audit", "--format"], ["text", "json", "jsonl"]),
             (["check", "--format"], ["text", "json", "jsonl", "html"]),
             (
                 ["pinset", "export", "--format"],
