@@ -49,8 +49,13 @@ DEFAULT_OUT = os.path.join(ROOT, "Sources", "PinHash", "Catalogue", "CACatalogue
 #     DigiCert Global Root G2 and ECC TLS Issuing CA 03, 04, 07, 08 under DigiCert Global Root G3; from 2025
 #     the Microsoft TLS G2 RSA CA OCSP 02-16 (even numbers) under Microsoft TLS RSA Root G2 and the Microsoft
 #     TLS G2 ECC CA OCSP 02-16 (even numbers) under Microsoft TLS ECC Root G2).
-# DigiCert, Sectigo, ZeroSSL, GlobalSign and Apple document no set of siblings they issue from
-# interchangeably (each intermediate serves one product or key type), so their intermediates have no pool.
+#   GlobalSign: https://www.globalsign.com/en/repository (the Atlas TLS issuing CAs rotate every quarter:
+#     a certificate issued in 2025 comes from the Atlas R3 DV, R3 OV, ECCR5 DV or ECCR5 OV TLS CA 2025 Q1-Q4
+#     of its quarter, under GlobalSign Root CA - R3 or ECC Root CA - R5).
+#   Apple: https://www.apple.com/certificateauthority/ (the Public Server RSA CA 1, 11, 12 - G1 and Public
+#     Server ECC CA 1, 11, 12 - G1 its own sites are served from, each under another public root).
+# DigiCert, Sectigo and ZeroSSL document no set of siblings they issue from interchangeably (each
+# intermediate serves one product or key type), nor do GlobalSign's GCC CAs or Apple's EV CAs: no pool.
 # A pool lists every member the CA names, whether or not its certificate is committed here.
 POOLS = {
     "Let's Encrypt RSA 2024": ("Let's Encrypt", ["R10", "R11", "R12", "R13", "R14"]),
@@ -78,6 +83,30 @@ POOLS = {
     "Microsoft TLS G2 ECC": (
         "Microsoft Corporation",
         ["Microsoft TLS G2 ECC CA OCSP %02d" % n for n in range(2, 17, 2)],
+    ),
+    "GlobalSign Atlas R3 DV 2025": (
+        "GlobalSign nv-sa",
+        ["GlobalSign Atlas R3 DV TLS CA 2025 Q%d" % q for q in range(1, 5)],
+    ),
+    "GlobalSign Atlas R3 OV 2025": (
+        "GlobalSign nv-sa",
+        ["GlobalSign Atlas R3 OV TLS CA 2025 Q%d" % q for q in range(1, 5)],
+    ),
+    "GlobalSign Atlas ECCR5 DV 2025": (
+        "GlobalSign nv-sa",
+        ["GlobalSign Atlas ECCR5 DV TLS CA 2025 Q%d" % q for q in range(1, 5)],
+    ),
+    "GlobalSign Atlas ECCR5 OV 2025": (
+        "GlobalSign nv-sa",
+        ["GlobalSign Atlas ECCR5 OV TLS CA 2025 Q%d" % q for q in range(1, 5)],
+    ),
+    "Apple Public Server RSA": (
+        "Apple Inc.",
+        ["Apple Public Server RSA CA %s - G1" % n for n in ("1", "11", "12")],
+    ),
+    "Apple Public Server ECC": (
+        "Apple Inc.",
+        ["Apple Public Server ECC CA %s - G1" % n for n in ("1", "11", "12")],
     ),
 }
 

@@ -20,8 +20,9 @@ struct CACatalogueTests {
     }
 
     /// What the CAs publish about each committed certificate (letsencrypt.org/certificates, pki.goog,
-    /// amazontrust.com/repository, the Azure CA details page; DigiCert, Sectigo, ZeroSSL and GlobalSign name
-    /// each intermediate's issuing root in their repositories and document no pools): file, catalogue name,
+    /// amazontrust.com/repository, the Azure CA details page, GlobalSign's quarterly Atlas CAs, Apple's Public
+    /// Server CAs; DigiCert, Sectigo and ZeroSSL name each intermediate's issuing root in their repositories and
+    /// document no pools): file, catalogue name,
     /// kind, pool, and the names of the roots it chains to, cross-signs included.
     static let published:
         [(file: String, name: String, kind: CatalogueEntry.Kind, pool: String?, roots: [String])] =
@@ -213,7 +214,7 @@ struct CACatalogueTests {
                     "sectigo/rsa-dv-secure-server-ca.pem", "Sectigo RSA Domain Validation Secure Server CA",
                     .intermediate,
                     nil,
-                    ["USERTrust RSA Certification Authority"]
+                    ["USERTrust RSA Certification Authority", "AAA Certificate Services"]
                 ),
                 (
                     "sectigo/ecc-dv-secure-server-ca.pem", "Sectigo ECC Domain Validation Secure Server CA",
@@ -226,7 +227,7 @@ struct CACatalogueTests {
                     "zerossl/rsa-domain-secure-site-ca.pem", "ZeroSSL RSA Domain Secure Site CA",
                     .intermediate,
                     nil,
-                    ["USERTrust RSA Certification Authority"]
+                    ["USERTrust RSA Certification Authority", "AAA Certificate Services"]
                 ),
                 (
                     "globalsign/gcc-r3-dv-tls-ca-2020.pem", "GlobalSign GCC R3 DV TLS CA 2020", .intermediate,
@@ -374,7 +375,7 @@ struct CACatalogueTests {
                     nil,
                     [
                         "Sectigo Public Server Authentication Root R46",
-                        "USERTrust RSA Certification Authority",
+                        "USERTrust RSA Certification Authority", "AAA Certificate Services",
                     ]
                 ),
                 (
@@ -383,7 +384,7 @@ struct CACatalogueTests {
                     nil,
                     [
                         "Sectigo Public Server Authentication Root R46",
-                        "USERTrust RSA Certification Authority",
+                        "USERTrust RSA Certification Authority", "AAA Certificate Services",
                     ]
                 ),
                 (
@@ -399,7 +400,7 @@ struct CACatalogueTests {
                     "sectigo/root-r46-by-usertrust-rsa.pem", "Sectigo Public Server Authentication Root R46",
                     .root,
                     nil,
-                    ["USERTrust RSA Certification Authority"]
+                    ["USERTrust RSA Certification Authority", "AAA Certificate Services"]
                 ),
                 (
                     "sectigo/root-e46-by-usertrust-ecc.pem", "Sectigo Public Server Authentication Root E46",
@@ -416,7 +417,7 @@ struct CACatalogueTests {
                 (
                     "apple/public-server-rsa-ca-12-g1.pem", "Apple Public Server RSA CA 12 - G1",
                     .intermediate,
-                    nil,
+                    "Apple Public Server RSA",
                     ["AAA Certificate Services"]
                 ),
                 (
@@ -485,6 +486,163 @@ struct CACatalogueTests {
                     "Microsoft TLS G2 ECC",
                     ["Microsoft TLS ECC Root G2", "DigiCert Global Root G3"]
                 ),
+                (
+                    "globalsign/atlas-r3-dv-tls-ca-2025-q1.pem",
+                    "GlobalSign Atlas R3 DV TLS CA 2025 Q1", .intermediate,
+                    "GlobalSign Atlas R3 DV 2025",
+                    ["GlobalSign"]
+                ),
+                (
+                    "globalsign/atlas-r3-dv-tls-ca-2025-q2.pem",
+                    "GlobalSign Atlas R3 DV TLS CA 2025 Q2", .intermediate,
+                    "GlobalSign Atlas R3 DV 2025",
+                    ["GlobalSign"]
+                ),
+                (
+                    "globalsign/atlas-r3-dv-tls-ca-2025-q3.pem",
+                    "GlobalSign Atlas R3 DV TLS CA 2025 Q3", .intermediate,
+                    "GlobalSign Atlas R3 DV 2025",
+                    ["GlobalSign"]
+                ),
+                (
+                    "globalsign/atlas-r3-dv-tls-ca-2025-q4.pem",
+                    "GlobalSign Atlas R3 DV TLS CA 2025 Q4", .intermediate,
+                    "GlobalSign Atlas R3 DV 2025",
+                    ["GlobalSign"]
+                ),
+                (
+                    "globalsign/atlas-r3-ov-tls-ca-2025-q1.pem",
+                    "GlobalSign Atlas R3 OV TLS CA 2025 Q1", .intermediate,
+                    "GlobalSign Atlas R3 OV 2025",
+                    ["GlobalSign"]
+                ),
+                (
+                    "globalsign/atlas-r3-ov-tls-ca-2025-q2.pem",
+                    "GlobalSign Atlas R3 OV TLS CA 2025 Q2", .intermediate,
+                    "GlobalSign Atlas R3 OV 2025",
+                    ["GlobalSign"]
+                ),
+                (
+                    "globalsign/atlas-r3-ov-tls-ca-2025-q3.pem",
+                    "GlobalSign Atlas R3 OV TLS CA 2025 Q3", .intermediate,
+                    "GlobalSign Atlas R3 OV 2025",
+                    ["GlobalSign"]
+                ),
+                (
+                    "globalsign/atlas-r3-ov-tls-ca-2025-q4.pem",
+                    "GlobalSign Atlas R3 OV TLS CA 2025 Q4", .intermediate,
+                    "GlobalSign Atlas R3 OV 2025",
+                    ["GlobalSign"]
+                ),
+                (
+                    "globalsign/atlas-eccr5-dv-tls-ca-2025-q1.pem",
+                    "GlobalSign Atlas ECCR5 DV TLS CA 2025 Q1", .intermediate,
+                    "GlobalSign Atlas ECCR5 DV 2025",
+                    ["GlobalSign"]
+                ),
+                (
+                    "globalsign/atlas-eccr5-dv-tls-ca-2025-q2.pem",
+                    "GlobalSign Atlas ECCR5 DV TLS CA 2025 Q2", .intermediate,
+                    "GlobalSign Atlas ECCR5 DV 2025",
+                    ["GlobalSign"]
+                ),
+                (
+                    "globalsign/atlas-eccr5-dv-tls-ca-2025-q3.pem",
+                    "GlobalSign Atlas ECCR5 DV TLS CA 2025 Q3", .intermediate,
+                    "GlobalSign Atlas ECCR5 DV 2025",
+                    ["GlobalSign"]
+                ),
+                (
+                    "globalsign/atlas-eccr5-dv-tls-ca-2025-q4.pem",
+                    "GlobalSign Atlas ECCR5 DV TLS CA 2025 Q4", .intermediate,
+                    "GlobalSign Atlas ECCR5 DV 2025",
+                    ["GlobalSign"]
+                ),
+                (
+                    "globalsign/atlas-eccr5-ov-tls-ca-2025-q1.pem",
+                    "GlobalSign Atlas ECCR5 OV TLS CA 2025 Q1", .intermediate,
+                    "GlobalSign Atlas ECCR5 OV 2025",
+                    ["GlobalSign"]
+                ),
+                (
+                    "globalsign/atlas-eccr5-ov-tls-ca-2025-q2.pem",
+                    "GlobalSign Atlas ECCR5 OV TLS CA 2025 Q2", .intermediate,
+                    "GlobalSign Atlas ECCR5 OV 2025",
+                    ["GlobalSign"]
+                ),
+                (
+                    "globalsign/atlas-eccr5-ov-tls-ca-2025-q3.pem",
+                    "GlobalSign Atlas ECCR5 OV TLS CA 2025 Q3", .intermediate,
+                    "GlobalSign Atlas ECCR5 OV 2025",
+                    ["GlobalSign"]
+                ),
+                (
+                    "globalsign/atlas-eccr5-ov-tls-ca-2025-q4.pem",
+                    "GlobalSign Atlas ECCR5 OV TLS CA 2025 Q4", .intermediate,
+                    "GlobalSign Atlas ECCR5 OV 2025",
+                    ["GlobalSign"]
+                ),
+                (
+                    "globalsign/gcc-r6-alphassl-ca-2025.pem",
+                    "GlobalSign GCC R6 AlphaSSL CA 2025", .intermediate,
+                    nil,
+                    ["GlobalSign"]
+                ),
+                (
+                    "apple/public-server-ecc-ca-1-g1.pem",
+                    "Apple Public Server ECC CA 1 - G1", .intermediate,
+                    "Apple Public Server ECC",
+                    ["DigiCert Global Root G3"]
+                ),
+                (
+                    "apple/public-server-ecc-ca-11-g1.pem",
+                    "Apple Public Server ECC CA 11 - G1", .intermediate,
+                    "Apple Public Server ECC",
+                    ["COMODO ECC Certification Authority"]
+                ),
+                (
+                    "apple/public-server-ecc-ca-12-g1.pem",
+                    "Apple Public Server ECC CA 12 - G1", .intermediate,
+                    "Apple Public Server ECC",
+                    ["AAA Certificate Services"]
+                ),
+                // Under USERTrust RSA, which AAA Certificate Services cross-signs.
+                (
+                    "apple/public-server-rsa-ca-11-g1.pem",
+                    "Apple Public Server RSA CA 11 - G1", .intermediate,
+                    "Apple Public Server RSA",
+                    ["USERTrust RSA Certification Authority", "AAA Certificate Services"]
+                ),
+                (
+                    "sectigo/usertrust-rsa-by-aaa-certificate-services.pem",
+                    "USERTrust RSA Certification Authority", .root,
+                    nil,
+                    ["AAA Certificate Services"]
+                ),
+                (
+                    "amazon/rsa-4096-m01.pem",
+                    "Amazon RSA 4096 M01", .intermediate,
+                    "Amazon RSA 4096",
+                    ["Amazon Root CA 2"]
+                ),
+                (
+                    "amazon/rsa-4096-m03.pem",
+                    "Amazon RSA 4096 M03", .intermediate,
+                    "Amazon RSA 4096",
+                    ["Amazon Root CA 2"]
+                ),
+                (
+                    "amazon/rsa-4096-m04.pem",
+                    "Amazon RSA 4096 M04", .intermediate,
+                    "Amazon RSA 4096",
+                    ["Amazon Root CA 2"]
+                ),
+                (
+                    "amazon/ecdsa-256-m04.pem",
+                    "Amazon ECDSA 256 M04", .intermediate,
+                    "Amazon ECDSA 256",
+                    ["Amazon Root CA 3"]
+                ),
             ]
 
     /// The pin of the first certificate in `pem` by the openssl pipeline the README gives.
@@ -547,7 +705,23 @@ struct CACatalogueTests {
         #expect(names("Let's Encrypt Gen Y RSA") == (1...3).map { "Let's Encrypt YR\($0)" })
         #expect(names("Let's Encrypt Gen Y ECDSA") == (1...3).map { "Let's Encrypt YE\($0)" })
         #expect(names("Amazon RSA 2048") == (1...4).map { "Amazon RSA 2048 M0\($0)" })
-        #expect(names("Amazon ECDSA 256") == ["Amazon ECDSA 256 M01", "Amazon ECDSA 256 M02"])
+        #expect(
+            names("Amazon ECDSA 256") == [
+                "Amazon ECDSA 256 M01", "Amazon ECDSA 256 M02", "Amazon ECDSA 256 M04",
+            ])
+        #expect(names("Amazon RSA 4096") == (1...4).map { "Amazon RSA 4096 M0\($0)" })
+        for (pool, kind) in [
+            ("GlobalSign Atlas R3 DV 2025", "R3 DV"), ("GlobalSign Atlas R3 OV 2025", "R3 OV"),
+            ("GlobalSign Atlas ECCR5 DV 2025", "ECCR5 DV"), ("GlobalSign Atlas ECCR5 OV 2025", "ECCR5 OV"),
+        ] {
+            #expect(names(pool) == (1...4).map { "GlobalSign Atlas \(kind) TLS CA 2025 Q\($0)" })
+        }
+        #expect(
+            names("Apple Public Server RSA")
+                == ["Apple Public Server RSA CA 11 - G1", "Apple Public Server RSA CA 12 - G1"])
+        #expect(
+            names("Apple Public Server ECC")
+                == ["1", "11", "12"].map { "Apple Public Server ECC CA \($0) - G1" })
         #expect(
             names("Google Trust Services RSA 2023") == (1...5).map { "Google Trust Services WR\($0)" })
         #expect(
