@@ -6,11 +6,13 @@ SWIFT ?= swift
 PREFIX ?= /usr/local
 RELEASE_FLAGS := -c release --static-swift-stdlib
 BIN := .build/release/pinhash
-BUILD_PACKAGES := libssl-dev pkg-config
+REPORTS_BIN := .build/release/pinhash-reports
+BUILD_PACKAGES := libssl-dev libsqlite3-dev pkg-config
 # The programs the tests compare pinhash with, serve the fixtures with, or feed its --format output to:
-# chromium (--ignore-certificate-errors-spki-list) and OkHttp with a JDK to compile a client of it.
+# chromium (--ignore-certificate-errors-spki-list) and OkHttp with a JDK to compile a client of it; the
+# sqlite3 CLI reads the report collector's database in its tests and bench, wrk loads it in the bench.
 TEST_PACKAGES := $(BUILD_PACKAGES) openssl gnutls-bin ca-certificates curl python3 python3-yaml nginx apache2 \
-	chromium default-jdk-headless libokhttp-java
+	chromium default-jdk-headless libokhttp-java sqlite3 wrk
 SWIFT_FILES = $(shell git ls-files '*.swift')
 # make fuzz SECONDS=N: how long libFuzzer runs each target (FUZZ_TARGETS="pem der ..." picks some).
 SECONDS ?= 60
@@ -21,12 +23,14 @@ TSAN_BUILD ?= .build/tsan
 
 build: build-deps
 	$(SWIFT) build $(RELEASE_FLAGS) --product pinhash
+	$(SWIFT) build $(RELEASE_FLAGS) --product pinhash-reports
 
 run: build
 	$(BIN) --cert Fixtures/certs/chain.pem --all
 
 test: test-deps
 	$(SWIFT) build --product pinhash
+	$(SWIFT) build --product pinhash-reports
 	$(SWIFT) test
 
 # The test suites again under AddressSanitizer (with LeakSanitizer) and ThreadSanitizer, each in its own
@@ -38,9 +42,11 @@ test: test-deps
 # every build); ThreadSanitizer checks the two threads that decode bulk certificates instead.
 sanitize: test-deps
 	$(SWIFT) build --product pinhash --sanitize=address --scratch-path $(ASAN_BUILD)
+	$(SWIFT) build --product pinhash-reports --sanitize=address --scratch-path $(ASAN_BUILD)
 	PINHASH_BINARY=$(abspath $(ASAN_BUILD))/debug/pinhash LSAN_OPTIONS=suppressions=$(CURDIR)/.ci/lsan.supp:print_suppressions=0 \
 		$(SWIFT) test --sanitize=address --scratch-path $(ASAN_BUILD)
 	$(SWIFT) build --product pinhash --sanitize=thread --scratch-path $(TSAN_BUILD)
+	$(SWIFT) build --product pinhash-reports --sanitize=thread --scratch-path $(TSAN_BUILD)
 	PINHASH_BINARY=$(abspath $(TSAN_BUILD))/debug/pinhash \
 		$(SWIFT) test --sanitize=thread --scratch-path $(TSAN_BUILD)
 
@@ -62,7 +68,7 @@ corpus: test-deps
 	python3 Tests/Corpus/cryptography-vectors.py .build/debug/pinhash
 
 bench: build test-deps
-	PINHASH=$(BIN) bash Tests/Bench/bench.sh
+	PINHASH=$(BIN) PINHASH_REPORTS=$(REPORTS_BIN) bash Tests/Bench/bench.sh
 
 # swift format, then the library's boundaries: only OpenSSL/ folders import the C modules, and the
 # library names no command-line option (.ci/check-boundaries).
@@ -83,6 +89,7 @@ catalogue:
 install: build
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/pinhash
+	install -m 0755 $(REPORTS_BIN) $(DESTDIR)$(PREFIX)/bin/pinhash-reports
 
 clean:
 	rm -rf .build

@@ -31,7 +31,8 @@ struct ServeCommand: ParsableCommand {
 
     @Option(
         name: .customLong("max-db-size"),
-        help: ArgumentHelp("The size the database may not grow past: bytes, or with K, M or G.", valueName: "n"))
+        help: ArgumentHelp(
+            "The size the database may not grow past: bytes, or with K, M or G.", valueName: "n"))
     var maxDBSize: String?
 
     @Option(
@@ -67,7 +68,8 @@ struct ServeCommand: ParsableCommand {
 
     func validate() throws {
         guard address != nil else {
-            throw ValidationError("--listen \(listen): give an address and a port, as 127.0.0.1:8080 or [::1]:8080")
+            throw ValidationError(
+                "--listen \(listen): give an address and a port, as 127.0.0.1:8080 or [::1]:8080")
         }
         if let maxDBSize, Self.size(maxDBSize) == nil {
             throw ValidationError("--max-db-size \(maxDBSize): give a size in bytes, or with K, M or G")
@@ -81,7 +83,8 @@ struct ServeCommand: ParsableCommand {
             throw ValidationError("--idle-timeout and --request-timeout must be at least 1 second")
         }
         guard Logger.Level(rawValue: logLevel) != nil else {
-            throw ValidationError("--log-level \(logLevel): give trace, debug, info, notice, warning, error or critical")
+            throw ValidationError(
+                "--log-level \(logLevel): give trace, debug, info, notice, warning, error or critical")
         }
     }
 
@@ -115,7 +118,8 @@ struct ServeCommand: ParsableCommand {
         }
         let logger = Logger(label: "pinhash-reports")
         guard let address else { fail("--listen \(listen): not an address and port") }
-        var configuration = ReportServerConfiguration(host: address.host, port: address.port, databasePath: db)
+        var configuration = ReportServerConfiguration(
+            host: address.host, port: address.port, databasePath: db)
         if let pinset {
             do {
                 configuration.pinSet = try PinSetFile.read(fileAt: pinset)
@@ -142,7 +146,8 @@ struct ServeCommand: ParsableCommand {
 /// soft limit (1024 on many systems) would refuse connections far below the collector's own limit.
 private func raiseOpenFileLimit() {
     var limit = rlimit()
-    guard getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max else { return }
+    guard getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max
+    else { return }
     limit.rlim_cur = limit.rlim_max
     _ = setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit)
 }

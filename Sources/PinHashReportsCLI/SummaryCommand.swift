@@ -18,7 +18,8 @@ struct SummaryCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The collector's SQLite database.", valueName: "file"))
     var db: String
 
-    @Option(help: ArgumentHelp("Only reports last received on or after this day (UTC).", valueName: "yyyy-mm-dd"))
+    @Option(
+        help: ArgumentHelp("Only reports last received on or after this day (UTC).", valueName: "yyyy-mm-dd"))
     var since: String?
 
     @Option(help: "Output format.")
@@ -31,7 +32,8 @@ struct SummaryCommand: ParsableCommand {
     }
 
     func run() throws {
-        let start = since.flatMap(CalendarDate.init(iso8601:)).map { Int64($0.daysSinceUnixEpoch) * 86400 } ?? 0
+        let start =
+            since.flatMap(CalendarDate.init(iso8601:)).map { Int64($0.daysSinceUnixEpoch) * 86400 } ?? 0
         guard access(db, F_OK) == 0 else { fail("\(db): no such file") }
         let summary: ReportSummary
         do {

@@ -20,7 +20,8 @@ public struct AnalyzedReport: Sendable, Hashable {
     /// an error naming it.
     public init(_ report: PinFailureReport, pinSet: PinSet? = nil) throws(ReportsError) {
         self.report = report
-        let served = try Self.certificates(of: report.servedCertificateChain, field: "served-certificate-chain")
+        let served = try Self.certificates(
+            of: report.servedCertificateChain, field: "served-certificate-chain")
         let validated = try Self.certificates(
             of: report.validatedCertificateChain, field: "validated-certificate-chain")
         servedPins = served.map(\.pin)
@@ -48,7 +49,8 @@ public struct AnalyzedReport: Sendable, Hashable {
         return Pin(base64: String(text))
     }
 
-    private static func certificates(of chain: [String], field: String) throws(ReportsError) -> [PinnedObject] {
+    private static func certificates(of chain: [String], field: String) throws(ReportsError) -> [PinnedObject]
+    {
         var certificates: [PinnedObject] = []
         let reader = PinReader(inputType: .certificate)
         for (index, pem) in chain.enumerated() {
@@ -56,10 +58,12 @@ public struct AnalyzedReport: Sendable, Hashable {
             do {
                 objects = try reader.pins(in: Array(pem.utf8), source: "\(field)[\(index)]")
             } catch {
-                throw ReportsError(.invalidReport, "\"\(field)\"[\(index)] is not a PEM certificate (\(error))")
+                throw ReportsError(
+                    .invalidReport, "\"\(field)\"[\(index)] is not a PEM certificate (\(error))")
             }
             guard let object = objects.first, objects.count == 1 else {
-                throw ReportsError(.invalidReport, "\"\(field)\"[\(index)] holds \(objects.count) certificates, not 1")
+                throw ReportsError(
+                    .invalidReport, "\"\(field)\"[\(index)] holds \(objects.count) certificates, not 1")
             }
             certificates.append(object)
         }
@@ -125,7 +129,8 @@ public struct PinSetMatch: Sendable, Hashable {
             let pinnedHost = pinSet.hosts.first(where: { Self.normalized($0.name) == name })
                 ?? parents.max(by: { $0.name.count < $1.name.count })
         else { return nil }
-        let chain = ServedChain(sent: served.isEmpty ? validated : served, verified: validated, verificationFailure: nil)
+        let chain = ServedChain(
+            sent: served.isEmpty ? validated : served, verified: validated, verificationFailure: nil)
         let evaluation = PinSetEvaluation(host: pinnedHost, served: chain, now: 0, warnDays: 0)
         self.init(
             host: pinnedHost.name,

@@ -55,7 +55,8 @@ public struct AppReport: Sendable, Hashable {
     public var knownPinsExpirationDate: String?
 
     public init(
-        bundleID: String? = nil, version: String? = nil, platform: String? = nil, platformVersion: String? = nil,
+        bundleID: String? = nil, version: String? = nil, platform: String? = nil,
+        platformVersion: String? = nil,
         vendorID: String? = nil, trustkitVersion: String? = nil, enforcePinning: Bool? = nil,
         validationResult: Int? = nil, knownPinsExpirationDate: String? = nil
     ) {

@@ -27,20 +27,23 @@ public enum ReportDecoder {
             throw ReportsError(.invalidReport, "\"port\" \(port) is not a TCP port")
         }
         for (name, list) in [
-            ("served-certificate-chain", fields.servedChain), ("validated-certificate-chain", fields.validatedChain),
+            ("served-certificate-chain", fields.servedChain),
+            ("validated-certificate-chain", fields.validatedChain),
             ("known-pins", fields.knownPins),
         ] where (list?.count ?? 0) > maximumListLength {
             throw ReportsError(.invalidReport, "\"\(name)\" has more than \(maximumListLength) entries")
         }
         let appFields = [
-            fields.appBundleID, fields.appVersion, fields.appPlatform, fields.appPlatformVersion, fields.appVendorID,
+            fields.appBundleID, fields.appVersion, fields.appPlatform, fields.appPlatformVersion,
+            fields.appVendorID,
             fields.trustkitVersion,
         ]
         let isApp =
             appFields.contains { $0 != nil } || fields.enforcePinning != nil || fields.validationResult != nil
         return PinFailureReport(
             dateTime: fields.dateTime, hostname: hostname, port: fields.port,
-            effectiveExpirationDate: fields.effectiveExpirationDate, includeSubdomains: fields.includeSubdomains,
+            effectiveExpirationDate: fields.effectiveExpirationDate,
+            includeSubdomains: fields.includeSubdomains,
             notedHostname: fields.notedHostname, servedCertificateChain: fields.servedChain ?? [],
             validatedCertificateChain: fields.validatedChain ?? [], knownPins: fields.knownPins ?? [],
             app: isApp
@@ -84,8 +87,10 @@ public enum ReportDecoder {
         case is String.Type: "a string"
         case is Int.Type: "an integer"
         case is Bool.Type: "true or false"
-        case is [String].Type: "a list of strings"
-        default: "of the right type"
+        default:
+            // Lists and objects arrive as containers the decoder names generically.
+            "\(type)".contains("Array")
+                ? "a list of strings" : "\(type)".contains("Dictionary") ? "an object" : "of the right type"
         }
     }
 }

@@ -31,7 +31,8 @@ final class SQLiteStatement {
             case .null: status = sqlite3_bind_null(handle, index)
             case .text(let text):
                 // SQLITE_TRANSIENT is a C macro Swift cannot import: SQLite copies the bytes.
-                status = sqlite3_bind_text(handle, index, text, -1, unsafeBitCast(-1, to: sqlite3_destructor_type.self))
+                status = sqlite3_bind_text(
+                    handle, index, text, -1, unsafeBitCast(-1, to: sqlite3_destructor_type.self))
             }
             guard status == SQLITE_OK else { throw database.error(status) }
         }

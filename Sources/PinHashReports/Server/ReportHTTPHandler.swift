@@ -34,7 +34,9 @@ final class ReportHTTPHandler: ChannelInboundHandler {
         case .body(var chunk):
             guard !refused else { return }
             if (body?.readableBytes ?? 0) + chunk.readableBytes > context.configuration.maximumBodySize {
-                refuse(channel, .payloadTooLarge, "a body over the limit of \(context.configuration.maximumBodySize) bytes")
+                refuse(
+                    channel, .payloadTooLarge,
+                    "a body over the limit of \(context.configuration.maximumBodySize) bytes")
                 return
             }
             if body == nil {
@@ -56,11 +58,13 @@ final class ReportHTTPHandler: ChannelInboundHandler {
         if refused {
             // The refusal was the event and had its line; the client's unread rest is no second one.
         } else if error is HTTPParserError {
-            context.logger.warning("refused a request that is not HTTP", metadata: ["client": "\(client)", "error": "\(error)"])
+            context.logger.warning(
+                "refused a request that is not HTTP", metadata: ["client": "\(client)", "error": "\(error)"])
         } else if let error = error as? IOError, error.errnoCode == ECONNRESET || error.errnoCode == EPIPE {
             // The client went away: nothing to tell it, nothing worth a log line per connection.
         } else {
-            context.logger.warning("closed a connection", metadata: ["client": "\(client)", "error": "\(error)"])
+            context.logger.warning(
+                "closed a connection", metadata: ["client": "\(client)", "error": "\(error)"])
         }
         channel.close(promise: nil)
     }
@@ -83,7 +87,8 @@ final class ReportHTTPHandler: ChannelInboundHandler {
             var headers = HTTPHeaders()
             headers.add(name: "Allow", value: "GET, HEAD, POST")
             respond(
-                channel, head, .methodNotAllowed, contentType: "text/plain; charset=utf-8", body: "method not allowed\n",
+                channel, head, .methodNotAllowed, contentType: "text/plain; charset=utf-8",
+                body: "method not allowed\n",
                 extraHeaders: headers)
         }
     }
@@ -91,11 +96,14 @@ final class ReportHTTPHandler: ChannelInboundHandler {
     private func report(_ channel: ChannelHandlerContext, _ head: HTTPRequestHead, _ body: [UInt8]) {
         let client = channel.remoteAddress?.ipAddress ?? "unknown"
         let contentType = head.headers.first(name: "content-type")?.lowercased() ?? ""
-        guard contentType.hasPrefix("application/json") || contentType.hasPrefix("application/csp-report") else {
+        guard contentType.hasPrefix("application/json") || contentType.hasPrefix("application/csp-report")
+        else {
             context.logger.info(
                 "refused a report: content type \(contentType.isEmpty ? "missing" : InputName.escapingControlCharacters(contentType)), not application/json",
                 metadata: ["client": "\(client)"])
-            respond(channel, head, .unsupportedMediaType, contentType: "text/plain; charset=utf-8", body: "send application/json\n")
+            respond(
+                channel, head, .unsupportedMediaType, contentType: "text/plain; charset=utf-8",
+                body: "send application/json\n")
             return
         }
         let analyzed: AnalyzedReport
@@ -103,7 +111,9 @@ final class ReportHTTPHandler: ChannelInboundHandler {
             analyzed = try AnalyzedReport(ReportDecoder.decode(body), pinSet: context.configuration.pinSet)
         } catch {
             context.logger.info("refused a report: \(error.message)", metadata: ["client": "\(client)"])
-            respond(channel, head, .badRequest, contentType: "text/plain; charset=utf-8", body: error.message + "\n")
+            respond(
+                channel, head, .badRequest, contentType: "text/plain; charset=utf-8",
+                body: error.message + "\n")
             return
         }
         let bound = NIOLoopBound((self, channel), eventLoop: channel.eventLoop)
@@ -129,10 +139,14 @@ final class ReportHTTPHandler: ChannelInboundHandler {
                         ])
                     handler.respond(channel, head, .noContent, contentType: nil, body: "") { inFlight.end() }
                 case .failure(let error):
-                    let status: HTTPResponseStatus = error.code == .databaseFull ? .insufficientStorage : .serviceUnavailable
-                    logger.error("report not stored: \(error.message)", metadata: ["host": "\(host)", "client": "\(client)"])
+                    let status: HTTPResponseStatus =
+                        error.code == .databaseFull ? .insufficientStorage : .serviceUnavailable
+                    logger.error(
+                        "report not stored: \(error.message)",
+                        metadata: ["host": "\(host)", "client": "\(client)"])
                     handler.respond(
-                        channel, head, status, contentType: "text/plain; charset=utf-8", body: "report not stored\n"
+                        channel, head, status, contentType: "text/plain; charset=utf-8",
+                        body: "report not stored\n"
                     ) { inFlight.end() }
                 }
             }
@@ -151,12 +165,17 @@ final class ReportHTTPHandler: ChannelInboundHandler {
             case .success(let html):
                 var headers = HTTPHeaders()
                 // Nothing from elsewhere, no script at all: the page is text and an inline style.
-                headers.add(name: "Content-Security-Policy", value: "default-src 'none'; style-src 'unsafe-inline'")
+                headers.add(
+                    name: "Content-Security-Policy", value: "default-src 'none'; style-src 'unsafe-inline'")
                 headers.add(name: "X-Content-Type-Options", value: "nosniff")
-                handler.respond(channel, head, .ok, contentType: "text/html; charset=utf-8", body: html, extraHeaders: headers)
+                handler.respond(
+                    channel, head, .ok, contentType: "text/html; charset=utf-8", body: html,
+                    extraHeaders: headers)
             case .failure(let error):
                 logger.error("the page could not be made: \(error)")
-                handler.respond(channel, head, .internalServerError, contentType: "text/plain; charset=utf-8", body: "the summary could not be read\n")
+                handler.respond(
+                    channel, head, .internalServerError, contentType: "text/plain; charset=utf-8",
+                    body: "the summary could not be read\n")
             }
         }
     }
@@ -164,7 +183,8 @@ final class ReportHTTPHandler: ChannelInboundHandler {
     /// Answers `status` and closes the connection, for a request refused before its body arrived.
     private func refuse(_ channel: ChannelHandlerContext, _ status: HTTPResponseStatus, _ reason: String) {
         refused = true
-        context.logger.info("refused a report: \(reason)", metadata: ["client": "\(channel.remoteAddress?.ipAddress ?? "?")"])
+        context.logger.info(
+            "refused a report: \(reason)", metadata: ["client": "\(channel.remoteAddress?.ipAddress ?? "?")"])
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: "text/plain; charset=utf-8")
         headers.add(name: "Content-Length", value: "\(reason.utf8.count + 1)")
@@ -173,11 +193,13 @@ final class ReportHTTPHandler: ChannelInboundHandler {
         channel.write(wrapOutboundOut(.head(head)), promise: nil)
         channel.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: reason + "\n")))), promise: nil)
         let bound = NIOLoopBound(channel, eventLoop: channel.eventLoop)
-        channel.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in bound.value.close(promise: nil) }
+        channel.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in bound.value.close(promise: nil)
+        }
     }
 
     private func respond(
-        _ channel: ChannelHandlerContext, _ request: HTTPRequestHead, _ status: HTTPResponseStatus, contentType: String?,
+        _ channel: ChannelHandlerContext, _ request: HTTPRequestHead, _ status: HTTPResponseStatus,
+        contentType: String?,
         body: String, extraHeaders: HTTPHeaders = [:], then done: (@Sendable () -> Void)? = nil
     ) {
         let keepAlive = request.isKeepAlive && !context.inFlight.isDraining
@@ -210,7 +232,10 @@ final class ReportServerContext: Sendable {
     let threadPool: NIOThreadPool
     let inFlight = InFlightRequests()
 
-    init(configuration: ReportServerConfiguration, writer: ReportWriter, logger: Logger, threadPool: NIOThreadPool) {
+    init(
+        configuration: ReportServerConfiguration, writer: ReportWriter, logger: Logger,
+        threadPool: NIOThreadPool
+    ) {
         self.configuration = configuration
         self.writer = writer
         self.logger = logger

@@ -1,9 +1,9 @@
 import Dispatch
-import Synchronization
 import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -53,7 +53,8 @@ public final class ReportServer: Sendable {
                         IdleStateHandler(readTimeout: .seconds(configuration.idleTimeout)))
                     try pipeline.addHandler(IdleConnectionCloser())
                     try pipeline.addHandler(
-                        RequestDeadlineHandler(timeout: .seconds(configuration.requestTimeout), logger: logger))
+                        RequestDeadlineHandler(
+                            timeout: .seconds(configuration.requestTimeout), logger: logger))
                     try pipeline.configureHTTPServerPipeline(withErrorHandling: true)
                     try pipeline.addHandler(ReportHTTPHandler(context: context))
                 }
@@ -66,9 +67,12 @@ public final class ReportServer: Sendable {
             try? group.syncShutdownGracefully()
             try? threadPool.syncShutdownGracefully()
             writer.close()
-            throw ReportsError(.listen, "cannot listen on \(configuration.host):\(configuration.port): \(error)")
+            throw ReportsError(
+                .listen, "cannot listen on \(configuration.host):\(configuration.port): \(error)")
         }
-        let bound = channel.localAddress.map { "\($0.ipAddress ?? configuration.host):\($0.port ?? configuration.port)" }
+        let bound = channel.localAddress.map {
+            "\($0.ipAddress ?? configuration.host):\($0.port ?? configuration.port)"
+        }
         logger.info(
             "listening on \(bound ?? "?")",
             metadata: ["db": "\(configuration.databasePath)", "pid": "\(getpid())"])

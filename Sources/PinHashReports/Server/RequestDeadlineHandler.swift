@@ -37,7 +37,9 @@ final class RequestDeadlineHandler: ChannelDuplexHandler {
         context.fireChannelRead(data)
     }
 
-    func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
+    func triggerUserOutboundEvent(
+        context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?
+    ) {
         if event is RequestComplete {
             deadline?.cancel()
             deadline = nil

@@ -15,8 +15,10 @@ final class ReportStore {
             + Array(repeating: "?", count: ReportStore.insertedColumns.count).joined(separator: ", ") + ")")
 
     static let insertedColumns = [
-        "client", "fingerprint", "first_received", "last_received", "count", "format", "date_time", "hostname",
-        "port", "noted_hostname", "include_subdomains", "effective_expiration_date", "known_pins", "noted_pins",
+        "client", "fingerprint", "first_received", "last_received", "count", "format", "date_time",
+        "hostname",
+        "port", "noted_hostname", "include_subdomains", "effective_expiration_date", "known_pins",
+        "noted_pins",
         "served_pins", "validated_pins", "served_chain", "validated_chain", "app_bundle_id", "app_version",
         "app_platform", "app_platform_version", "app_vendor_id", "trustkit_version", "enforce_pinning",
         "validation_result", "pinset_host", "pinset_matching_pins", "pinset_failing_clients",
@@ -124,11 +126,14 @@ final class ReportStore {
         let match = report.pinSetMatch
         try insert.run([
             .text(client), .text(report.fingerprint), .integer(now), .integer(now), .integer(1),
-            .text(r.format.rawValue), text(r.dateTime), .text(r.hostname), integer(r.port), text(r.notedHostname),
-            flag(r.includeSubdomains), text(r.effectiveExpirationDate), .text(r.knownPins.joined(separator: "\n")),
+            .text(r.format.rawValue), text(r.dateTime), .text(r.hostname), integer(r.port),
+            text(r.notedHostname),
+            flag(r.includeSubdomains), text(r.effectiveExpirationDate),
+            .text(r.knownPins.joined(separator: "\n")),
             pins(report.notedPins), pins(report.servedPins), pins(report.validatedPins),
             .text(r.servedCertificateChain.joined(separator: "\n")),
-            .text(r.validatedCertificateChain.joined(separator: "\n")), text(app?.bundleID), text(app?.version),
+            .text(r.validatedCertificateChain.joined(separator: "\n")), text(app?.bundleID),
+            text(app?.version),
             text(app?.platform), text(app?.platformVersion), text(app?.vendorID), text(app?.trustkitVersion),
             flag(app?.enforcePinning), integer(app?.validationResult), text(match?.host),
             match.map { pins($0.matchingPins) } ?? .null,
@@ -158,7 +163,8 @@ final class ReportStore {
         while try statement.step() {
             groups.append(
                 ReportGroup(
-                    hostname: statement.text(0) ?? "", port: statement.isNull(1) ? nil : Int(statement.integer(1)),
+                    hostname: statement.text(0) ?? "",
+                    port: statement.isNull(1) ? nil : Int(statement.integer(1)),
                     format: PinFailureReport.Format(rawValue: statement.text(2) ?? "") ?? .rfc7469,
                     appPlatform: statement.text(3), appVersion: statement.text(4), notedPins: pins(5),
                     servedPins: pins(6), validatedPins: pins(7),

@@ -69,7 +69,8 @@ public struct HostSummary: Sendable, Hashable {
         lastSeen = groups.map(\.lastReceived).max() ?? 0
         let latest = groups.max { $0.lastReceived < $1.lastReceived } ?? first
         currentChain = latest.chainPins
-        pinSetMatch = groups.filter { $0.pinSetMatch != nil }.max { $0.lastReceived < $1.lastReceived }?.pinSetMatch
+        pinSetMatch =
+            groups.filter { $0.pinSetMatch != nil }.max { $0.lastReceived < $1.lastReceived }?.pinSetMatch
         appVersions = Self.tally(groups) { group in
             group.appVersion.map { [Self.appName($0, platform: group.appPlatform)] } ?? []
         }

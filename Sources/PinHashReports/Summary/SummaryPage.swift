@@ -12,7 +12,8 @@ extension ReportSummary {
             let name = host.hostname + (host.port.map { ":\($0)" } ?? "")
             body += "<section class=\"host\">\n<h2>\(escapeHTML(name))</h2>\n"
             body += "<p class=\"counts\">\(host.reports) report\(host.reports == 1 ? "" : "s"), first seen "
-            body += "<time>\(ReportTime.format(host.firstSeen))</time>, last seen <time>\(ReportTime.format(host.lastSeen))</time></p>\n"
+            body +=
+                "<time>\(ReportTime.format(host.firstSeen))</time>, last seen <time>\(ReportTime.format(host.lastSeen))</time></p>\n"
             if !host.advice.isEmpty {
                 body += "<ul class=\"advice\">\n"
                 for advice in host.advice { body += "<li>\(escapeHTML(advice))</li>\n" }
@@ -20,10 +21,14 @@ extension ReportSummary {
             }
             body += "<table>\n"
             if !host.appVersions.isEmpty {
-                body += row("App versions", host.appVersions.map { "\(escapeHTML($0.value)) ×\($0.count)" }.joined(separator: "<br>"))
+                body += row(
+                    "App versions",
+                    host.appVersions.map { "\(escapeHTML($0.value)) ×\($0.count)" }.joined(separator: "<br>"))
             }
             if !host.platforms.isEmpty {
-                body += row("Platforms", host.platforms.map { "\(escapeHTML($0.value)) ×\($0.count)" }.joined(separator: "<br>"))
+                body += row(
+                    "Platforms",
+                    host.platforms.map { "\(escapeHTML($0.value)) ×\($0.count)" }.joined(separator: "<br>"))
             }
             body += row("Pins clients noted", pins(host.notedPins, host))
             body += row("Pins of their chains", pins(host.chainPins, host))
@@ -31,9 +36,14 @@ extension ReportSummary {
                 let matching =
                     match.matchingPins.isEmpty
                     ? "no pin in the chain"
-                    : match.matchingPins.map { escapeHTML(PinNames.name($0, chain: host.currentChain)) }.joined(separator: "<br>")
-                let failing = match.failingClients.isEmpty ? "none" : match.failingClients.map(\.rawValue).joined(separator: ", ")
-                body += row("Pin set (host \(escapeHTML(match.host)))", "matches: \(matching)<br>fails for: \(escapeHTML(failing))")
+                    : match.matchingPins.map { escapeHTML(PinNames.name($0, chain: host.currentChain)) }
+                        .joined(separator: "<br>")
+                let failing =
+                    match.failingClients.isEmpty
+                    ? "none" : match.failingClients.map(\.rawValue).joined(separator: ", ")
+                body += row(
+                    "Pin set (host \(escapeHTML(match.host)))",
+                    "matches: \(matching)<br>fails for: \(escapeHTML(failing))")
             }
             body += "</table>\n</section>\n"
         }

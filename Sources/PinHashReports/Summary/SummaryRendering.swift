@@ -4,7 +4,9 @@ import PinHash
 /// The summary as text for a terminal, as JSON for programs, and as the collector's HTML page.
 extension ReportSummary {
     public var text: String {
-        guard !hosts.isEmpty else { return "no reports" + (since > 0 ? " since \(ReportTime.format(since))" : "") + "\n" }
+        guard !hosts.isEmpty else {
+            return "no reports" + (since > 0 ? " since \(ReportTime.format(since))" : "") + "\n"
+        }
         var lines: [String] = []
         for host in hosts {
             let name = InputName.escapingControlCharacters(host.hostname) + (host.port.map { ":\($0)" } ?? "")
@@ -12,10 +14,15 @@ extension ReportSummary {
                 "\(name): \(host.reports) report\(host.reports == 1 ? "" : "s"), first \(ReportTime.format(host.firstSeen)), "
                     + "last \(ReportTime.format(host.lastSeen))")
             if !host.appVersions.isEmpty {
-                lines.append("  app versions: " + host.appVersions.map { "\(escaped($0.value)) ×\($0.count)" }.joined(separator: ", "))
+                lines.append(
+                    "  app versions: "
+                        + host.appVersions.map { "\(escaped($0.value)) ×\($0.count)" }.joined(separator: ", ")
+                )
             }
             if !host.platforms.isEmpty {
-                lines.append("  platforms: " + host.platforms.map { "\(escaped($0.value)) ×\($0.count)" }.joined(separator: ", "))
+                lines.append(
+                    "  platforms: "
+                        + host.platforms.map { "\(escaped($0.value)) ×\($0.count)" }.joined(separator: ", "))
             }
             lines.append("  pins clients noted:")
             lines += host.notedPins.isEmpty ? ["    none"] : host.notedPins.map { "    " + pinLine($0, host) }
@@ -24,9 +31,14 @@ extension ReportSummary {
             if let match = host.pinSetMatch {
                 let matching =
                     match.matchingPins.isEmpty
-                    ? "no pin in the chain" : match.matchingPins.map { PinNames.name($0, chain: host.currentChain) }.joined(separator: ", ")
-                let failing = match.failingClients.isEmpty ? "none" : match.failingClients.map(\.rawValue).joined(separator: ", ")
-                lines.append("  pin set (host \(escaped(match.host))): matches \(matching); fails for \(failing)")
+                    ? "no pin in the chain"
+                    : match.matchingPins.map { PinNames.name($0, chain: host.currentChain) }.joined(
+                        separator: ", ")
+                let failing =
+                    match.failingClients.isEmpty
+                    ? "none" : match.failingClients.map(\.rawValue).joined(separator: ", ")
+                lines.append(
+                    "  pin set (host \(escaped(match.host))): matches \(matching); fails for \(failing)")
             }
             for advice in host.advice { lines.append("  advice: " + escaped(advice)) }
         }
@@ -78,7 +90,9 @@ extension ReportSummary {
         func pins(_ tallies: [Tally<Pin>], _ host: HostSummary) -> [PinCount] {
             tallies.map { tally in
                 let name = PinNames.name(tally.value, chain: host.currentChain)
-                return PinCount(pin: tally.value.base64, name: name.contains(tally.value.base64) ? nil : name, count: tally.count)
+                return PinCount(
+                    pin: tally.value.base64, name: name.contains(tally.value.base64) ? nil : name,
+                    count: tally.count)
             }
         }
         let document = Document(
