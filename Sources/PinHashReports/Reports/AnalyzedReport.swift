@@ -65,6 +65,7 @@ public struct AnalyzedReport: Sendable, Hashable {
                 throw ReportsError(
                     .invalidReport, "\"\(field)\"[\(index)] holds \(objects.count) certificates, not 1")
             }
+            CertificateCache.shared.remember(pem, object)
             certificates.append(object)
         }
         return certificates
