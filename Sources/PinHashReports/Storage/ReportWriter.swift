@@ -25,6 +25,11 @@ public final class ReportWriter: @unchecked Sendable {
     private var closing = false
     private var finished = false
     private let store: ReportStore
+    private let checkpointer: ReportStore
+    // Guards `stopping`; the checkpoint thread waits on it between checkpoints.
+    private let checkpointCondition = NSCondition()
+    private var stopping = false
+    private var checkpointerFinished = false
     private let window: Int64
     private let clock: @Sendable () -> Int64
 
@@ -37,11 +42,15 @@ public final class ReportWriter: @unchecked Sendable {
         clock: @escaping @Sendable () -> Int64 = { Int64(time(nil)) }
     ) throws(ReportsError) {
         store = try ReportStore(writingAt: path, maximumSize: maximumSize)
+        checkpointer = try ReportStore(checkpointingAt: path)
         self.window = window
         self.clock = clock
         let thread = Thread { [self] in run() }
         thread.name = "report writer"
         thread.start()
+        let checkpoints = Thread { [self] in checkpointEverySecond() }
+        checkpoints.name = "report checkpoints"
+        checkpoints.start()
     }
 
     /// Queues `report` from `client`; `completion` is called on the writer thread once it is committed
@@ -61,13 +70,34 @@ public final class ReportWriter: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// Writes every report already queued, then stops the thread and returns.
+    /// Writes every report already queued, then stops both threads, empties the WAL and returns.
     public func close() {
         condition.lock()
         closing = true
         condition.broadcast()
         while !finished { condition.wait() }
         condition.unlock()
+        checkpointCondition.lock()
+        stopping = true
+        checkpointCondition.broadcast()
+        while !checkpointerFinished { checkpointCondition.wait() }
+        checkpointCondition.unlock()
+        checkpointer.checkpoint(truncate: true)
+    }
+
+    /// Keeps the WAL short: a checkpoint a second on the second connection, which never blocks a commit.
+    private func checkpointEverySecond() {
+        checkpointCondition.lock()
+        while !stopping {
+            _ = checkpointCondition.wait(until: Date(timeIntervalSinceNow: 1))
+            if stopping { break }
+            checkpointCondition.unlock()
+            checkpointer.checkpoint()
+            checkpointCondition.lock()
+        }
+        checkpointerFinished = true
+        checkpointCondition.broadcast()
+        checkpointCondition.unlock()
     }
 
     private func run() {
