@@ -545,4 +545,18 @@ struct ReportCollectorTests {
             timeout: 30, sourceLocation: #_sourceLocation)
         #expect(notDatabase.status == 1 && notDatabase.stderrIsOneLine, "\(notDatabase)")
     }
+
+    @Test("pinhash reports hands over to pinhash-reports with its arguments")
+    func handOver() throws {
+        let collector = try ReportCollector()
+        let report = try ReportTruth.rfc7469Report(
+            host: "b.example", served: [], validated: [], knownPins: [])
+        #expect(try collector.post(report).status == 204)
+        let summary = try run(["reports", "summary", "--db", collector.database, "--format", "json"])
+        #expect(summary.status == 0, "\(summary.stderr)")
+        #expect(summary.stdout.contains(#""hostname" : "b.example""#), "\(summary.stdout)")
+        let missing = try run(["reports", "summary", "--db", "/nonexistent/reports.db"])
+        #expect(missing.status == 1 && missing.stdout.isEmpty, "\(missing)")
+        #expect(missing.stderr == "pinhash-reports: /nonexistent/reports.db: no such file\n")
+    }
 }
