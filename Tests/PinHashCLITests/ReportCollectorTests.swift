@@ -56,7 +56,10 @@ final class ReportCollector {
     }
 
     private func waitUntilServing() throws {
-        let ready = process.wait(within: 20) { acceptsConnections(.ipv4, port: port) }
+        // The log line comes just after the socket listens: tests count log lines from here.
+        let ready = process.wait(within: 20) {
+            log.contains("listening on") && acceptsConnections(.ipv4, port: port)
+        }
         try #require(ready, "pinhash-reports did not start: \(log)")
     }
 

@@ -1,5 +1,5 @@
+import NIOConcurrencyHelpers
 import PinHash
-import Synchronization
 
 /// The certificates of recent reports, by their PEM text: every client of a host reports the same few
 /// chains, and reading a certificate (base64, DER, SHA-256) is most of the work a report costs.
@@ -8,14 +8,15 @@ final class CertificateCache: Sendable {
 
     /// Enough for the chains of many hosts; when full the cache starts again rather than track age.
     private static let capacity = 4096
-    private let entries = Mutex<[String: PinnedObject]>([:])
+    // A pthread mutex, which ThreadSanitizer sees (it cannot see the standard library's Mutex).
+    private let entries = NIOLockedValueBox<[String: PinnedObject]>([:])
 
     func certificate(_ pem: String) -> PinnedObject? {
-        entries.withLock { $0[pem] }
+        entries.withLockedValue { $0[pem] }
     }
 
     func remember(_ pem: String, _ certificate: PinnedObject) {
-        entries.withLock { entries in
+        entries.withLockedValue { entries in
             if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
             entries[pem] = certificate
         }

@@ -1,9 +1,9 @@
 import Dispatch
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
-import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -116,13 +116,13 @@ public final class ReportServer: Sendable {
 /// a flood of connections does not become a flood of log lines.
 final class RefusalLog: Sendable {
     private let logger: Logger
-    private let state = Mutex<(count: Int, since: UInt64)>((0, 0))
+    private let state = NIOLockedValueBox<(count: Int, since: UInt64)>((0, 0))
 
     init(logger: Logger) { self.logger = logger }
 
     func note(_ client: String?) {
         let now = DispatchTime.now().uptimeNanoseconds
-        let count: Int? = state.withLock { state in
+        let count: Int? = state.withLockedValue { state in
             state.count += 1
             guard now - state.since >= 1_000_000_000 else { return nil }
             defer { state = (0, now) }
