@@ -678,7 +678,7 @@ PY
   read -r total seconds < <(sed -n 's/^ *\([0-9]*\) requests in \([0-9.]*\)s.*/\1 \2/p' "$dir/wrk.txt")
   non2xx=$(sed -n 's/^ *Non-2xx or 3xx responses: *\([0-9]*\).*/\1/p' "$dir/wrk.txt")
   p99=$(awk '$1 == "99%" { print $2 }' "$dir/wrk.txt")
-  stored=$(sqlite3 "$dir/reports.db" 'SELECT COALESCE(SUM(count), 0) FROM reports' 2>/dev/null || echo 0)
+  stored=$(sqlite3 "$dir/reports.db" 'SELECT COALESCE(SUM(count), 0) FROM report_counts' 2>/dev/null || echo 0)
   if [[ -z $total || -z $p99 ]]; then
     FAILED=1
     report 'reports FAIL: wrk printed no figures (see %s)' "${LOG#"$ROOT/"}"

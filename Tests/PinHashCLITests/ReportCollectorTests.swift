@@ -215,7 +215,8 @@ struct ReportCollectorTests {
         #expect(try collector.post(try ReportTruth.trustKitSample(chain: chain)).status == 204)
 
         let rows = try collector.sqlite(
-            "SELECT hostname, format, served_pins, validated_pins, noted_pins, app_version, count FROM reports ORDER BY id"
+            "SELECT hostname, format, served_pins, validated_pins, noted_pins, app_version, count "
+                + "FROM reports JOIN report_counts ON report_id = id ORDER BY id"
         )
         #expect(
             rows.split(separator: "\n").map(String.init) == [
@@ -253,11 +254,11 @@ struct ReportCollectorTests {
         let collector = try ReportCollector()
         let sample = try ReportTruth.trustKitSample(chain: try ReportTruth.certificates("certs/chain.pem"))
         for _ in 0..<3 { #expect(try collector.post(sample).status == 204) }
-        #expect(try collector.sqlite("SELECT count(*), sum(count) FROM reports") == "1|3")
+        #expect(try collector.sqlite("SELECT count(*), sum(count) FROM report_counts") == "1|3")
         let other = try ReportTruth.rfc7469Report(
             host: "other.example.com", served: [], validated: [], knownPins: [])
         #expect(try collector.post(other).status == 204)
-        #expect(try collector.sqlite("SELECT count(*), sum(count) FROM reports") == "2|4")
+        #expect(try collector.sqlite("SELECT count(*), sum(count) FROM report_counts") == "2|4")
 
         // With no window, every report is a row.
         let every = try ReportCollector(["--repeat-window", "0"])
@@ -561,5 +562,32 @@ struct ReportCollectorTests {
         let missing = try run(["reports", "summary", "--db", "/nonexistent/reports.db"])
         #expect(missing.status == 1 && missing.stdout.isEmpty, "\(missing)")
         #expect(missing.stderr == "pinhash-reports: /nonexistent/reports.db: no such file\n")
+    }
+
+    @Test("--max-db-size: a report that does not fit gets 507 and one log line; repeats are still counted")
+    func databaseSizeLimit() throws {
+        let collector = try ReportCollector(["--max-db-size", "64K"])
+        let chain = try ReportTruth.certificates("certs/chain.pem")
+        var statuses: [Int] = []
+        for number in 0..<40 {
+            let report = try ReportTruth.rfc7469Report(
+                host: "h\(number).example.com", served: chain, validated: chain, knownPins: [])
+            statuses.append(try collector.post(report).status)
+            if statuses.last != 204 { break }
+        }
+        #expect(statuses.last == 507, "\(statuses)")
+        #expect(statuses.dropLast().allSatisfy { $0 == 204 } && statuses.count > 1, "\(statuses)")
+        #expect(collector.log.components(separatedBy: "report not stored").count == 2, "\(collector.log)")
+        let attributes = try FileManager.default.attributesOfItem(atPath: collector.database)
+        #expect((attributes[.size] as? Int ?? 0) <= 64 * 1024)
+        // A report already stored is counted again: no page is added.
+        let first = try ReportTruth.rfc7469Report(
+            host: "h0.example.com", served: chain, validated: chain, knownPins: [])
+        #expect(try collector.post(first).status == 204)
+        #expect(
+            try collector.sqlite(
+                "SELECT count FROM reports JOIN report_counts ON report_id = id WHERE hostname = 'h0.example.com'"
+            ) == "2")
+        #expect(try collector.get("/health").status == 200)
     }
 }

@@ -1,21 +1,25 @@
 import PinHash
 
-/// The reports database: one row per distinct report and client, with how often it came. WAL journal and
+/// The reports database: one row per distinct report and client in `reports`, and how often and when it
+/// came in `report_counts` (a small row, updated in place, so a full database still counts repeats). WAL journal and
 /// `synchronous = FULL`, so a committed transaction is on disk before the server answers. Not Sendable:
 /// the ``ReportWriter`` thread owns the writing store; a reader opens its own.
 final class ReportStore {
     private let database: SQLiteDatabase
     private lazy var findRecent = try? database.prepare(
-        "SELECT id FROM reports WHERE client = ? AND fingerprint = ? AND last_received >= ? "
-            + "ORDER BY last_received DESC LIMIT 1")
+        "SELECT r.id FROM reports r JOIN report_counts c ON c.report_id = r.id "
+            + "WHERE r.client = ? AND r.fingerprint = ? AND c.last_received >= ? "
+            + "ORDER BY c.last_received DESC LIMIT 1")
     private lazy var countAgain = try? database.prepare(
-        "UPDATE reports SET count = count + 1, last_received = ? WHERE id = ?")
+        "UPDATE report_counts SET count = count + 1, last_received = ? WHERE report_id = ?")
+    private lazy var insertCount = try? database.prepare(
+        "INSERT INTO report_counts (report_id, count, last_received) VALUES (?, 1, ?)")
     private lazy var insert = try? database.prepare(
         "INSERT INTO reports (" + ReportStore.insertedColumns.joined(separator: ", ") + ") VALUES ("
             + Array(repeating: "?", count: ReportStore.insertedColumns.count).joined(separator: ", ") + ")")
 
     static let insertedColumns = [
-        "client", "fingerprint", "first_received", "last_received", "count", "format", "date_time",
+        "client", "fingerprint", "first_received", "format", "date_time",
         "hostname",
         "port", "noted_hostname", "include_subdomains", "effective_expiration_date", "known_pins",
         "noted_pins",
@@ -65,8 +69,6 @@ final class ReportStore {
             client TEXT NOT NULL,
             fingerprint TEXT NOT NULL,
             first_received INTEGER NOT NULL,
-            last_received INTEGER NOT NULL,
-            count INTEGER NOT NULL,
             format TEXT NOT NULL,
             date_time TEXT,
             hostname TEXT NOT NULL,
@@ -92,8 +94,12 @@ final class ReportStore {
             pinset_matching_pins TEXT,
             pinset_failing_clients TEXT
         );
-        CREATE INDEX IF NOT EXISTS reports_by_client ON reports (client, fingerprint, last_received);
-        CREATE INDEX IF NOT EXISTS reports_by_time ON reports (last_received);
+        CREATE TABLE IF NOT EXISTS report_counts (
+            report_id INTEGER PRIMARY KEY REFERENCES reports (id),
+            count INTEGER NOT NULL,
+            last_received INTEGER NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS reports_by_client ON reports (client, fingerprint);
         """
 
     /// Opens a second connection to the database at `path`, for checkpoints.
@@ -120,7 +126,7 @@ final class ReportStore {
     func record(_ report: AnalyzedReport, client: String, now: Int64, window: Int64) throws(ReportsError)
         -> Outcome
     {
-        guard let findRecent, let countAgain, let insert else {
+        guard let findRecent, let countAgain, let insert, let insertCount else {
             throw ReportsError(.database, "\(database.path): the statements could not be prepared")
         }
         try findRecent.bind([.text(client), .text(report.fingerprint), .integer(now - window)])
@@ -139,8 +145,8 @@ final class ReportStore {
         func pins(_ pins: [Pin]) -> SQLiteValue { .text(pins.map(\.base64).joined(separator: " ")) }
         let match = report.pinSetMatch
         try insert.run([
-            .text(client), .text(report.fingerprint), .integer(now), .integer(now), .integer(1),
-            .text(r.format.rawValue), text(r.dateTime), .text(r.hostname), integer(r.port),
+            .text(client), .text(report.fingerprint), .integer(now), .text(r.format.rawValue),
+            text(r.dateTime), .text(r.hostname), integer(r.port),
             text(r.notedHostname),
             flag(r.includeSubdomains), text(r.effectiveExpirationDate),
             .text(r.knownPins.joined(separator: "\n")),
@@ -153,7 +159,9 @@ final class ReportStore {
             match.map { pins($0.matchingPins) } ?? .null,
             match.map { .text($0.failingClients.map(\.rawValue).joined(separator: " ")) } ?? .null,
         ])
-        return .stored(database.lastInsertedRow)
+        let id = database.lastInsertedRow
+        try insertCount.run([.integer(id), .integer(now)])
+        return .stored(id)
     }
 
     /// The reports last received at or after `since` (seconds since 1970), grouped by what the summary
@@ -164,7 +172,7 @@ final class ReportStore {
             SELECT hostname, port, format, app_platform, app_version, noted_pins, served_pins, validated_pins,
                 pinset_host, pinset_matching_pins, pinset_failing_clients,
                 SUM(count), MIN(first_received), MAX(last_received), COUNT(DISTINCT client)
-            FROM reports WHERE last_received >= ?
+            FROM reports JOIN report_counts ON report_id = id WHERE last_received >= ?
             GROUP BY hostname, port, format, app_platform, app_version, noted_pins, served_pins, validated_pins,
                 pinset_host, pinset_matching_pins, pinset_failing_clients
             ORDER BY hostname, port, MAX(last_received)
@@ -198,7 +206,7 @@ final class ReportStore {
 
     /// The number of reports received (rows times their counts).
     func reportCount() throws(ReportsError) -> Int {
-        Int(try database.integer("SELECT COALESCE(SUM(count), 0) FROM reports") ?? 0)
+        Int(try database.integer("SELECT COALESCE(SUM(count), 0) FROM report_counts") ?? 0)
     }
 }
 
