@@ -8,7 +8,7 @@ RELEASE_FLAGS := -c release --static-swift-stdlib
 BIN := .build/release/pinhash
 # The programs `make install` and `make deb` ship: Package.swift's executable products. Each gets its man
 # pages (generate-manual's PRODUCT.1 and PRODUCT.SUBCOMMAND.1) and its bash, zsh and fish completions.
-PRODUCTS := pinhash
+PRODUCTS := pinhash pinhash-reports
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man/man1
 BASH_COMPLETION_DIR ?= $(PREFIX)/share/bash-completion/completions
@@ -16,12 +16,14 @@ ZSH_COMPLETION_DIR ?= $(PREFIX)/share/zsh/site-functions
 FISH_COMPLETION_DIR ?= $(PREFIX)/share/fish/vendor_completions.d
 # The pages' date: the last commit's, so that the same tree gives the same pages.
 MAN_DATE := $(shell git log -1 --format=%cs 2>/dev/null || date -u +%F)
-BUILD_PACKAGES := libssl-dev pkg-config
+BUILD_PACKAGES := libssl-dev libsqlite3-dev pkg-config
 # The programs the tests compare pinhash with, serve the fixtures with, or feed its --format output to:
 # chromium (--ignore-certificate-errors-spki-list) and OkHttp with a JDK to compile a client of it;
-# publicsuffix (the list pinhash audit reads at run time) and libpsl's psl, which the tests compare it with.
+# publicsuffix (the list pinhash audit reads at run time) and libpsl's psl, which the tests compare it with;
+# the sqlite3 CLI reads the report collector's database in its tests and bench, wrk loads it in the bench.
 TEST_PACKAGES := $(BUILD_PACKAGES) openssl gnutls-bin ca-certificates curl python3 python3-yaml nginx apache2 \
-	chromium default-jdk-headless libokhttp-java publicsuffix psl
+	chromium default-jdk-headless libokhttp-java publicsuffix psl sqlite3 wrk
+REPORTS_BIN := .build/release/pinhash-reports
 SWIFT_FILES = $(shell git ls-files '*.swift')
 # make fuzz SECONDS=N: how long libFuzzer runs each target (FUZZ_TARGETS="pem der ..." picks some).
 SECONDS ?= 60
@@ -39,6 +41,7 @@ run: build
 
 test: test-deps
 	$(SWIFT) build --product pinhash
+	$(SWIFT) build --product pinhash-reports
 	$(SWIFT) test
 
 # The test suites again under AddressSanitizer (with LeakSanitizer) and ThreadSanitizer, each in its own
@@ -50,9 +53,11 @@ test: test-deps
 # every build); ThreadSanitizer checks the two threads that decode bulk certificates instead.
 sanitize: test-deps
 	$(SWIFT) build --product pinhash --sanitize=address --scratch-path $(ASAN_BUILD)
+	$(SWIFT) build --product pinhash-reports --sanitize=address --scratch-path $(ASAN_BUILD)
 	PINHASH_BINARY=$(abspath $(ASAN_BUILD))/debug/pinhash LSAN_OPTIONS=suppressions=$(CURDIR)/.ci/lsan.supp:print_suppressions=0 \
 		$(SWIFT) test --sanitize=address --scratch-path $(ASAN_BUILD)
 	$(SWIFT) build --product pinhash --sanitize=thread --scratch-path $(TSAN_BUILD)
+	$(SWIFT) build --product pinhash-reports --sanitize=thread --scratch-path $(TSAN_BUILD)
 	PINHASH_BINARY=$(abspath $(TSAN_BUILD))/debug/pinhash \
 		$(SWIFT) test --sanitize=thread --scratch-path $(TSAN_BUILD)
 
@@ -74,7 +79,7 @@ corpus: test-deps
 	python3 Tests/Corpus/cryptography-vectors.py .build/debug/pinhash
 
 bench: build test-deps
-	PINHASH=$(BIN) bash Tests/Bench/bench.sh
+	PINHASH=$(BIN) PINHASH_REPORTS=$(REPORTS_BIN) bash Tests/Bench/bench.sh
 
 # swift format, then the library's boundaries: only OpenSSL/ folders import the C modules, and the
 # library names no command-line option (.ci/check-boundaries).

@@ -7,11 +7,18 @@ let package = Package(
         .library(name: "PinHash", targets: ["PinHash"]),
         .library(name: "PinHashLive", targets: ["PinHashLive"]),
         .executable(name: "pinhash", targets: ["PinHashCLI"]),
+        .library(name: "PinHashReports", targets: ["PinHashReports"]),
+        .executable(name: "pinhash-reports", targets: ["PinHashReportsCLI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         // The pin-set file (pins.yaml): libyaml through Yams, never a hand-written parser.
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // The report collector's HTTP server (pinhash-reports only): event loops, HTTP/1.1 parsing and
+        // the idle timer, with every limit in our hands (README "Dependencies").
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        // The collector's one-line-per-event log.
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // libcrypto: keys, PKCS#12, SHA-256, key generation. libssl: the TLS client of PinHashLive only.
@@ -26,6 +33,12 @@ let package = Package(
             name: "CPinhashLibSSL",
             pkgConfig: "libssl",
             providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]
+        ),
+        // SQLite, the report collector's database: Debian's libsqlite3 through its C API.
+        .systemLibrary(
+            name: "CPinhashSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
         ),
         // Pins of files, formats, headers, verification, backup keys: libcrypto only; pin-set files
         // through Yams (only PinSets/ imports it).
@@ -44,6 +57,28 @@ let package = Package(
                 "PinHash",
                 "PinHashLive",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // The pin-failure report collector: report decoding, storage, the summary, its page and the
+        // HTTP server; only its SQLite/ folder imports the SQLite module.
+        .target(
+            name: "PinHashReports",
+            dependencies: [
+                "PinHash", "CPinhashSQLite",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // pinhash-reports: its own program, so pinhash does not pay for NIO and SQLite at start-up.
+        .executableTarget(
+            name: "PinHashReportsCLI",
+            dependencies: [
+                "PinHashReports",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // The fixture tables and paths both test targets read; no PinHash, so the CLI tests stay black-box.

@@ -36,6 +36,7 @@ struct PinHashCommand: ParsableCommand {
         subcommands: [
             PinsCommand.self, HeaderCommand.self, HSTSCommand.self, LintCommand.self, VerifyCommand.self,
             BackupCommand.self, AuditCommand.self, PinSetCommand.self, CheckCommand.self, RotateCommand.self,
+            ReportsCommand.self,
         ],
         defaultSubcommand: PinsCommand.self
     )

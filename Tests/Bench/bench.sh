@@ -21,6 +21,11 @@
 #              (PyPI, installed into .build/sslyze-venv) scanning the same 200 servers for their chains, both
 #              trusting Fixtures/certs/root.pem. Target: ratio <= 0.25 and pinhash's peak RSS < 64 MiB.
 #              Correctness: pinhash reports 200 addresses, all ok; sslyze completes 200 scans.
+#   6. reports pinhash-reports serve on loopback, wrk (Debian) POSTing one fixed TrustKit report
+#              (Tests/Bench/post-report.lua, the fixture chain) over 64 connections for 10 s: reports
+#              acknowledged (2xx) per second and wrk's p99 latency. Target: >= 5,000 a second, p99 < 20 ms.
+#              Correctness: after a SIGTERM, the database (read by the sqlite3 CLI) counts at least every
+#              report acknowledged (the same report from one client is one row with a count).
 #   4. begins  17 MiB of `-----BEGIN CERTIFICATE-----` lines (one block that never ends, refused at the
 #              16 MiB block limit) read from a file and through a pipe: pinhash's CPU time (user + system,
 #              GNU time, median of 5 runs each) through the pipe against from the file. Target: ratio
@@ -46,7 +51,9 @@
 #   BENCH_DIR      work directory (default .build/bench; git-ignored). Bundles are cached there.
 #   BENCH_KEEP_BIG 1 (default) keeps the 213 MB bundle1000.pem cached in BENCH_DIR; 0 deletes it after use
 #   BENCH_SKIP_SCALE 1 skips the for-scale measurements (cwalk d2i, Python)
-#   BENCH_ONLY     run only these rows (space-separated: start bulk one connect stream begins check); default all
+#   PINHASH_REPORTS the collector under test (default .build/release/pinhash-reports)
+#   BENCH_ONLY     run only these rows (space-separated: start bulk one connect stream begins check
+#                  reports); default all
 #   BENCH_COUNT    0 skips the callgrind instruction counts (default 1)
 
 set -Eeuo pipefail
@@ -63,6 +70,7 @@ readonly MINIMAL_SRC=$ROOT/Tests/Bench/minimal-key.c
 readonly RSS_LIMIT_MIB=64
 readonly HELLO_SRC=$ROOT/Tests/Bench/hello.swift
 readonly TARGET_BULK=0.25 TARGET_CERT=0.15 TARGET_KEY=1.20 TARGET_CHECK=0.25 CHECK_SERVERS=200
+readonly TARGET_REPORTS_PER_SECOND=5000 TARGET_REPORTS_P99_MS=20
 
 BENCH_DIR=${BENCH_DIR:-$ROOT/.build/bench}
 BENCH_RUNS=${BENCH_RUNS:-1}
@@ -96,6 +104,7 @@ fail() { FAILED=1; log "FAIL: $*"; }
 calc() { awk "BEGIN { printf \"%.6f\", $* }"; }
 le() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a <= b) }'; }
 lt() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a < b) }'; }
+ge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a >= b) }'; }
 thousands() { printf '%s' "$1" | sed -e ':a' -e 's/\([0-9]\)\([0-9]\{3\}\)\($\|,\)/\1,\2\3/' -e 'ta'; }
 verdict() { if le "$1" "$2"; then echo PASS; else echo FAIL; fi; }
 
@@ -705,6 +714,63 @@ bench_begin_lines() {
     "$pipe" "$file" "$ratio" "$target" "$v"
 }
 
+# bench_reports — the collector under wrk: acknowledged reports per second and p99 latency, then every
+# acknowledged report counted in the database.
+bench_reports() {
+  local collector=${PINHASH_REPORTS:-.build/release/pinhash-reports} dir=$BENCH_DIR/reports
+  [[ $collector == /* ]] || collector=$ROOT/$collector
+  if [[ ! -x $collector ]]; then
+    FAILED=1
+    report 'reports FAIL: no pinhash-reports at %s (make build builds it)' "${collector#"$ROOT/"}"
+    return
+  fi
+  command -v wrk >/dev/null && command -v sqlite3 >/dev/null || apt_install wrk sqlite3 ||
+    setup_fail "missing wrk or sqlite3; install with: sudo apt-get install -y wrk sqlite3"
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  python3 - Fixtures/certs/chain.pem >"$dir/report.json" <<'PY'
+import json, re, sys
+pems = re.findall(r"-----BEGIN CERTIFICATE-----.*?-----END CERTIFICATE-----\n", open(sys.argv[1]).read(), re.S)
+print(json.dumps({
+    "app-bundle-id": "com.example.bench", "app-version": "4.2", "app-vendor-id": "599F9C00-92DC-4B5C-9464-7971F01F8370",
+    "app-platform": "IOS", "app-platform-version": "17.4", "trustkit-version": "3.0.3",
+    "date-time": "2026-05-01T12:00:00Z", "hostname": "www.example.com", "port": 443,
+    "noted-hostname": "example.com", "include-subdomains": True, "enforce-pinning": True,
+    "validated-certificate-chain": pems,
+    "known-pins": ['pin-sha256="bdrBhpj38ffhxpubzkINl0rG+UyossdhcBYj+Zx2fcc="'], "validation-result": 1}))
+PY
+  local port
+  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  "$collector" serve --listen "127.0.0.1:$port" --db "$dir/reports.db" 2>"$dir/server.log" &
+  local server_pid=$!
+  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break; sleep 0.1; done
+  REPORT_BODY=$dir/report.json wrk -t 2 -c 64 -d 10s --latency -s Tests/Bench/post-report.lua \
+    "http://127.0.0.1:$port/report" >"$dir/wrk.txt" 2>&1 || true
+  kill -TERM "$server_pid" 2>/dev/null
+  wait "$server_pid" 2>/dev/null || true
+  cat "$dir/wrk.txt" >>"$LOG"
+  local total non2xx seconds p99 acknowledged stored rate p99ms v=PASS
+  read -r total seconds < <(sed -n 's/^ *\([0-9]*\) requests in \([0-9.]*\)s.*/\1 \2/p' "$dir/wrk.txt")
+  non2xx=$(sed -n 's/^ *Non-2xx or 3xx responses: *\([0-9]*\).*/\1/p' "$dir/wrk.txt")
+  p99=$(awk '$1 == "99%" { print $2 }' "$dir/wrk.txt")
+  stored=$(sqlite3 "$dir/reports.db" 'SELECT COALESCE(SUM(count), 0) FROM report_counts' 2>/dev/null || echo 0)
+  if [[ -z $total || -z $p99 ]]; then
+    FAILED=1
+    report 'reports FAIL: wrk printed no figures (see %s)' "${LOG#"$ROOT/"}"
+    return
+  fi
+  acknowledged=$((total - ${non2xx:-0}))
+  rate=$(calc "$acknowledged / $seconds")
+  # wrk prints latencies as 1.23ms, 850.00us or 1.02s.
+  p99ms=$(awk -v t="$p99" 'BEGIN { v = t + 0; if (t ~ /us$/) v /= 1000; else if (t ~ /[0-9]s$/ && t !~ /ms$/) v *= 1000; printf "%.2f", v }')
+  ge "$rate" "$TARGET_REPORTS_PER_SECOND" && lt "$p99ms" "$TARGET_REPORTS_P99_MS" || v=FAIL
+  ((stored >= acknowledged && ${non2xx:-0} == 0)) || v=FAIL
+  [[ $v == PASS ]] || { FAILED=1; fail "reports: $rate/s, p99 $p99ms ms, $acknowledged acknowledged, $stored in the db"; }
+  report 'reports pinhash-reports serve under wrk, 64 connections, 10 s: %s reports/s acknowledged (target >= %s), p99 %s ms (target < %s); %s acknowledged, %s in the database, %s refused  %s' \
+    "$(thousands "${rate%.*}")" "$(thousands "$TARGET_REPORTS_PER_SECOND")" "$p99ms" "$TARGET_REPORTS_P99_MS" \
+    "$(thousands "$acknowledged")" "$(thousands "$stored")" "${non2xx:-0}" "$v"
+}
+
 # ---------------------------------------------------------------------------------------------------- main
 
 main() {
@@ -730,6 +796,7 @@ main() {
   if want stream; then bench_stream; fi
   if want begins; then bench_begin_lines; fi
   if want check; then bench_check; fi
+  if want reports; then bench_reports; fi
 
   printf '\npinhash bench: medians of interleaved hyperfine rounds; ratios against baselines timed in this run\n'
   printf 'machine: %s cores, load %s, %s; pinhash: %s\n' "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)" \

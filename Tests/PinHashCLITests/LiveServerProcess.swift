@@ -32,6 +32,8 @@ final class LiveServerProcess {
     let pid: pid_t
     let log: URL
     private var exited = false
+    /// The wait status once the process has exited (as `waitpid` gives it); nil while it runs.
+    private(set) var waitStatus: Int32?
 
     /// Starts `executable` with `environment` added to this process's; its standard input is /dev/null
     /// and both outputs are appended to `log`, or standard error to `errors` when given.
@@ -86,7 +88,10 @@ final class LiveServerProcess {
     var isRunning: Bool {
         guard !exited else { return false }
         var status: Int32 = 0
-        if waitpid(pid, &status, WNOHANG) == pid { exited = true }
+        if waitpid(pid, &status, WNOHANG) == pid {
+            exited = true
+            waitStatus = status
+        }
         return !exited
     }
 
