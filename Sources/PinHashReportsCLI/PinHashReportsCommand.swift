@@ -15,6 +15,10 @@ struct PinHashReportsCommand: ParsableCommand {
 
             Exit status: 0 success (serve: stopped by SIGTERM or SIGINT); 1 the database, the pin set or the \
             address could not be used (named on stderr); 64 the command line was wrong.
+
+            Examples:
+              pinhash-reports serve --listen 127.0.0.1:8470 --db reports.db
+              pinhash-reports summary --db reports.db
             """,
         version: "0.1.0",
         subcommands: [ServeCommand.self, SummaryCommand.self]

@@ -15,6 +15,13 @@ struct ServeCommand: ParsableCommand {
             POST a report (application/json, RFC 7469 or TrustKit) to any path: 204 once it is on disk. \
             GET / shows the summary page, GET /health answers ok. SIGTERM or SIGINT stops it after \
             answering every request already received. One log line per event on stderr.
+
+            Exit status: 0 stopped by SIGTERM or SIGINT; 1 the database, the pin set or the address could \
+            not be used (named on stderr); 64 the command line was wrong.
+
+            Examples:
+              pinhash-reports serve --listen 127.0.0.1:8470 --db reports.db
+              pinhash-reports serve --listen [::1]:8470 --db reports.db --pinset pins.yaml --max-db-size 1G
             """)
 
     @Option(help: ArgumentHelp("The address and port to listen on.", valueName: "addr:port"))

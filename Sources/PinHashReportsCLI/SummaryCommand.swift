@@ -9,7 +9,18 @@ import PinHashReports
 struct SummaryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "summary",
-        abstract: "Summarize the reports in a collector's database, host by host, with advice.")
+        abstract: "Summarize the reports in a collector's database, host by host, with advice.",
+        discussion: """
+            Per host: the number of reports, first and last seen, app versions and platforms, the pins \
+            clients noted against the pins their chains had, and what to do.
+
+            Exit status: 0 success; 1 the database could not be read (named on stderr); 64 the command \
+            line was wrong.
+
+            Examples:
+              pinhash-reports summary --db reports.db
+              pinhash-reports summary --db reports.db --since 2026-11-01 --format json
+            """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
         case text, json
