@@ -111,6 +111,15 @@ struct ConnectionRaceTests {
         return Date().timeIntervalSince(start)
     }
 
+    @Test("An IP address needs no lookup: it is taken at once, even with no time left to wait for a resolver")
+    func addressLiteralsNeedNoWait() throws {
+        // getnameinfo, not pinhash, says what each literal is in numeric form.
+        for (host, expected) in [("127.0.0.1", "127.0.0.1"), ("::1", "::1"), ("0:0:0:0:0:0:0:1", "::1")] {
+            let addresses = try TCPConnection.resolve(host, port: 443, timeout: 0)
+            #expect(addresses.map(\.numeric) == [expected], "\(host)")
+        }
+    }
+
     @Test("Twenty addresses that drop SYNs: one timeout for them all, not twenty, naming the name and count")
     func twentySilentAddressesShareOneDeadline() throws {
         let listeners = try SilentListeners(hosts: 2...21)

@@ -181,42 +181,58 @@ final class TCPConnection: ByteStream {
         return String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
-    /// The addresses `host` resolves to, in the resolver's order. getaddrinfo has no timeout of its own,
-    /// so it runs on another thread and the wait for it is bounded; a lookup that outlives the wait is
-    /// left to finish on its own.
+    /// The addresses `host` resolves to, in the resolver's order. An IP address is converted at once, on
+    /// this thread (no lookup, so no wait that a busy machine could stretch past the deadline).
+    /// getaddrinfo has no timeout of its own, so a name is looked up on another thread and the wait for
+    /// it is bounded; a lookup that outlives the wait is left to finish on its own.
     static func resolve(_ host: String, port: Int, timeout: Double) throws(PinHashError) -> [ResolvedAddress]
     {
         final class Lookup: @unchecked Sendable {
             var status: Int32 = 0
             var systemError: Int32 = 0
             var addresses: [ResolvedAddress] = []
+
+            /// getaddrinfo for `host`, keeping every address it lists; `flags` as in its hints.
+            func run(_ host: String, port: Int, flags: Int32) {
+                var hints = addrinfo()
+                hints.ai_family = AF_UNSPEC
+                hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+                hints.ai_flags = flags
+                var list: UnsafeMutablePointer<addrinfo>?
+                status = getaddrinfo(host, String(port), &hints, &list)
+                systemError = errno
+                var entry = list
+                while let current = entry?.pointee {
+                    entry = current.ai_next
+                    guard let address = current.ai_addr,
+                        current.ai_addrlen <= MemoryLayout<sockaddr_storage>.size
+                    else { continue }
+                    var storage = sockaddr_storage()
+                    withUnsafeMutableBytes(of: &storage) {
+                        $0.copyMemory(
+                            from: UnsafeRawBufferPointer(start: address, count: Int(current.ai_addrlen)))
+                    }
+                    guard let numeric = TCPConnection.numericHost(&storage, current.ai_addrlen) else {
+                        continue
+                    }
+                    addresses.append(
+                        ResolvedAddress(
+                            storage: storage, length: current.ai_addrlen, family: current.ai_family,
+                            numeric: numeric))
+                }
+                if let list { freeaddrinfo(list) }
+            }
+        }
+        let literal = Lookup()
+        literal.run(host, port: port, flags: AI_NUMERICHOST)
+        if literal.status == 0, !literal.addresses.isEmpty {
+            var seen = Set<String>()
+            return literal.addresses.filter { seen.insert($0.numeric).inserted }
         }
         let lookup = Lookup()
         let done = DispatchSemaphore(value: 0)
         DispatchQueue.global().async {
-            var hints = addrinfo()
-            hints.ai_family = AF_UNSPEC
-            hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-            var list: UnsafeMutablePointer<addrinfo>?
-            lookup.status = getaddrinfo(host, String(port), &hints, &list)
-            lookup.systemError = errno
-            var entry = list
-            while let current = entry?.pointee {
-                entry = current.ai_next
-                guard let address = current.ai_addr, current.ai_addrlen <= MemoryLayout<sockaddr_storage>.size
-                else { continue }
-                var storage = sockaddr_storage()
-                withUnsafeMutableBytes(of: &storage) {
-                    $0.copyMemory(
-                        from: UnsafeRawBufferPointer(start: address, count: Int(current.ai_addrlen)))
-                }
-                guard let numeric = numericHost(&storage, current.ai_addrlen) else { continue }
-                lookup.addresses.append(
-                    ResolvedAddress(
-                        storage: storage, length: current.ai_addrlen, family: current.ai_family,
-                        numeric: numeric))
-            }
-            if let list { freeaddrinfo(list) }
+            lookup.run(host, port: port, flags: 0)
             done.signal()
         }
         if done.wait(timeout: .now() + .nanoseconds(Int(max(0, timeout) * 1e9))) == .timedOut {
