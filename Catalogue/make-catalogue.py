@@ -43,7 +43,8 @@ DEFAULT_OUT = os.path.join(ROOT, "Sources", "PinHash", "Catalogue", "CACatalogue
 #     WR5's certificate under GTS Root R2, and WE1-WE4 under GTS Root R4).
 #   Amazon Trust Services: https://www.amazontrust.com/repository/ (the 2022 subordinates Amazon RSA 2048
 #     M01-M04 under Amazon Root CA 1, RSA 4096 M01-M04 under Root CA 2, ECDSA 256 M01-M04 under Root CA 3,
-#     ECDSA 384 M01-M04 under Root CA 4).
+#     ECDSA 384 M01-M04 under Root CA 4; the 2025 subordinates RSA 2048 M05-M06, RSA 4096 M05, ECDSA 256
+#     M05-M06 and ECDSA 384 M05-M06 under the same roots join the same pools).
 #   Microsoft: https://learn.microsoft.com/azure/security/fundamentals/azure-ca-details ("Subordinate
 #     Certificate Authorities": Azure services present any of the RSA TLS Issuing CA 03, 04, 07, 08 under
 #     DigiCert Global Root G2 and ECC TLS Issuing CA 03, 04, 07, 08 under DigiCert Global Root G3; from 2025
@@ -51,7 +52,8 @@ DEFAULT_OUT = os.path.join(ROOT, "Sources", "PinHash", "Catalogue", "CACatalogue
 #     TLS G2 ECC CA OCSP 02-16 (even numbers) under Microsoft TLS ECC Root G2).
 #   GlobalSign: https://www.globalsign.com/en/repository (the Atlas TLS issuing CAs rotate every quarter:
 #     a certificate issued in 2025 comes from the Atlas R3 DV, R3 OV, ECCR5 DV or ECCR5 OV TLS CA 2025 Q1-Q4
-#     of its quarter, under GlobalSign Root CA - R3 or ECC Root CA - R5).
+#     of its quarter, under GlobalSign Root CA - R3 or ECC Root CA - R5; in 2026 from those TLS CA 2026 Q1-Q4,
+#     or the Atlas R46 DV TLS CA 2026 Q1-Q4 under GlobalSign Root R46).
 #   Apple: https://www.apple.com/certificateauthority/ (the Public Server RSA CA 1, 11, 12 - G1 and Public
 #     Server ECC CA 1, 11, 12 - G1 its own sites are served from, each under another public root).
 # DigiCert, Sectigo and ZeroSSL document no set of siblings they issue from interchangeably (each
@@ -64,10 +66,10 @@ POOLS = {
     "Let's Encrypt Gen Y ECDSA": ("Let's Encrypt", ["YE1", "YE2", "YE3"]),
     "Google Trust Services RSA 2023": ("Google Trust Services", ["WR1", "WR2", "WR3", "WR4", "WR5"]),
     "Google Trust Services ECDSA 2023": ("Google Trust Services", ["WE1", "WE2", "WE3", "WE4"]),
-    "Amazon RSA 2048": ("Amazon", ["Amazon RSA 2048 M0%d" % n for n in range(1, 5)]),
-    "Amazon RSA 4096": ("Amazon", ["Amazon RSA 4096 M0%d" % n for n in range(1, 5)]),
-    "Amazon ECDSA 256": ("Amazon", ["Amazon ECDSA 256 M0%d" % n for n in range(1, 5)]),
-    "Amazon ECDSA 384": ("Amazon", ["Amazon ECDSA 384 M0%d" % n for n in range(1, 5)]),
+    "Amazon RSA 2048": ("Amazon", ["Amazon RSA 2048 M0%d" % n for n in range(1, 7)]),
+    "Amazon RSA 4096": ("Amazon", ["Amazon RSA 4096 M0%d" % n for n in range(1, 6)]),
+    "Amazon ECDSA 256": ("Amazon", ["Amazon ECDSA 256 M0%d" % n for n in range(1, 7)]),
+    "Amazon ECDSA 384": ("Amazon", ["Amazon ECDSA 384 M0%d" % n for n in range(1, 7)]),
     "Microsoft Azure RSA TLS": (
         "Microsoft Corporation",
         ["Microsoft Azure RSA TLS Issuing CA %s" % n for n in ("03", "04", "07", "08")],
@@ -99,6 +101,26 @@ POOLS = {
     "GlobalSign Atlas ECCR5 OV 2025": (
         "GlobalSign nv-sa",
         ["GlobalSign Atlas ECCR5 OV TLS CA 2025 Q%d" % q for q in range(1, 5)],
+    ),
+    "GlobalSign Atlas R3 DV 2026": (
+        "GlobalSign nv-sa",
+        ["GlobalSign Atlas R3 DV TLS CA 2026 Q%d" % q for q in range(1, 5)],
+    ),
+    "GlobalSign Atlas R3 OV 2026": (
+        "GlobalSign nv-sa",
+        ["GlobalSign Atlas R3 OV TLS CA 2026 Q%d" % q for q in range(1, 5)],
+    ),
+    "GlobalSign Atlas ECCR5 DV 2026": (
+        "GlobalSign nv-sa",
+        ["GlobalSign Atlas ECCR5 DV TLS CA 2026 Q%d" % q for q in range(1, 5)],
+    ),
+    "GlobalSign Atlas ECCR5 OV 2026": (
+        "GlobalSign nv-sa",
+        ["GlobalSign Atlas ECCR5 OV TLS CA 2026 Q%d" % q for q in range(1, 5)],
+    ),
+    "GlobalSign Atlas R46 DV 2026": (
+        "GlobalSign nv-sa",
+        ["GlobalSign Atlas R46 DV TLS CA 2026 Q%d" % q for q in range(1, 5)],
     ),
     "Apple Public Server RSA": (
         "Apple Inc.",

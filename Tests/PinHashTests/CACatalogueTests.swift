@@ -643,6 +643,162 @@ struct CACatalogueTests {
                     "Amazon ECDSA 256",
                     ["Amazon Root CA 3"]
                 ),
+                (
+                    "amazon/rsa-2048-m05.pem",
+                    "Amazon RSA 2048 M05", .intermediate,
+                    "Amazon RSA 2048",
+                    ["Amazon Root CA 1", "Starfield Services Root Certificate Authority - G2"]
+                ),
+                (
+                    "amazon/rsa-2048-m06.pem",
+                    "Amazon RSA 2048 M06", .intermediate,
+                    "Amazon RSA 2048",
+                    ["Amazon Root CA 1", "Starfield Services Root Certificate Authority - G2"]
+                ),
+                (
+                    "amazon/rsa-4096-m05.pem",
+                    "Amazon RSA 4096 M05", .intermediate,
+                    "Amazon RSA 4096",
+                    ["Amazon Root CA 2"]
+                ),
+                (
+                    "amazon/ecdsa-256-m03.pem",
+                    "Amazon ECDSA 256 M03", .intermediate,
+                    "Amazon ECDSA 256",
+                    ["Amazon Root CA 3"]
+                ),
+                (
+                    "amazon/ecdsa-256-m05.pem",
+                    "Amazon ECDSA 256 M05", .intermediate,
+                    "Amazon ECDSA 256",
+                    ["Amazon Root CA 3"]
+                ),
+                (
+                    "amazon/ecdsa-256-m06.pem",
+                    "Amazon ECDSA 256 M06", .intermediate,
+                    "Amazon ECDSA 256",
+                    ["Amazon Root CA 3"]
+                ),
+                (
+                    "amazon/ecdsa-384-m01.pem",
+                    "Amazon ECDSA 384 M01", .intermediate,
+                    "Amazon ECDSA 384",
+                    ["Amazon Root CA 4"]
+                ),
+                (
+                    "amazon/ecdsa-384-m03.pem",
+                    "Amazon ECDSA 384 M03", .intermediate,
+                    "Amazon ECDSA 384",
+                    ["Amazon Root CA 4"]
+                ),
+                (
+                    "amazon/ecdsa-384-m04.pem",
+                    "Amazon ECDSA 384 M04", .intermediate,
+                    "Amazon ECDSA 384",
+                    ["Amazon Root CA 4"]
+                ),
+                (
+                    "amazon/ecdsa-384-m05.pem",
+                    "Amazon ECDSA 384 M05", .intermediate,
+                    "Amazon ECDSA 384",
+                    ["Amazon Root CA 4"]
+                ),
+                (
+                    "amazon/ecdsa-384-m06.pem",
+                    "Amazon ECDSA 384 M06", .intermediate,
+                    "Amazon ECDSA 384",
+                    ["Amazon Root CA 4"]
+                ),
+                (
+                    "globalsign/atlas-r3-dv-tls-ca-2026-q1.pem",
+                    "GlobalSign Atlas R3 DV TLS CA 2026 Q1", .intermediate,
+                    "GlobalSign Atlas R3 DV 2026",
+                    ["GlobalSign"]
+                ),
+                (
+                    "globalsign/atlas-r3-dv-tls-ca-2026-q2.pem",
+                    "GlobalSign Atlas R3 DV TLS CA 2026 Q2", .intermediate,
+                    "GlobalSign Atlas R3 DV 2026",
+                    ["GlobalSign"]
+                ),
+                (
+                    "globalsign/atlas-r3-dv-tls-ca-2026-q3.pem",
+                    "GlobalSign Atlas R3 DV TLS CA 2026 Q3", .intermediate,
+                    "GlobalSign Atlas R3 DV 2026",
+                    ["GlobalSign"]
+                ),
+                (
+                    "globalsign/atlas-r3-ov-tls-ca-2026-q1.pem",
+                    "GlobalSign Atlas R3 OV TLS CA 2026 Q1", .intermediate,
+                    "GlobalSign Atlas R3 OV 2026",
+                    ["GlobalSign"]
+                ),
+                (
+                    "globalsign/atlas-r3-ov-tls-ca-2026-q2.pem",
+                    "GlobalSign Atlas R3 OV TLS CA 2026 Q2", .intermediate,
+                    "GlobalSign Atlas R3 OV 2026",
+                    ["GlobalSign"]
+                ),
+                (
+                    "globalsign/atlas-r3-ov-tls-ca-2026-q3.pem",
+                    "GlobalSign Atlas R3 OV TLS CA 2026 Q3", .intermediate,
+                    "GlobalSign Atlas R3 OV 2026",
+                    ["GlobalSign"]
+                ),
+                (
+                    "globalsign/atlas-eccr5-dv-tls-ca-2026-q1.pem",
+                    "GlobalSign Atlas ECCR5 DV TLS CA 2026 Q1", .intermediate,
+                    "GlobalSign Atlas ECCR5 DV 2026",
+                    ["GlobalSign"]
+                ),
+                (
+                    "globalsign/atlas-eccr5-dv-tls-ca-2026-q2.pem",
+                    "GlobalSign Atlas ECCR5 DV TLS CA 2026 Q2", .intermediate,
+                    "GlobalSign Atlas ECCR5 DV 2026",
+                    ["GlobalSign"]
+                ),
+                (
+                    "globalsign/atlas-eccr5-dv-tls-ca-2026-q3.pem",
+                    "GlobalSign Atlas ECCR5 DV TLS CA 2026 Q3", .intermediate,
+                    "GlobalSign Atlas ECCR5 DV 2026",
+                    ["GlobalSign"]
+                ),
+                (
+                    "globalsign/atlas-eccr5-ov-tls-ca-2026-q1.pem",
+                    "GlobalSign Atlas ECCR5 OV TLS CA 2026 Q1", .intermediate,
+                    "GlobalSign Atlas ECCR5 OV 2026",
+                    ["GlobalSign"]
+                ),
+                (
+                    "globalsign/atlas-eccr5-ov-tls-ca-2026-q2.pem",
+                    "GlobalSign Atlas ECCR5 OV TLS CA 2026 Q2", .intermediate,
+                    "GlobalSign Atlas ECCR5 OV 2026",
+                    ["GlobalSign"]
+                ),
+                (
+                    "globalsign/atlas-eccr5-ov-tls-ca-2026-q3.pem",
+                    "GlobalSign Atlas ECCR5 OV TLS CA 2026 Q3", .intermediate,
+                    "GlobalSign Atlas ECCR5 OV 2026",
+                    ["GlobalSign"]
+                ),
+                (
+                    "globalsign/atlas-r46-dv-tls-ca-2026-q2.pem",
+                    "GlobalSign Atlas R46 DV TLS CA 2026 Q2", .intermediate,
+                    "GlobalSign Atlas R46 DV 2026",
+                    ["GlobalSign Root R46"]
+                ),
+                (
+                    "globalsign/atlas-r46-dv-tls-ca-2026-q3.pem",
+                    "GlobalSign Atlas R46 DV TLS CA 2026 Q3", .intermediate,
+                    "GlobalSign Atlas R46 DV 2026",
+                    ["GlobalSign Root R46"]
+                ),
+                (
+                    "globalsign/atlas-r46-dv-tls-ca-2026-q4.pem",
+                    "GlobalSign Atlas R46 DV TLS CA 2026 Q4", .intermediate,
+                    "GlobalSign Atlas R46 DV 2026",
+                    ["GlobalSign Root R46"]
+                ),
             ]
 
     /// The pin of the first certificate in `pem` by the openssl pipeline the README gives.
@@ -704,18 +860,26 @@ struct CACatalogueTests {
         #expect(names("Let's Encrypt ECDSA 2024") == (5...9).map { "Let's Encrypt E\($0)" })
         #expect(names("Let's Encrypt Gen Y RSA") == (1...3).map { "Let's Encrypt YR\($0)" })
         #expect(names("Let's Encrypt Gen Y ECDSA") == (1...3).map { "Let's Encrypt YE\($0)" })
-        #expect(names("Amazon RSA 2048") == (1...4).map { "Amazon RSA 2048 M0\($0)" })
-        #expect(
-            names("Amazon ECDSA 256") == [
-                "Amazon ECDSA 256 M01", "Amazon ECDSA 256 M02", "Amazon ECDSA 256 M04",
-            ])
-        #expect(names("Amazon RSA 4096") == (1...4).map { "Amazon RSA 4096 M0\($0)" })
+        #expect(names("Amazon RSA 2048") == (1...6).map { "Amazon RSA 2048 M0\($0)" })
+        #expect(names("Amazon RSA 4096") == (1...5).map { "Amazon RSA 4096 M0\($0)" })
+        #expect(names("Amazon ECDSA 256") == (1...6).map { "Amazon ECDSA 256 M0\($0)" })
+        #expect(names("Amazon ECDSA 384") == (1...6).map { "Amazon ECDSA 384 M0\($0)" })
         for (pool, kind) in [
             ("GlobalSign Atlas R3 DV 2025", "R3 DV"), ("GlobalSign Atlas R3 OV 2025", "R3 OV"),
             ("GlobalSign Atlas ECCR5 DV 2025", "ECCR5 DV"), ("GlobalSign Atlas ECCR5 OV 2025", "ECCR5 OV"),
         ] {
             #expect(names(pool) == (1...4).map { "GlobalSign Atlas \(kind) TLS CA 2025 Q\($0)" })
         }
+        // 2026: Q1-Q3 of R3 and ECCR5 and Q2-Q4 of R46 DV are what the CCADB listed when the catalogue was made.
+        for (pool, kind) in [
+            ("GlobalSign Atlas R3 DV 2026", "R3 DV"), ("GlobalSign Atlas R3 OV 2026", "R3 OV"),
+            ("GlobalSign Atlas ECCR5 DV 2026", "ECCR5 DV"), ("GlobalSign Atlas ECCR5 OV 2026", "ECCR5 OV"),
+        ] {
+            #expect(names(pool) == (1...3).map { "GlobalSign Atlas \(kind) TLS CA 2026 Q\($0)" })
+        }
+        #expect(
+            names("GlobalSign Atlas R46 DV 2026")
+                == (2...4).map { "GlobalSign Atlas R46 DV TLS CA 2026 Q\($0)" })
         #expect(
             names("Apple Public Server RSA")
                 == ["Apple Public Server RSA CA 11 - G1", "Apple Public Server RSA CA 12 - G1"])
