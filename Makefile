@@ -16,7 +16,7 @@ ZSH_COMPLETION_DIR ?= $(PREFIX)/share/zsh/site-functions
 FISH_COMPLETION_DIR ?= $(PREFIX)/share/fish/vendor_completions.d
 # The pages' date: the last commit's, so that the same tree gives the same pages.
 MAN_DATE := $(shell git log -1 --format=%cs 2>/dev/null || date -u +%F)
-BUILD_PACKAGES := libssl-dev libsqlite3-dev pkg-config
+BUILD_PACKAGES := libssl-dev libyaml-dev libexpat1-dev libplist-dev libsqlite3-dev pkg-config
 # The programs the tests compare pinhash with, serve the fixtures with, or feed its --format output to:
 # chromium (--ignore-certificate-errors-spki-list) and OkHttp with a JDK to compile a client of it;
 # publicsuffix (the list pinhash audit reads at run time) and libpsl's psl, which the tests compare it with;

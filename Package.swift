@@ -12,8 +12,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        // The pin-set file (pins.yaml): libyaml through Yams, never a hand-written parser.
-        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         // The report collector's HTTP server (pinhash-reports only): event loops, HTTP/1.1 parsing and
         // the idle timer, with every limit in our hands (README "Dependencies").
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -38,13 +36,32 @@ let package = Package(
         .systemLibrary(
             name: "CPinhashSQLite",
             pkgConfig: "sqlite3",
-            providers: [.apt(["libsqlite3-dev"])]
+            providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]
         ),
-        // Pins of files, formats, headers, verification, backup keys: libcrypto only; pin-set files
-        // through Yams (only PinSets/ imports it).
+        // The pin-set file and the imported configurations, each through a well-kept C parser without
+        // Foundation (whose start-up cost every run of pinhash paid): libyaml for pins.yaml, Expat for
+        // Android's XML and XML plists, libplist for XML and binary plists. Only PinSets/YAML,
+        // PinSets/XML and PinSets/PropertyList import them (.ci/check-boundaries).
+        .systemLibrary(
+            name: "CPinhashYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]
+        ),
+        .systemLibrary(
+            name: "CPinhashExpat",
+            pkgConfig: "expat",
+            providers: [.apt(["libexpat1-dev"]), .brew(["expat"])]
+        ),
+        .systemLibrary(
+            name: "CPinhashPlist",
+            pkgConfig: "libplist-2.0",
+            providers: [.apt(["libplist-dev"]), .brew(["libplist"])]
+        ),
+        // Pins of files, formats, headers, verification, backup keys: libcrypto; pin sets and their
+        // import: libyaml, Expat, libplist. No Foundation.
         .target(
             name: "PinHash",
-            dependencies: ["CPinhashOpenSSL", .product(name: "Yams", package: "Yams")]
+            dependencies: ["CPinhashOpenSSL", "CPinhashYAML", "CPinhashExpat", "CPinhashPlist"]
         ),
         // Live servers (TCP, TLS, STARTTLS, HTTP) and the site audit: libssl as well.
         .target(

@@ -205,6 +205,14 @@ struct PinSetFileTests {
             "line 4: hosts[0].port: \"443\" is not a TCP port (1 to 65535)"
         ),
         (
+            "version: 1\nhosts:\n- name: a.example\n  port: !!str 443\n  pins: []\n",
+            "line 4: hosts[0].port: \"443\" is not a TCP port (1 to 65535)"
+        ),
+        (
+            "version: !!int 1\nhosts:\n- name: a.example\n  include-subdomains: !!str true\n  pins: []\n",
+            "line 4: hosts[0].include-subdomains: \"true\" is not true or false"
+        ),
+        (
             "version: 1\nhosts:\n- name: a.example\n  include-subdomains: yes\n  pins: []\n",
             "line 4: hosts[0].include-subdomains: \"yes\" is not true or false"
         ),
@@ -240,6 +248,7 @@ struct PinSetFileTests {
             "line 1: is not valid YAML: the key version is given twice in one mapping"
         ),
         ("version: 1\nhosts: [\n", "line 3: is not valid YAML: did not find expected node content"),
+        ("version: 1\nhosts: []\n---\nversion: 1\n", "line 3: is not valid YAML: it holds a second document"),
         (
             "version: 1\nhosts:\n- &a {name: a.example, pins: []}\n- *a\n",
             "line 3: uses an anchor or alias, which a pin set does not use"
@@ -258,8 +267,8 @@ struct PinSetFileTests {
         }
     }
 
-    /// Aliases of aliases used as a mapping key: Yams hashes every key to find duplicates, which took
-    /// time exponential in the nesting (this hung for minutes before anchors were refused ahead of Yams).
+    /// Aliases of aliases used as a mapping key: resolving them takes time exponential in the nesting
+    /// (with Yams, which hashed every key, this hung for minutes before anchors were refused).
     @Test("an alias bomb is refused at its first anchor, at once", .timeLimit(.minutes(1)))
     func aliasBomb() {
         var lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
@@ -276,6 +285,18 @@ struct PinSetFileTests {
             _ = try Self.read(lines.joined(separator: "\n"))
         } catch {
             #expect(error.description == "line 1: uses an anchor or alias, which a pin set does not use")
+        }
+    }
+
+    @Test("lists nested deeper than any pin set are refused at the line that goes too deep")
+    func deepNesting() {
+        let text =
+            "version: 1\nhosts:\n- " + String(repeating: "[", count: 100) + String(repeating: "]", count: 100)
+        #expect(throws: PinHashError.self) { try Self.read(text) }
+        do {
+            _ = try Self.read(text)
+        } catch {
+            #expect(error.description == "line 3: nests lists and mappings more than 64 deep")
         }
     }
 

@@ -99,7 +99,8 @@ struct PinSetImportTests {
     @Test(
         "A bad file is one error naming the file, the line and the problem",
         arguments: [
-            ("bad-malformed.xml", "line 11: malformed XML"),
+            // Line 8: where `</pin` (line 7) runs into `</pin-set>`, as Python's XML reader and xmllint say.
+            ("bad-malformed.xml", "line 8: malformed XML"),
             ("bad-pin-length.xml", "line 7: '7HIpactkIAq2Y49orFOOQKurWxk=' is not a SHA-256 pin"),
             ("bad-digest.xml", "line 7: pin digest \"SHA-1\" is not SHA-256"),
             ("bad-expiration.xml", "line 5: pin-set expiration \"2018-02-30\" is not a date"),
@@ -154,6 +155,58 @@ struct PinSetImportTests {
                 try PinSetImporter.import(Array(text.utf8), format: format, name: "x", host: "a.example")
             }
         }
+    }
+
+    @Test("XML that declares an entity is refused at the declaration: nothing expands, nothing is fetched")
+    func entityDeclaration() throws {
+        let text = """
+            <?xml version="1.0"?>
+            <!DOCTYPE network-security-config [
+            <!ENTITY a "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa">
+            <!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">
+            <!ENTITY c SYSTEM "file:///etc/passwd">
+            ]>
+            <network-security-config><domain-config><domain>&b;&c;</domain></domain-config>
+            </network-security-config>
+            """
+        for format in [PinSetImportFormat.android, .ios, .trustkit] {
+            let error = try #require(throws: PinHashError.self) {
+                try PinSetImporter.import(Array(text.utf8), format: format, name: "x.xml", host: nil)
+            }
+            #expect(error.description.hasPrefix("x.xml: line 3: declares an XML entity"), "\(format)")
+        }
+    }
+
+    @Test("XML nested deeper than 256 elements is refused with its line")
+    func deepXML() throws {
+        let text =
+            "<network-security-config>\n" + String(repeating: "<domain-config>", count: 300)
+            + String(repeating: "</domain-config>", count: 300) + "</network-security-config>\n"
+        let error = try #require(throws: PinHashError.self) {
+            try PinSetImporter.import(Array(text.utf8), format: .android, name: "deep.xml", host: nil)
+        }
+        #expect(error.description == "deep.xml: line 2: nests elements more than 256 deep")
+    }
+
+    /// libplist reads nested objects by recursion that also scans every level above: 400,000 nested
+    /// arrays overflowed the stack (a crash) and 30,000 took seconds, so the object count is capped.
+    @Test("A binary plist of more objects than are read safely is refused, at once", .timeLimit(.minutes(1)))
+    func manyObjects() throws {
+        let python3 = try #require(InstalledProgram.path(of: "python3"))
+        let script = """
+            import plistlib, sys
+            sys.setrecursionlimit(100000)
+            value = []
+            for _ in range(12000):
+                value = [value]
+            sys.stdout.buffer.write(plistlib.dumps({"NSAppTransportSecurity": value}, fmt=plistlib.FMT_BINARY))
+            """
+        let made = try ExternalCommand.run(python3, ["-c", script])
+        try #require(made.succeeded, "python3: \(made.errorOutput)")
+        let error = try #require(throws: PinHashError.self) {
+            try PinSetImporter.import(made.output, format: .ios, name: "deep.plist", host: nil)
+        }
+        #expect(error.description.hasPrefix("deep.plist: is a binary property list of 12003 objects"))
     }
 
     @Test("Several pin sets merge by host, port and subdomain rule, each pin once")

@@ -1,6 +1,4 @@
-internal import Yams
-
-/// The pin-set file, `pins.yaml`: YAML read and written with Yams (libyaml), schema version 1.
+/// The pin-set file, `pins.yaml`: YAML read and written with libyaml, schema version 1.
 ///
 /// ```yaml
 /// # pinhash pin set, schema version 1 (README: Pin sets); pins are base64 SPKI SHA-256
@@ -46,19 +44,7 @@ public enum PinSetFile {
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw PinHashError(.malformedInput, "is not UTF-8 text")
         }
-        if let line = PinSetFileAnchorScan.firstAnchorLine(in: text) {
-            throw PinHashError(
-                .malformedInput, "line \(line): uses an anchor or alias, which a pin set does not use")
-        }
-        let root: Node?
-        do {
-            root = try Yams.compose(yaml: text)
-        } catch let error as YamlError {
-            throw PinSetFileReader.syntaxError(error)
-        } catch {
-            throw PinHashError(.malformedInput, "is not YAML: \(error)")
-        }
-        guard let root else {
+        guard let root = try YAMLComposer.document(in: text) else {
             throw PinHashError(.malformedInput, "line 1: is empty; a pin set starts with version: 1")
         }
         return try PinSetFileReader().pinSet(root)
@@ -70,14 +56,8 @@ public enum PinSetFile {
         let header =
             "# pinhash pin set, schema version \(pinSet.version) (README: Pin sets); "
             + "pins are base64 SHA-256 of a SubjectPublicKeyInfo\n"
-        do {
-            let body = try Yams.serialize(
-                node: PinSetFileWriter.node(pinSet), indent: 2, width: -1, allowUnicode: true)
-            return header + body + (body.hasSuffix("\n") ? "" : "\n")
-        } catch {
-            // libyaml fails to emit only on allocation failure; every value of the model has a YAML form.
-            fatalError("pin set could not be written as YAML: \(error)")
-        }
+        let body = YAMLEmitter.text(of: PinSetFileWriter.node(pinSet))
+        return header + body + (body.hasSuffix("\n") ? "" : "\n")
     }
 
     /// Writes `pinSet` to `path` through a temporary file renamed into place, so that no reader ever

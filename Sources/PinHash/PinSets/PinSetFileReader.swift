@@ -1,5 +1,3 @@
-internal import Yams
-
 /// Turns the YAML nodes of a pin-set file into a ``PinSet``, checking every key and value against the
 /// schema; each error names the node's line and its path (`hosts[0].pins[1].pin`).
 struct PinSetFileReader {
@@ -9,7 +7,7 @@ struct PinSetFileReader {
     ]
     static let pinKeys = ["pin", "label", "role", "source"]
 
-    func pinSet(_ root: Node) throws(PinHashError) -> PinSet {
+    func pinSet(_ root: YAMLNode) throws(PinHashError) -> PinSet {
         let top = try mapping(root, at: "", what: "a pin set (a mapping with version and hosts)")
         try checkKeys(top, allowed: Self.topKeys, at: "", node: root)
         guard let versionNode = top["version"] else {
@@ -39,7 +37,7 @@ struct PinSetFileReader {
         return PinSet(version: version, hosts: hosts)
     }
 
-    private func host(_ node: Node, at path: String) throws(PinHashError) -> PinnedHost {
+    private func host(_ node: YAMLNode, at path: String) throws(PinHashError) -> PinnedHost {
         let fields = try mapping(node, at: path, what: "a host (a mapping with name and pins)")
         try checkKeys(fields, allowed: Self.hostKeys, at: path, node: node)
         guard let nameNode = fields["name"], let nameText = string(nameNode) else {
@@ -99,7 +97,7 @@ struct PinSetFileReader {
         return host
     }
 
-    private func entry(_ node: Node, at path: String) throws(PinHashError) -> PinSetEntry {
+    private func entry(_ node: YAMLNode, at path: String) throws(PinHashError) -> PinSetEntry {
         let fields = try mapping(node, at: path, what: "a pin (a mapping with pin, and label, role, source)")
         try checkKeys(fields, allowed: Self.pinKeys, at: path, node: node)
         guard let pinNode = value(fields["pin"]) else {
@@ -120,71 +118,80 @@ struct PinSetFileReader {
     // MARK: Node shapes
 
     /// The mapping's values by key, after requiring every key to be a plain string.
-    private func mapping(_ node: Node, at path: String, what: String) throws(PinHashError) -> [String: Node] {
-        guard case .mapping(let mapping) = node else {
+    private func mapping(_ node: YAMLNode, at path: String, what: String) throws(PinHashError) -> [String:
+        YAMLNode]
+    {
+        guard case .mapping(let mapping, _) = node.content else {
             throw error(node, path, "is \(shape(node)), not \(what)")
         }
-        var fields: [String: Node] = [:]
+        var fields: [String: YAMLNode] = [:]
         for (key, value) in mapping {
-            guard case .scalar(let scalar) = key else {
+            guard let name = key.scalar?.text else {
                 throw error(key, path, "has a key that is \(shape(key)), not a name")
             }
-            fields[scalar.string] = value
+            fields[name] = value
         }
         return fields
     }
 
-    private func sequence(_ node: Node, at path: String) throws(PinHashError) -> [Node] {
-        guard case .sequence(let sequence) = node else {
+    private func sequence(_ node: YAMLNode, at path: String) throws(PinHashError) -> [YAMLNode] {
+        guard case .sequence(let items, _) = node.content else {
             throw error(node, path, "is \(shape(node)), not a list (items start with -)")
         }
-        return Array(sequence)
+        return items
     }
 
     /// Unknown keys are errors: a misspelt `pins` or `include-subdomains` would otherwise drop what it
     /// holds without a word.
     private func checkKeys(
-        _ fields: [String: Node], allowed: [String], at path: String, node: Node
+        _ fields: [String: YAMLNode], allowed: [String], at path: String, node: YAMLNode
     ) throws(PinHashError) {
-        guard case .mapping(let mapping) = node else { return }
+        guard case .mapping(let mapping, _) = node.content else { return }
         for (key, _) in mapping {
-            guard case .scalar(let scalar) = key, !allowed.contains(scalar.string) else { continue }
+            guard let name = key.scalar?.text, !allowed.contains(name) else { continue }
             throw error(
-                key, path.isEmpty ? scalar.string : "\(path).\(scalar.string)",
+                key, path.isEmpty ? name : "\(path).\(name)",
                 "unknown key; the keys here are " + allowed.joined(separator: ", "))
         }
     }
 
     /// The node, or nil for a missing or null value (`label:` with nothing after it), which leaves an
     /// optional field at its default.
-    private func value(_ node: Node?) -> Node? {
-        guard let node, case .scalar(let scalar) = node else { return node }
-        return scalar.style == .plain && ["", "~", "null", "Null", "NULL"].contains(scalar.string)
-            ? nil : node
+    private func value(_ node: YAMLNode?) -> YAMLNode? {
+        guard let node, let text = plain(node, tagged: "null") else { return node }
+        return ["", "~", "null", "Null", "NULL"].contains(text) ? nil : node
+    }
+
+    /// A plain scalar's text, unless an explicit tag other than `!!type` makes it something else: a
+    /// quoted `"443"` or a `!!str 443` is text, not a number.
+    private func plain(_ node: YAMLNode, tagged type: String) -> String? {
+        guard let scalar = node.scalar, scalar.style == .plain,
+            node.tag == nil || node.tag == "tag:yaml.org,2002:" + type
+        else { return nil }
+        return scalar.text
     }
 
     /// A scalar's text as written (quoted or not: a label `2026` is text).
-    private func string(_ node: Node) -> String? {
-        guard case .scalar(let scalar) = node else { return nil }
-        return scalar.string
+    private func string(_ node: YAMLNode) -> String? {
+        node.scalar?.text
     }
 
-    private func text(_ node: Node, at path: String) throws(PinHashError) -> String {
+    private func text(_ node: YAMLNode, at path: String) throws(PinHashError) -> String {
         guard let text = string(node) else { throw error(node, path, "is \(shape(node)), not text") }
         return text
     }
 
     /// A plain decimal number; a quoted `"443"` is text, not a number.
-    private func integer(_ node: Node) -> Int? {
-        guard let text = string(node), case .scalar(let scalar) = node, scalar.style == .plain,
-            !text.isEmpty, text.count <= 9, text.utf8.allSatisfy({ (0x30...0x39).contains($0) })
+    private func integer(_ node: YAMLNode) -> Int? {
+        guard let text = plain(node, tagged: "int"), !text.isEmpty, text.count <= 9,
+            text.utf8.allSatisfy({ (0x30...0x39).contains($0) })
         else { return nil }
         return Int(text)
     }
 
-    private func boolean(_ node: Node, at path: String) throws(PinHashError) -> Bool {
-        if case .scalar(let scalar) = node, scalar.style == .plain {
-            switch scalar.string {
+    private func boolean(_ node: YAMLNode, at path: String) throws(PinHashError) -> Bool {
+        if let text = plain(node, tagged: "bool") {
+            switch text {
             case "true": return true
             case "false": return false
             default: break
@@ -194,7 +201,7 @@ struct PinSetFileReader {
     }
 
     private func choice<Value: RawRepresentable & CaseIterable>(
-        _ node: Node, at path: String, _ type: Value.Type
+        _ node: YAMLNode, at path: String, _ type: Value.Type
     ) throws(PinHashError) -> Value where Value.RawValue == String {
         if let text = string(node), let value = Value(rawValue: text) { return value }
         let names = Value.allCases.map(\.rawValue)
@@ -204,7 +211,7 @@ struct PinSetFileReader {
     // MARK: Errors
 
     /// Why a pin's value is not a pin; the file keeps the bare base64, so other spellings are named.
-    private func pinProblem(_ node: Node) -> String {
+    private func pinProblem(_ node: YAMLNode) -> String {
         guard let text = string(node) else { return "is \(shape(node)), not a pin" }
         let bytes = Array(text.utf8)
         if bytes.count == 64, bytes.allSatisfy({ $0 < 0x80 && Character(Unicode.Scalar($0)).isHexDigit }) {
@@ -216,43 +223,25 @@ struct PinSetFileReader {
         return "\(quoted(node)) is not the base64 of a SHA-256 (32 bytes)"
     }
 
-    private func error(_ node: Node, _ path: String, _ problem: String) -> PinHashError {
-        let line = node.mark.map { "line \($0.line): " } ?? ""
+    private func error(_ node: YAMLNode, _ path: String, _ problem: String) -> PinHashError {
+        let line = node.line.map { "line \($0): " } ?? ""
         return PinHashError(.malformedInput, line + (path.isEmpty ? problem : "\(path): \(problem)"))
     }
 
-    private func quoted(_ node: Node) -> String {
+    private func quoted(_ node: YAMLNode) -> String {
         guard let text = string(node) else { return shape(node) }
         return PinFormatEscaping.jsonString(String(text.prefix(80)))
     }
 
-    private func shape(_ node: Node) -> String {
-        switch node {
-        case .scalar(let scalar):
-            "the value \(PinFormatEscaping.jsonString(String(scalar.string.prefix(80))))"
+    private func shape(_ node: YAMLNode) -> String {
+        switch node.content {
+        case .scalar(let text, _): "the value \(PinFormatEscaping.jsonString(String(text.prefix(80))))"
         case .mapping: "a mapping"
         case .sequence: "a list"
-        case .alias: "an alias"
         }
     }
 
     private static func wildcardHint(_ name: String) -> String {
         name.hasPrefix("*.") ? " (give the parent name with include-subdomains: true)" : ""
-    }
-
-    /// A libyaml error as one line: `line 3: mapping values are not allowed in this context`.
-    static func syntaxError(_ error: YamlError) -> PinHashError {
-        let (problem, mark): (String, Mark?) =
-            switch error {
-            case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
-                .composer(_, let problem, let mark, _):
-                (problem, mark)
-            case .duplicatedKeysInMapping(let duplicates, let context):
-                ("the key \(duplicates.first ?? "") is given twice in one mapping", context.mark)
-            case .reader(let problem, _, _, _): (problem, nil)
-            default: ("\(error)", nil)
-            }
-        let line = mark.map { "line \($0.line): " } ?? ""
-        return PinHashError(.malformedInput, "\(line)is not valid YAML: \(problem)")
     }
 }

@@ -1,10 +1,4 @@
-internal import Foundation
-
-#if canImport(FoundationXML)
-    internal import FoundationXML
-#endif
-
-/// Android's `res/xml/network_security_config.xml`, read with Foundation's `XMLParser`.
+/// Android's `res/xml/network_security_config.xml`, read with Expat (``XMLEventParser``).
 ///
 /// Each `<domain>` of a `<domain-config>` is a host with the config's `<pin-set>`; a nested
 /// `<domain-config>` without a pin-set inherits its parent's, as Android does. Android takes only
@@ -13,22 +7,18 @@ internal import Foundation
 /// left out. `base-config`, `debug-overrides` and trust anchors carry no pins and are skipped.
 enum AndroidNetworkSecurityConfig {
     static func read(_ bytes: [UInt8], into builder: inout PinSetBuilder) throws(PinHashError) {
-        let reader = Reader()
-        let parser = XMLParser(data: Data(bytes))
-        parser.shouldResolveExternalEntities = false
-        parser.delegate = reader
-        let parsed = parser.parse()
-        if let error = reader.error { throw error }
-        // Foundation on Linux can report success and set parserError: both are checked.
-        guard parsed, parser.parserError == nil else {
-            throw PinHashError(
-                .malformedInput,
-                "line \(parser.lineNumber): malformed XML: \(XMLProblem.describe(parser.parserError))")
+        var reader = Reader()
+        for event in try XMLEventParser.events(of: bytes) {
+            switch event {
+            case .start(let name, let attributes, let line): try reader.start(name, attributes, line: line)
+            case .end(let name, let line): try reader.end(name, line: line)
+            case .text(let text, _): reader.text += text
+            }
         }
         guard reader.sawRoot else {
             throw PinHashError(.malformedInput, "has no <network-security-config> element")
         }
-        for (index, config) in reader.configs.enumerated() {
+        for config in reader.configs {
             var pinSet = config.pinSet
             var parent = config.parent
             while pinSet == nil, let ancestor = parent {
@@ -36,7 +26,6 @@ enum AndroidNetworkSecurityConfig {
                 parent = reader.configs[ancestor].parent
             }
             guard let pinSet, !pinSet.pins.isEmpty else { continue }
-            _ = index
             for domain in config.domains {
                 let host: PinnedHost
                 do {
@@ -69,31 +58,25 @@ enum AndroidNetworkSecurityConfig {
         var pinSet: ConfigPinSet?
     }
 
-    /// The parser's delegate: collects the domain-configs, and stops at the first error.
-    private final class Reader: NSObject, XMLParserDelegate {
+    /// The domain-configs of the document, collected from its events; each error names its line.
+    private struct Reader {
         var configs: [DomainConfig] = []
-        var error: PinHashError?
         var sawRoot = false
+        var text = ""
         private var open: [Int] = []
         private var elements: [String] = []
-        private var text = ""
         private var textLine = 0
         private var includesSubdomains = false
 
-        private func fail(_ parser: XMLParser, _ reason: String) {
-            guard error == nil else { return }
-            error = PinHashError(.malformedInput, "line \(parser.lineNumber): \(reason)")
-            parser.abortParsing()
+        private func fail(_ line: Int, _ reason: String) -> PinHashError {
+            PinHashError(.malformedInput, "line \(line): \(reason)")
         }
 
-        func parser(
-            _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
-            attributes: [String: String] = [:]
-        ) {
+        mutating func start(_ name: String, _ attributes: [String: String], line: Int) throws(PinHashError) {
             defer { elements.append(name) }
             if elements.isEmpty {
                 guard name == "network-security-config" else {
-                    return fail(parser, "the root element is <\(name)>, not <network-security-config>")
+                    throw fail(line, "the root element is <\(name)>, not <network-security-config>")
                 }
                 sawRoot = true
                 return
@@ -108,52 +91,48 @@ enum AndroidNetworkSecurityConfig {
                 case nil, "false": includesSubdomains = false
                 case "true": includesSubdomains = true
                 case let other?:
-                    return fail(parser, "includeSubdomains=\"\(other)\" is neither true nor false")
+                    throw fail(line, "includeSubdomains=\"\(other)\" is neither true nor false")
                 }
-                startText(parser)
+                startText(line)
             case "pin-set" where insideConfig:
-                guard configs[open.last!].pinSet == nil else { return fail(parser, "a second <pin-set>") }
+                guard configs[open.last!].pinSet == nil else { throw fail(line, "a second <pin-set>") }
                 var pinSet = ConfigPinSet()
                 if let expiration = attributes["expiration"] {
                     guard let date = CalendarDate(iso8601: expiration) else {
-                        return fail(parser, "pin-set expiration \"\(expiration)\" is not a date (yyyy-MM-dd)")
+                        throw fail(line, "pin-set expiration \"\(expiration)\" is not a date (yyyy-MM-dd)")
                     }
                     pinSet.expiration = date
                 }
                 configs[open.last!].pinSet = pinSet
             case "pin" where elements.last == "pin-set" && elements.dropLast().last == "domain-config":
                 guard let digest = attributes["digest"] else {
-                    return fail(parser, "<pin> has no digest attribute")
+                    throw fail(line, "<pin> has no digest attribute")
                 }
                 guard digest == "SHA-256" else {
-                    return fail(
-                        parser, "pin digest \"\(digest)\" is not SHA-256, the only digest Android takes")
+                    throw fail(line, "pin digest \"\(digest)\" is not SHA-256, the only digest Android takes")
                 }
-                startText(parser)
+                startText(line)
             default:
                 break
             }
         }
 
-        private func startText(_ parser: XMLParser) {
+        private mutating func startText(_ line: Int) {
             text = ""
-            textLine = parser.lineNumber
+            textLine = line
         }
 
-        func parser(_ parser: XMLParser, foundCharacters string: String) { text += string }
-
-        func parser(
-            _ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?
-        ) {
+        mutating func end(_ name: String, line: Int) throws(PinHashError) {
             elements.removeLast()
-            let value = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            let value = String(PinSpelling.trimmed(Substring(text)))
+            defer { text = "" }
             switch name {
             case "domain-config"
             where !open.isEmpty
                 && (elements.last == "network-security-config" || elements.last == "domain-config"):
                 open.removeLast()
             case "domain" where elements.last == "domain-config":
-                guard !value.isEmpty else { return fail(parser, "<domain> is empty") }
+                guard !value.isEmpty else { throw fail(line, "<domain> is empty") }
                 configs[open.last!].domains.append(
                     Domain(name: value, includesSubdomains: includesSubdomains, line: textLine))
             case "pin" where elements.last == "pin-set" && elements.dropLast().last == "domain-config":
@@ -164,38 +143,11 @@ enum AndroidNetworkSecurityConfig {
                     }
                     configs[open.last!].pinSet!.pins.append((pin, textLine))
                 } catch {
-                    fail(parser, error.reason)
+                    throw fail(line, error.reason)
                 }
             default:
                 break
             }
-            text = ""
         }
-    }
-}
-
-/// Foundation's XML errors in a few words: the parser's own message, without its error-domain noise.
-enum XMLProblem {
-    static func describe(_ error: (any Error)?) -> String {
-        guard let error else { return "the parser stopped" }
-        let nsError = error as NSError
-        if let reason = nsError.userInfo[NSLocalizedDescriptionKey] as? String, !reason.isEmpty {
-            return reason
-        }
-        // Foundation on Linux gives only libxml2's error number (xmlParserErrors): the common ones in words.
-        let words: String? =
-            switch nsError.code {
-            case 4: "the document is empty"
-            case 5: "the document ends inside an element"
-            case 9: "a character XML does not allow"
-            case 39, 40, 41: "an attribute is malformed"
-            case 68: "a tag has no name"
-            case 73: "a tag is not closed with >"
-            case 76: "an end tag does not match its start tag"
-            case 77: "a tag is not finished"
-            case 89: "an entity refers to itself"
-            default: nil
-            }
-        return words.map { "\($0) (XMLParser error \(nsError.code))" } ?? "XMLParser error \(nsError.code)"
     }
 }

@@ -1,10 +1,4 @@
-internal import Foundation
-
-#if canImport(FoundationXML)
-    internal import FoundationXML
-#endif
-
-/// The pins of an `Info.plist`, XML or binary, read with Foundation's `PropertyListSerialization`:
+/// The pins of an `Info.plist`, XML or binary, read with libplist (``PropertyListValue``):
 /// App Transport Security's `NSPinnedDomains` and TrustKit's `TSKConfiguration`.
 ///
 /// Errors name the keys that lead to the bad value and, in an XML plist, the line that holds it.
@@ -95,36 +89,16 @@ enum PropertyListPinSets {
 
     /// A parsed property list, with the XML text (when it is XML) for finding the line of a value.
     private struct Plist {
-        let root: [String: Any]
+        let root: [String: PropertyListValue]
         private let lines: [String]?
 
         init(_ bytes: [UInt8]) throws(PinHashError) {
             let isBinary = bytes.starts(with: Array("bplist".utf8))
             if !isBinary {
-                // XMLParser first: PropertyListSerialization does not say where XML is broken.
-                let parser = XMLParser(data: Data(bytes))
-                parser.shouldResolveExternalEntities = false
-                // Without a delegate, Foundation on Linux stops at once and reports success.
-                let listener = WellFormednessCheck()
-                parser.delegate = listener
-                // Foundation on Linux can report success and set parserError: both are checked.
-                if !parser.parse() || parser.parserError != nil {
-                    throw PinHashError(
-                        .malformedInput,
-                        "line \(parser.lineNumber): malformed XML: \(XMLProblem.describe(parser.parserError))"
-                    )
-                }
+                // Expat first: libplist does not say where XML is broken, and Expat refuses entities.
+                _ = try XMLEventParser.events(of: bytes)
             }
-            let value: Any
-            do {
-                value = try PropertyListSerialization.propertyList(
-                    from: Data(bytes), options: [], format: nil)
-            } catch {
-                let code = (error as NSError).code
-                let words = code == 3840 ? "its structure is not a plist's" : XMLProblem.describe(error)
-                throw PinHashError(.malformedInput, "is not a property list: \(words)")
-            }
-            guard let root = value as? [String: Any] else {
+            guard case .dictionary(let root) = try PropertyListValue.read(bytes) else {
                 throw PinHashError(.malformedInput, "is a property list whose top is not a dictionary")
             }
             self.root = root
@@ -144,30 +118,34 @@ enum PropertyListPinSets {
             return PinHashError(.malformedInput, (line.map { "line \($0): " } ?? "") + reason)
         }
 
-        func dictionary(_ value: Any?, _ path: String) throws(PinHashError) -> [String: Any]? {
+        func dictionary(_ value: PropertyListValue?, _ path: String) throws(PinHashError)
+            -> [String: PropertyListValue]?
+        {
             guard let value else { return nil }
-            guard let dictionary = value as? [String: Any] else {
+            guard case .dictionary(let dictionary) = value else {
                 throw error("\(path) is not a dictionary", at: nil)
             }
             return dictionary
         }
 
-        func array(_ value: Any?, _ path: String) throws(PinHashError) -> [Any]? {
+        func array(_ value: PropertyListValue?, _ path: String) throws(PinHashError) -> [PropertyListValue]? {
             guard let value else { return nil }
-            guard let array = value as? [Any] else { throw error("\(path) is not an array", at: nil) }
+            guard case .array(let array) = value else { throw error("\(path) is not an array", at: nil) }
             return array
         }
 
-        func string(_ value: Any?, _ path: String) throws(PinHashError) -> String? {
+        func string(_ value: PropertyListValue?, _ path: String) throws(PinHashError) -> String? {
             guard let value else { return nil }
-            guard let string = value as? String else { throw error("\(path) is not a string", at: nil) }
+            guard case .string(let string) = value else { throw error("\(path) is not a string", at: nil) }
             return string
         }
 
-        func bool(_ value: Any?, _ path: String) throws(PinHashError) -> Bool? {
+        func bool(_ value: PropertyListValue?, _ path: String) throws(PinHashError) -> Bool? {
             guard let value else { return nil }
-            if let bool = value as? Bool { return bool }
-            throw error("\(path) is not a Boolean (<true/> or <false/>)", at: nil)
+            guard case .boolean(let bool) = value else {
+                throw error("\(path) is not a Boolean (<true/> or <false/>)", at: nil)
+            }
+            return bool
         }
 
         func pin(_ value: String, _ path: String) throws(PinHashError) -> Pin {
@@ -191,6 +169,3 @@ enum PropertyListPinSets {
         }
     }
 }
-
-/// A delegate that only listens, so that the parser reads the whole document.
-private final class WellFormednessCheck: NSObject, XMLParserDelegate {}

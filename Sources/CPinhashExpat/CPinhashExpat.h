@@ -1,0 +1,2 @@
+// Expat (pkg-config expat): the XML of Android's network security config and of XML property lists.
+#include <expat.h>
