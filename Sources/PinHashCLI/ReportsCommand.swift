@@ -15,6 +15,12 @@ struct ReportsCommand: ParsableCommand {
         discussion: """
             Everything after `reports` goes to pinhash-reports, found beside pinhash or on the PATH: \
             pinhash reports serve --listen 127.0.0.1:8470 --db reports.db. See pinhash-reports --help.
+
+            Exit status: that of pinhash-reports; 1 pinhash-reports could not be run (named on stderr).
+
+            Examples:
+              pinhash reports serve --listen 127.0.0.1:8470 --db reports.db
+              pinhash reports summary --db reports.db
             """)
 
     @Argument(parsing: .captureForPassthrough, help: "The arguments of pinhash-reports.")
