@@ -104,6 +104,16 @@ struct PreloadLibraryTests {
         #expect(throws: PinHashError.self) { try IDNA.toASCII("xn--ab!c.example") }
     }
 
+    @Test("A label that is not Punycode is named with its control characters escaped (the fuzzer's find)")
+    func controlCharactersInRefusedLabels() {
+        for host in ["xn--\u{1B}[2J.example", "xn--\u{01A6}:\nkey.example"] {
+            let error = #expect(throws: PinHashError.self) { try IDNA.toASCII(host) }
+            let reason = error?.reason ?? ""
+            #expect(!reason.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }, "\(reason)")
+            #expect(reason.hasPrefix("the label 'xn--"), "\(reason)")
+        }
+    }
+
     @Test("A list with a line that is no rule is refused with its line number")
     func malformedList() {
         #expect(throws: PinHashError.self) { try PublicSuffixList(text: "com\n*.!x.y\n") }

@@ -12,7 +12,8 @@ public enum IDNA {
             if label.hasPrefix(acePrefix) {
                 guard let decoded = decodeLabel(String(label.dropFirst(acePrefix.count))) else {
                     throw PinHashError(
-                        .invalidArgument, "the label '\(label)' is not valid Punycode",
+                        .invalidArgument,
+                        "the label '\(InputName.escapingControlCharacters(label))' is not valid Punycode",
                         source: InputName.escapingControlCharacters(host))
                 }
                 unicode = decoded
