@@ -221,6 +221,21 @@ enum Loopback: String, CaseIterable, Sendable, CustomTestStringConvertible {
         }
         throw LiveServerError("no port free on all of \(addresses.map(\.address))")
     }
+
+    /// `count` different free ports on 127.0.0.1: each bound until all are chosen, since ports picked one
+    /// after another can repeat once the first socket is closed (nginx then refused "a duplicate default
+    /// server").
+    static func freePorts(_ count: Int) throws -> [Int] {
+        var sockets: [Int32] = []
+        defer { sockets.forEach { _ = close($0) } }
+        var ports: [Int] = []
+        for _ in 0..<count {
+            let socket = try Loopback.ipv4.boundSocket(port: 0)
+            sockets.append(socket)
+            ports.append(try Self.port(of: socket))
+        }
+        return ports
+    }
 }
 
 struct LiveServerError: Error, CustomStringConvertible {

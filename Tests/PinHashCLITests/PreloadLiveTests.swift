@@ -42,7 +42,8 @@ final class PreloadSites {
         var chosen: (Int, Int, Int)?
         var lastLog = ""
         for _ in 0..<5 {
-            let ports = (try Loopback.freePort(), try Loopback.freePort(), try Loopback.freePort())
+            let free = try Loopback.freePorts(3)
+            let ports = (free[0], free[1], free[2])
             let (https, weakPort, http) = ports
             let directory = group.directory.path
             func tls(_ chain: String) -> String {
@@ -443,7 +444,8 @@ struct PreloadLiveTests {
                 FileManager.default.fileExists(atPath: "\(modules)/mod_mpm_event.so") ? "event" : "prefork"
             let root = directory.path
             let user = getuid() == 0 ? "User nobody\nGroup nogroup\n" : ""
-            let (https, http) = (try Loopback.freePort(), try Loopback.freePort())
+            let free = try Loopback.freePorts(2)
+            let (https, http) = (free[0], free[1])
             func host(_ name: String, plainHTTP: String) -> String {
                 """
                 <VirtualHost 127.0.0.1:\(https)>
