@@ -214,17 +214,21 @@ final class ReadSession {
         let slices = min(batch.count / 16, ProcessorCount.available * 4)
         let delivery = previous == nil ? 0 : 1
         var failure: PinHashError?
+        var leftUndecoded = [Bool](repeating: false, count: slices)
         withoutActuallyEscaping(body) { body in
             current.results.withUnsafeMutableBufferPointer { results in
-                let work = BatchWork(
-                    session: self, waiting: previous, body: body, source: source, batch: batch,
-                    buffer: buffer,
-                    inputType: inputType, slots: results, slices: slices)
-                DispatchQueue.concurrentPerform(iterations: slices + delivery) { work.run($0) }
-                failure = work.failure.error
+                leftUndecoded.withUnsafeMutableBufferPointer { leftUndecoded in
+                    let work = BatchWork(
+                        session: self, waiting: previous, body: body, source: source, batch: batch,
+                        buffer: buffer,
+                        inputType: inputType, slots: results, slices: slices, leftUndecoded: leftUndecoded)
+                    DispatchQueue.concurrentPerform(iterations: slices + delivery) { work.run($0) }
+                    failure = work.failure.error
+                }
             }
         }
         if let failure { throw failure }
+        current.isDecodedWhole = !leftUndecoded.contains(true)
         // Held on, the window would be copied by the next read into it.
         if current.isDecodedWhole { current.buffer = [] }
         return current
@@ -320,15 +324,16 @@ final class ReadSession {
     }
 
     /// Fails unless `content` is what the caller asked for; `subject` is `block 2 is a CSR` or `is a …`.
-    private func checkType(_ content: Content, _ subject: String) throws(PinHashError) {
-        try Self.check(content, is: reader.inputType, subject)
+    private func checkType(_ content: Content, _ subject: @autoclosure () -> String) throws(PinHashError) {
+        try Self.check(content, is: reader.inputType, subject())
     }
 
-    private static func check(_ content: Content, is wanted: InputType, _ subject: String)
+    /// `subject` is made only for a failure: a bundle's every block passes here.
+    private static func check(_ content: Content, is wanted: InputType, _ subject: @autoclosure () -> String)
         throws(PinHashError)
     {
         guard wanted != .auto, content.inputType != wanted else { return }
-        throw PinHashError(.wrongType, "\(subject), not \(wanted.noun)")
+        throw PinHashError(.wrongType, "\(subject()), not \(wanted.noun)")
     }
 
     private func produce(_ content: Content, der: [UInt8], position: Int, _ body: (PinnedObject) -> Void)
@@ -567,11 +572,13 @@ struct DecodedBatch {
         self.locations = locations
         self.buffer = buffer
         self.results = Array(repeating: nil, count: locations.count)
+        self.isDecodedWhole = locations.isEmpty
     }
 
     /// Whether every block was decoded with the others, so delivering it needs neither OpenSSL's key
     /// decoders nor a passphrase.
-    var isDecodedWhole: Bool { results.allSatisfy { $0 != nil } }
+    /// Set where the batch is decoded (scanning `results` for it copied every object).
+    var isDecodedWhole = false
 }
 
 /// The error of a delivery made on another thread, read once that thread is done.
@@ -591,6 +598,8 @@ private struct BatchWork: @unchecked Sendable {
     let inputType: InputType
     let slots: UnsafeMutableBufferPointer<Result<PinnedObject?, PinHashError>?>
     let slices: Int
+    /// One flag per slice, set when the slice left a block undecoded.
+    let leftUndecoded: UnsafeMutableBufferPointer<Bool>
     let failure = DeliveryFailure()
 
     func run(_ iteration: Int) {
@@ -603,7 +612,9 @@ private struct BatchWork: @unchecked Sendable {
             slice -= 1
         }
         for index in (slice * batch.count / slices)..<((slice + 1) * batch.count / slices) {
-            slots[index] = ReadSession.decodeWithoutSecrets(batch[index], in: buffer, inputType)
+            let result = ReadSession.decodeWithoutSecrets(batch[index], in: buffer, inputType)
+            if result == nil { leftUndecoded[slice] = true }
+            slots[index] = result
         }
     }
 }
