@@ -522,29 +522,43 @@ extension PinnedObject {
 func formatTime(_ element: UnsafeBufferPointer<UInt8>) -> String? {
     guard element.count > 2 else { return nil }
     let text = UnsafeBufferPointer(rebasing: element[2...])
-    var digits: [UInt8] = []
+    // Where the digits of YYYYMMDDHHMMSS start in `text`; UTCTime has no century.
+    let offset: Int
     if element[0] == DERTag.utcTime, text.count >= 12 {
-        // UTCTime years 50 to 99 are 1950 to 1999 (RFC 5280).
-        digits = (text[0] < UInt8(ascii: "5") ? [0x32, 0x30] : [0x31, 0x39]) + text[0..<12]
+        offset = -2
     } else if element[0] == DERTag.generalizedTime, text.count >= 14 {
-        digits = Array(text[0..<14])
+        offset = 0
     } else {
         return nil
     }
-    guard digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return nil }
-    var out = [UInt8]()
-    out.reserveCapacity(20)
-    for (index, digit) in digits.enumerated() {
-        switch index {
-        case 4, 6: out.append(UInt8(ascii: "-"))
-        case 8: out.append(UInt8(ascii: "T"))
-        case 10, 12: out.append(UInt8(ascii: ":"))
-        default: break
+    let isDigit = { (byte: UInt8) in byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+    guard text[0..<(14 + offset)].allSatisfy(isDigit) else { return nil }
+    // Written in place, one byte at a time: a bundle's every line has one (`2030-12-31T09:37:37Z`).
+    return String(unsafeUninitializedCapacity: 20) { out in
+        var written = 0
+        for index in 0..<14 {
+            switch index {
+            case 4, 6:
+                out[written] = UInt8(ascii: "-"); written += 1
+            case 8:
+                out[written] = UInt8(ascii: "T"); written += 1
+            case 10, 12:
+                out[written] = UInt8(ascii: ":"); written += 1
+            default: break
+            }
+            let position = index + offset
+            // UTCTime years 50 to 99 are 1950 to 1999 (RFC 5280).
+            if position < 0 {
+                let late = text[0] >= UInt8(ascii: "5")
+                out[written] = index == 0 ? (late ? 0x31 : 0x32) : (late ? 0x39 : 0x30)
+            } else {
+                out[written] = text[position]
+            }
+            written += 1
         }
-        out.append(digit)
+        out[written] = UInt8(ascii: "Z")
+        return written + 1
     }
-    out.append(UInt8(ascii: "Z"))
-    return String(decoding: out, as: UTF8.self)
 }
 
 /// `a CERTIFICATE`, `an RSA PRIVATE KEY`, `an X509 CRL`: the article a PEM label is read with.
