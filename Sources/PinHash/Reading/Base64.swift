@@ -131,12 +131,41 @@ enum Base64 {
         var digits = 0
         var paddingSeen = 0
         var index = 0
+        var linesMayFit = true
         while index < length {
             if digits == 0, paddingSeen == 0 {
                 // Fast path: two groups (eight characters, one load) at a time, their six bytes written
                 // with one store of eight; the two bytes past them are overwritten next (the output has
                 // room: it holds three bytes more than a quarter of the text's length times three).
                 while index + 8 <= length {
+                    // A whole PEM line (64 characters and a line feed) at a time, its validity tested once;
+                    // a line that fails is decoded again below (the loads and stores stay inside `text` and
+                    // the output's room), and no other line is tried this way.
+                    while linesMayFit, index + 72 <= length, text[index + 64] == 0x0A {
+                        var invalid: UInt16 = 0
+                        for part in 0..<8 {
+                            let word = UInt64(
+                                littleEndian: UnsafeRawPointer(text + index + part * 8).loadUnaligned(
+                                    as: UInt64.self))
+                            let first = pairs[Int(word & 0xFFFF)]
+                            let second = pairs[Int(word >> 16 & 0xFFFF)]
+                            let third = pairs[Int(word >> 32 & 0xFFFF)]
+                            let fourth = pairs[Int(word >> 48)]
+                            invalid |= first | second | third | fourth
+                            let bytes =
+                                (UInt64(first) << 52 | UInt64(second) << 40 | UInt64(third) << 28
+                                | UInt64(fourth) << 16).bigEndian
+                            UnsafeMutableRawPointer(out + written + part * 6).storeBytes(
+                                of: bytes, as: UInt64.self)
+                        }
+                        if invalid & 0x8000 != 0 {
+                            linesMayFit = false
+                            break
+                        }
+                        written += 48
+                        index += 65
+                    }
+                    if index + 8 > length { break }
                     let word = UInt64(
                         littleEndian: UnsafeRawPointer(text + index).loadUnaligned(as: UInt64.self))
                     let first = pairs[Int(word & 0xFFFF)]
