@@ -12,6 +12,8 @@ public struct CACatalogue: Sendable {
     /// Each entry's ``label(for:)``, made once: listing a bundle of CAs names nearly every certificate,
     /// and building the text each time cost more than the rest of its line.
     private let labels: [String]
+    /// Each entry's ``note(for:)``, made once for the same reason.
+    private let notes: [String]
 
     public init(entries: [CatalogueEntry], generated: String) {
         self.entries = entries
@@ -22,6 +24,7 @@ public struct CACatalogue: Sendable {
         self.labels = entries.map { entry in
             "catalogue: \(entry.name)" + (entry.pool.map { ", pool \($0)" } ?? "")
         }
+        self.notes = labels.map { "(\($0))" }
     }
 
     /// What the catalogue knows of the key with `pin`; nil for a key it does not know (any leaf).
@@ -42,7 +45,7 @@ public struct CACatalogue: Sendable {
 
     /// How a listing names a CA key after its subject: the ``label(for:)`` in parentheses.
     public func note(for pin: Pin) -> String? {
-        label(for: pin).map { "(\($0))" }
+        byPin[pin].map { notes[$0] }
     }
 
     /// The entry for `pin` as one JSON object on one line (`name`, `organization`, `kind`, `pool`, `roots`

@@ -214,17 +214,21 @@ final class ReadSession {
         let slices = min(batch.count / 16, ProcessorCount.available * 4)
         let delivery = previous == nil ? 0 : 1
         var failure: PinHashError?
+        var leftUndecoded = [Bool](repeating: false, count: slices)
         withoutActuallyEscaping(body) { body in
             current.results.withUnsafeMutableBufferPointer { results in
-                let work = BatchWork(
-                    session: self, waiting: previous, body: body, source: source, batch: batch,
-                    buffer: buffer,
-                    inputType: inputType, slots: results, slices: slices)
-                DispatchQueue.concurrentPerform(iterations: slices + delivery) { work.run($0) }
-                failure = work.failure.error
+                leftUndecoded.withUnsafeMutableBufferPointer { leftUndecoded in
+                    let work = BatchWork(
+                        session: self, waiting: previous, body: body, source: source, batch: batch,
+                        buffer: buffer,
+                        inputType: inputType, slots: results, slices: slices, leftUndecoded: leftUndecoded)
+                    DispatchQueue.concurrentPerform(iterations: slices + delivery) { work.run($0) }
+                    failure = work.failure.error
+                }
             }
         }
         if let failure { throw failure }
+        current.isDecodedWhole = !leftUndecoded.contains(true)
         // Held on, the window would be copied by the next read into it.
         if current.isDecodedWhole { current.buffer = [] }
         return current
@@ -320,15 +324,16 @@ final class ReadSession {
     }
 
     /// Fails unless `content` is what the caller asked for; `subject` is `block 2 is a CSR` or `is a …`.
-    private func checkType(_ content: Content, _ subject: String) throws(PinHashError) {
-        try Self.check(content, is: reader.inputType, subject)
+    private func checkType(_ content: Content, _ subject: @autoclosure () -> String) throws(PinHashError) {
+        try Self.check(content, is: reader.inputType, subject())
     }
 
-    private static func check(_ content: Content, is wanted: InputType, _ subject: String)
+    /// `subject` is made only for a failure: a bundle's every block passes here.
+    private static func check(_ content: Content, is wanted: InputType, _ subject: @autoclosure () -> String)
         throws(PinHashError)
     {
         guard wanted != .auto, content.inputType != wanted else { return }
-        throw PinHashError(.wrongType, "\(subject), not \(wanted.noun)")
+        throw PinHashError(.wrongType, "\(subject()), not \(wanted.noun)")
     }
 
     private func produce(_ content: Content, der: [UInt8], position: Int, _ body: (PinnedObject) -> Void)
@@ -517,29 +522,43 @@ extension PinnedObject {
 func formatTime(_ element: UnsafeBufferPointer<UInt8>) -> String? {
     guard element.count > 2 else { return nil }
     let text = UnsafeBufferPointer(rebasing: element[2...])
-    var digits: [UInt8] = []
+    // Where the digits of YYYYMMDDHHMMSS start in `text`; UTCTime has no century.
+    let offset: Int
     if element[0] == DERTag.utcTime, text.count >= 12 {
-        // UTCTime years 50 to 99 are 1950 to 1999 (RFC 5280).
-        digits = (text[0] < UInt8(ascii: "5") ? [0x32, 0x30] : [0x31, 0x39]) + text[0..<12]
+        offset = -2
     } else if element[0] == DERTag.generalizedTime, text.count >= 14 {
-        digits = Array(text[0..<14])
+        offset = 0
     } else {
         return nil
     }
-    guard digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return nil }
-    var out = [UInt8]()
-    out.reserveCapacity(20)
-    for (index, digit) in digits.enumerated() {
-        switch index {
-        case 4, 6: out.append(UInt8(ascii: "-"))
-        case 8: out.append(UInt8(ascii: "T"))
-        case 10, 12: out.append(UInt8(ascii: ":"))
-        default: break
+    let isDigit = { (byte: UInt8) in byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+    guard text[0..<(14 + offset)].allSatisfy(isDigit) else { return nil }
+    // Written in place, one byte at a time: a bundle's every line has one (`2030-12-31T09:37:37Z`).
+    return String(unsafeUninitializedCapacity: 20) { out in
+        var written = 0
+        for index in 0..<14 {
+            switch index {
+            case 4, 6:
+                out[written] = UInt8(ascii: "-"); written += 1
+            case 8:
+                out[written] = UInt8(ascii: "T"); written += 1
+            case 10, 12:
+                out[written] = UInt8(ascii: ":"); written += 1
+            default: break
+            }
+            let position = index + offset
+            // UTCTime years 50 to 99 are 1950 to 1999 (RFC 5280).
+            if position < 0 {
+                let late = text[0] >= UInt8(ascii: "5")
+                out[written] = index == 0 ? (late ? 0x31 : 0x32) : (late ? 0x39 : 0x30)
+            } else {
+                out[written] = text[position]
+            }
+            written += 1
         }
-        out.append(digit)
+        out[written] = UInt8(ascii: "Z")
+        return written + 1
     }
-    out.append(UInt8(ascii: "Z"))
-    return String(decoding: out, as: UTF8.self)
 }
 
 /// `a CERTIFICATE`, `an RSA PRIVATE KEY`, `an X509 CRL`: the article a PEM label is read with.
@@ -567,11 +586,13 @@ struct DecodedBatch {
         self.locations = locations
         self.buffer = buffer
         self.results = Array(repeating: nil, count: locations.count)
+        self.isDecodedWhole = locations.isEmpty
     }
 
     /// Whether every block was decoded with the others, so delivering it needs neither OpenSSL's key
     /// decoders nor a passphrase.
-    var isDecodedWhole: Bool { results.allSatisfy { $0 != nil } }
+    /// Set where the batch is decoded (scanning `results` for it copied every object).
+    var isDecodedWhole = false
 }
 
 /// The error of a delivery made on another thread, read once that thread is done.
@@ -591,6 +612,8 @@ private struct BatchWork: @unchecked Sendable {
     let inputType: InputType
     let slots: UnsafeMutableBufferPointer<Result<PinnedObject?, PinHashError>?>
     let slices: Int
+    /// One flag per slice, set when the slice left a block undecoded.
+    let leftUndecoded: UnsafeMutableBufferPointer<Bool>
     let failure = DeliveryFailure()
 
     func run(_ iteration: Int) {
@@ -603,7 +626,9 @@ private struct BatchWork: @unchecked Sendable {
             slice -= 1
         }
         for index in (slice * batch.count / slices)..<((slice + 1) * batch.count / slices) {
-            slots[index] = ReadSession.decodeWithoutSecrets(batch[index], in: buffer, inputType)
+            let result = ReadSession.decodeWithoutSecrets(batch[index], in: buffer, inputType)
+            if result == nil { leftUndecoded[slice] = true }
+            slots[index] = result
         }
     }
 }
