@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Base64 as PEM uses it (RFC 7468): the standard alphabet, `=` padding, line breaks and spaces ignored.
 enum Base64 {
     private static let alphabet = Array(
@@ -96,18 +98,36 @@ enum Base64 {
         return table
     }()
 
+    /// Until this many characters were decoded in this process (a key, a certificate or a few), texts
+    /// decode without the pair table; after, with it.
+    static let pairTableThreshold = 64 * 1024
+    private static let decodedCharacters = Atomic<Int>(0)
+
     /// Decodes `text`, skipping white space; padding may only end the text.
     static func decode(_ text: UnsafeBufferPointer<UInt8>) throws(DecodingError) -> [UInt8] {
+        // The pair table pays for its building (128 KiB) only over many certificates.
+        let before = decodedCharacters.add(text.count, ordering: .relaxed).oldValue
+        return try decode(text, pairTable: before >= pairTableThreshold)
+    }
+
+    /// `decode(_:)`, with or without the pair table (the tests take both).
+    static func decode(_ text: UnsafeBufferPointer<UInt8>, pairTable usePairs: Bool) throws(DecodingError)
+        -> [UInt8]
+    {
         guard let source = text.baseAddress, text.count > 0 else { return [] }
         var failure: DecodingError?
         let decoded = [UInt8](unsafeUninitializedCapacity: text.count / 4 * 3 + 3) { out, count in
             let result = groupTables.withUnsafeBufferPointer { groups in
-                pairTable.withUnsafeBufferPointer { pairs in
-                    decodeTable.withUnsafeBufferPointer { table in
+                decodeTable.withUnsafeBufferPointer { table in
+                    guard usePairs else {
+                        return decode(
+                            source, text.count, into: out.baseAddress!, groups.baseAddress!, nil,
+                            table.baseAddress!)
+                    }
+                    return pairTable.withUnsafeBufferPointer { pairs in
                         decode(
                             source, text.count, into: out.baseAddress!, groups.baseAddress!,
-                            pairs.baseAddress!,
-                            table.baseAddress!)
+                            pairs.baseAddress!, table.baseAddress!)
                     }
                 }
             }
@@ -124,7 +144,7 @@ enum Base64 {
 
     private static func decode(
         _ text: UnsafePointer<UInt8>, _ length: Int, into out: UnsafeMutablePointer<UInt8>,
-        _ groups: UnsafePointer<UInt32>, _ pairs: UnsafePointer<UInt16>, _ table: UnsafePointer<UInt8>
+        _ groups: UnsafePointer<UInt32>, _ pairs: UnsafePointer<UInt16>?, _ table: UnsafePointer<UInt8>
     ) -> Result<Int, DecodingError> {
         var written = 0
         var group: UInt32 = 0
@@ -137,7 +157,7 @@ enum Base64 {
                 // Fast path: two groups (eight characters, one load) at a time, their six bytes written
                 // with one store of eight; the two bytes past them are overwritten next (the output has
                 // room: it holds three bytes more than a quarter of the text's length times three).
-                while index + 8 <= length {
+                while let pairs, index + 8 <= length {
                     // A whole PEM line (64 characters and a line feed) at a time, its validity tested once;
                     // a line that fails is decoded again below (the loads and stores stay inside `text` and
                     // the output's room), and no other line is tried this way.
