@@ -239,7 +239,10 @@ struct AuditCommand: ParsableCommand {
             Diagnostics.warn(error)
             throw ExitCode(2)
         }
-        let progress = isatty(STDERR_FILENO) == 1 ? AuditProgress(sites: urls.count) : nil
+        let sites = urls.count
+        let progress = TerminalProgress.onTerminal {
+            "audited \($0) of \(sites) site\(sites == 1 ? "" : "s")"
+        }
         let format = format
         let box = AuditResults()
         let done = DispatchSemaphore(value: 0)
@@ -289,25 +292,4 @@ struct AuditCommand: ParsableCommand {
 /// The results the audit task hands back to the command, which waits for it.
 private final class AuditResults: @unchecked Sendable {
     var all: [Result<SiteAudit, PinHashError>] = []
-}
-
-/// `pinhash: audited 12 of 40 sites` on a terminal's stderr, rewritten in place.
-private final class AuditProgress: @unchecked Sendable {
-    private let sites: Int
-    private var audited = 0
-
-    init(sites: Int) { self.sites = sites }
-
-    func advance() {
-        audited += 1
-        write("\rpinhash: audited \(audited) of \(sites) site\(sites == 1 ? "" : "s")\u{1B}[K")
-    }
-
-    func finish() { if audited > 0 { write("\r\u{1B}[K") } }
-
-    private func write(_ text: String) {
-        _ = text.utf8CString.withUnsafeBufferPointer {
-            Glibc.write(STDERR_FILENO, $0.baseAddress, $0.count - 1)
-        }
-    }
 }

@@ -278,7 +278,10 @@ struct CheckCommand: ParsableCommand {
         let hosts = try pinnedHosts()
         let checker = try checker()
         let format = formatName
-        let progress = isatty(STDERR_FILENO) == 1 ? CheckProgress(hosts: hosts.count) : nil
+        let hostCount = hosts.count
+        let progress = TerminalProgress.onTerminal {
+            "checked \($0) address\($0 == 1 ? "" : "es") of \(hostCount) host\(hostCount == 1 ? "" : "s")"
+        }
         let results = CheckResults()
         let done = DispatchSemaphore(value: 0)
         let now = Int64(time(nil))
@@ -339,27 +342,4 @@ struct CheckCommand: ParsableCommand {
 /// The results a check's task hands back to the command, which waits for it.
 private final class CheckResults: @unchecked Sendable {
     var all: [AddressCheck] = []
-}
-
-/// `pinhash: checked 12 addresses (3 of 40 hosts to go)` on a terminal's stderr, rewritten in place.
-private final class CheckProgress: @unchecked Sendable {
-    private let hosts: Int
-    private var checked = 0
-
-    init(hosts: Int) { self.hosts = hosts }
-
-    func advance() {
-        checked += 1
-        write(
-            "\rpinhash: checked \(checked) address\(checked == 1 ? "" : "es") of \(hosts) host\(hosts == 1 ? "" : "s")\u{1B}[K"
-        )
-    }
-
-    func finish() { if checked > 0 { write("\r\u{1B}[K") } }
-
-    private func write(_ text: String) {
-        _ = text.utf8CString.withUnsafeBufferPointer {
-            Glibc.write(STDERR_FILENO, $0.baseAddress, $0.count - 1)
-        }
-    }
 }

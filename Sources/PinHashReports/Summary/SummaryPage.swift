@@ -89,19 +89,7 @@ extension ReportSummary {
     }
 }
 
-/// Text made safe in HTML text and attribute values: `&`, `<`, `>`, both quotes.
-func escapeHTML(_ text: String) -> String {
-    var escaped = ""
-    escaped.reserveCapacity(text.utf8.count)
-    for character in text.unicodeScalars {
-        switch character {
-        case "&": escaped += "&amp;"
-        case "<": escaped += "&lt;"
-        case ">": escaped += "&gt;"
-        case "\"": escaped += "&quot;"
-        case "'": escaped += "&#39;"
-        default: escaped.unicodeScalars.append(character)
-        }
-    }
-    return escaped
-}
+/// Text made safe in HTML text and attribute values: the escaping every page and document pinhash writes
+/// uses (`&`, `<`, `>`, both quotes; line ends and tabs as references; characters no page may carry as
+/// U+FFFD).
+func escapeHTML(_ text: String) -> String { PinFormatEscaping.xml(text) }
