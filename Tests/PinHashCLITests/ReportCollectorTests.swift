@@ -347,6 +347,23 @@ struct ReportCollectorTests {
     }
 
     @Test(
+        "A burst of 2,000 connections while the collector cannot accept is queued by the kernel, not dropped")
+    func burstWhileBusy() throws {
+        let collector = try ReportCollector(["--max-connections", "100"])
+        // Stopped, the collector accepts nothing: every connection waits in the listen backlog, and one
+        // beyond it finds its SYN dropped (Linux) and its connect timed out, as under a slow, loaded server.
+        kill(collector.process.pid, SIGSTOP)
+        let flood: [String: Any]
+        do {
+            defer { kill(collector.process.pid, SIGCONT) }
+            flood = try ReportTruth.python(["flood", "\(collector.port)", "2000", "0.5"], timeout: 120)
+        }
+        #expect(flood["connected"] as? Int == 2000, "\(flood)")
+        sleep(1)
+        #expect(try collector.get("/health").status == 200)
+    }
+
+    @Test(
         "Killed with SIGKILL while reports pour in, then restarted: every acknowledged report is in the database"
     )
     func durability() throws {

@@ -6,7 +6,8 @@
                                        seconds; each host name answered 2xx is appended to OUT as it comes.
   slow PORT SECONDS                    send a report one byte a second; print how many seconds passed
                                        before the server closed the connection (or SECONDS if it did not).
-  flood PORT COUNT                     open COUNT connections at once, wait, and print how many the server
+  flood PORT COUNT [TIMEOUT]           open COUNT connections at once (each connect given TIMEOUT seconds,
+                                       default 5), wait, and print how many the server
                                        closed and how many it kept open, as JSON; then close them all.
 """
 import http.client
@@ -89,13 +90,13 @@ def slow(port, seconds):
     print(json.dumps({"closed_after": closed}))
 
 
-def flood(port, count):
+def flood(port, count, connect_timeout=5.0):
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, count + 100)), hard))
     sockets = []
     for _ in range(count):
         try:
-            sockets.append(socket.create_connection(("127.0.0.1", port), timeout=5))
+            sockets.append(socket.create_connection(("127.0.0.1", port), timeout=connect_timeout))
         except OSError:
             pass
     time.sleep(1.5)
@@ -121,4 +122,4 @@ if __name__ == "__main__":
     elif mode == "slow":
         slow(int(sys.argv[2]), float(sys.argv[3]))
     elif mode == "flood":
-        flood(int(sys.argv[2]), int(sys.argv[3]))
+        flood(int(sys.argv[2]), int(sys.argv[3]), *(float(a) for a in sys.argv[4:5]))

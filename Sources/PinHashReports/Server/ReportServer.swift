@@ -37,7 +37,9 @@ public final class ReportServer: Sendable {
         let configuration = configuration
         let logger = logger
         let bootstrap = ServerBootstrap(group: group)
-            .serverChannelOption(.backlog, value: 1024)
+            // A burst the event loop cannot accept at once waits in the kernel instead of having its SYNs
+            // dropped (each dropped one costs its client a second or more): Linux's default cap, somaxconn.
+            .serverChannelOption(.backlog, value: 4096)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.maxMessagesPerRead, value: 16)
