@@ -66,7 +66,10 @@ struct InputOptions: ParsableArguments {
     }
 
     /// The reader for these options: the --passin source, or the terminal when there is one.
-    func makeReader() throws -> PinReader {
+    func makeReader() throws -> PinReader { try Self.makeReader(inputType: inputType, passin: passin) }
+
+    /// The reader for an input type and a --passin source (nil: the terminal, when there is one).
+    static func makeReader(inputType: InputType, passin: String?) throws -> PinReader {
         var passphrase = PassphraseSource.terminal
         if let passin {
             passphrase = try PassphraseSource(openSSLArgument: passin)

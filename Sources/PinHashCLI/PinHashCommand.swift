@@ -59,6 +59,7 @@ struct PinHashCommand: ParsableCommand {
                     "Unknown option '\(argument)'. A file whose name starts with - is given as ./\(argument) "
                         + "or after --."))
         }
+        PlainPinsCommandLine(CommandLine.arguments.dropFirst())?.run()
         main(nil)
     }
 

@@ -109,10 +109,17 @@ struct PinsCommand: ParsableCommand {
     func run() throws {
         if !connects.isEmpty { return try runConnect() }
         let reader = try input.makeReader()
-        // The default format prints each input's lines; the others write every input's pins into one
-        // document, as they come.
+        try Self.printPins(
+            of: files, reader: reader, all: all,
+            formatter: format.format == .base64 ? nil : format.formatter())
+    }
+
+    /// Prints the pins of each file: the default format's lines (`formatter` nil), or every input's pins
+    /// in one document, as they come. Throws ExitCode.failure after the last file if any could not be
+    /// read; each such file is named on stderr.
+    static func printPins(of files: [String], reader: PinReader, all: Bool, formatter: PinFormatter?) throws {
         let output = OutputBuffer()
-        let document = format.format == .base64 ? nil : try DocumentOutput(format.formatter(), to: output)
+        let document = try formatter.map { try DocumentOutput($0, to: output) }
         var failed = false
         for file in files {
             let report = InputReport(file: file, showFile: files.count > 1, all: all, document: document)
