@@ -4,7 +4,9 @@
 
 SWIFT ?= swift
 PREFIX ?= /usr/local
-RELEASE_FLAGS := -c release --static-swift-stdlib
+# Without SwiftPM's $$ORIGIN library search path: the programs load only the system's libraries, and
+# each run is spared a dozen failed opens of libraries beside the binary (.ci/deb-check holds it).
+RELEASE_FLAGS := -c release --static-swift-stdlib --disable-local-rpath
 BIN := .build/release/pinhash
 # The programs `make install` and `make deb` ship: Package.swift's executable products. Each gets its man
 # pages (generate-manual's PRODUCT.1 and PRODUCT.SUBCOMMAND.1) and its bash, zsh and fish completions.
