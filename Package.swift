@@ -57,11 +57,16 @@ let package = Package(
             pkgConfig: "libplist-2.0",
             providers: [.apt(["libplist-dev"]), .brew(["libplist"])]
         ),
+        // SHA-256 for pins, in C with the x86-64 SHA extensions when present: pinning a certificate or a
+        // plain key then needs nothing of libcrypto (README, "Speed").
+        .target(name: "CPinhashSHA256"),
         // Pins of files, formats, headers, verification, backup keys: libcrypto; pin sets and their
         // import: libyaml, Expat, libplist. No Foundation.
         .target(
             name: "PinHash",
-            dependencies: ["CPinhashOpenSSL", "CPinhashYAML", "CPinhashExpat", "CPinhashPlist"]
+            dependencies: [
+                "CPinhashOpenSSL", "CPinhashSHA256", "CPinhashYAML", "CPinhashExpat", "CPinhashPlist",
+            ]
         ),
         // Live servers (TCP, TLS, STARTTLS, HTTP) and the site audit: libssl as well.
         .target(
@@ -105,7 +110,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PinHashTests",
-            dependencies: ["PinHash", "PinHashLive", "PinHashTestSupport"]
+            dependencies: ["PinHash", "PinHashLive", "PinHashTestSupport", "CPinhashSHA256"]
         ),
         .testTarget(
             name: "PinHashCLITests",

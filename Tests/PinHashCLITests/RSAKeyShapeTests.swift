@@ -28,12 +28,21 @@ struct RSAKeyShapeTests {
         ("version 1 without other primes", { ints in DERTestReader.rsaKey([[1]] + ints.dropFirst()) }),
         ("version 2", { ints in DERTestReader.rsaKey([[2]] + ints.dropFirst()) }),
         ("modulus padded with 00", { ints in DERTestReader.rsaKey(replacing(ints, 1, with: [0] + ints[1])) }),
-        ("negative public exponent", { ints in DERTestReader.rsaKey(replacing(ints, 2, with: [0x81, 0, 1])) }),
+        (
+            "negative public exponent",
+            { ints in DERTestReader.rsaKey(replacing(ints, 2, with: [0x81, 0, 1])) }
+        ),
         ("public exponent 0", { ints in DERTestReader.rsaKey(replacing(ints, 2, with: [0])) }),
-        ("private exponent padded with 00", { ints in DERTestReader.rsaKey(replacing(ints, 3, with: [0] + ints[3])) }),
+        (
+            "private exponent padded with 00",
+            { ints in DERTestReader.rsaKey(replacing(ints, 3, with: [0] + ints[3])) }
+        ),
         ("a tenth INTEGER", { ints in DERTestReader.rsaKey(ints + [[0]]) }),
         ("eight INTEGERs", { ints in DERTestReader.rsaKey(Array(ints.dropLast())) }),
-        ("outer length in a longer form than needed", { ints in DERTestReader.rsaKey(ints, paddedLength: true) }),
+        (
+            "outer length in a longer form than needed",
+            { ints in DERTestReader.rsaKey(ints, paddedLength: true) }
+        ),
         ("an empty INTEGER", { ints in DERTestReader.rsaKey(replacing(ints, 8, with: [])) }),
     ]
 
