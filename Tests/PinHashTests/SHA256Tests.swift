@@ -12,7 +12,8 @@ import Testing
 struct SHA256Tests {
     /// openssl's digest of each file, in order, from one `openssl dgst -sha256 -r` run.
     static func opensslDigests(of files: [URL]) throws -> [String] {
-        let result = try ExternalCommand.run(ExternalCommand.openSSL, ["dgst", "-sha256", "-r"] + files.map(\.path))
+        let result = try ExternalCommand.run(
+            ExternalCommand.openSSL, ["dgst", "-sha256", "-r"] + files.map(\.path))
         try #require(result.succeeded, "openssl dgst: \(result.firstErrorLine)")
         let lines = result.text.split(separator: "\n").map { String($0.prefix(64)) }
         try #require(lines.count == files.count)
@@ -70,7 +71,8 @@ struct SHA256Tests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let files = try [1 << 20, (3 << 20) + 7, 55].map { count in
             let url = directory.appendingPathComponent("\(count)")
-            let made = try ExternalCommand.run(ExternalCommand.openSSL, ["rand", "-out", url.path, "\(count)"])
+            let made = try ExternalCommand.run(
+                ExternalCommand.openSSL, ["rand", "-out", url.path, "\(count)"])
             try #require(made.succeeded, "openssl rand: \(made.firstErrorLine)")
             return url
         }

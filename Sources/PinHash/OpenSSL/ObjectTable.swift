@@ -5,6 +5,7 @@ enum ObjectTable {
     /// OpenSSL's short name (else its long name) for the OID whose DER content is `oid`; nil for an OID
     /// it has no name for.
     static func name(ofOID oid: UnsafeBufferPointer<UInt8>) -> String? {
+        readyOpenSSLForKeys()
         let der = [DERTag.objectIdentifier] + derLength(oid.count) + Array(oid)
         let object: OpaquePointer? = der.withUnsafeBufferPointer { buffer in
             var cursor: UnsafePointer<UInt8>? = buffer.baseAddress
@@ -25,7 +26,8 @@ enum ObjectTable {
 
     /// Whether OpenSSL knows `name` as an object's short or long name or reads it as a dotted OID.
     static func knows(_ name: String) -> Bool {
-        OpenSSLErrors.isolating {
+        readyOpenSSLForKeys()
+        return OpenSSLErrors.isolating {
             guard let object = OBJ_txt2obj(name, 0) else { return false }
             ASN1_OBJECT_free(object)
             return true

@@ -9,7 +9,9 @@ enum OpenSSLSetUp {
         OPENSSL_init_crypto(UInt64(OPENSSL_INIT_NO_LOAD_CONFIG) | UInt64(OPENSSL_INIT_NO_ATEXIT), nil) == 1
 }
 
-/// OpenSSL, initialised: call before using its key decoders, encoders or generators.
+/// OpenSSL, initialised: every entry into libcrypto calls this first (the default initialisation would
+/// read openssl.cnf), and nothing else does, so that a run that never needs OpenSSL (a certificate's or a
+/// plain key's pin) never initialises it.
 package func readyOpenSSLForKeys() {
     _ = OpenSSLSetUp.done
 }

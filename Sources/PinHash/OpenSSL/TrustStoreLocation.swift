@@ -11,14 +11,26 @@ internal import CPinhashOpenSSL
 /// `/usr/lib/ssl/cert.pem` and `/usr/lib/ssl/certs`, links to `/etc/ssl/certs`).
 enum TrustStoreLocation {
     /// The file SSL_CERT_FILE names, if it is set.
-    static var fileFromEnvironment: String? { environment(X509_get_default_cert_file_env()) }
+    static var fileFromEnvironment: String? {
+        readyOpenSSLForKeys()
+        return environment(X509_get_default_cert_file_env())
+    }
 
     /// The directory SSL_CERT_DIR names, if it is set.
-    static var directoryFromEnvironment: String? { environment(X509_get_default_cert_dir_env()) }
+    static var directoryFromEnvironment: String? {
+        readyOpenSSLForKeys()
+        return environment(X509_get_default_cert_dir_env())
+    }
 
-    static var defaultFile: String { String(cString: X509_get_default_cert_file()) }
+    static var defaultFile: String {
+        readyOpenSSLForKeys()
+        return String(cString: X509_get_default_cert_file())
+    }
 
-    static var defaultDirectory: String { String(cString: X509_get_default_cert_dir()) }
+    static var defaultDirectory: String {
+        readyOpenSSLForKeys()
+        return String(cString: X509_get_default_cert_dir())
+    }
 
     private static func environment(_ name: UnsafePointer<CChar>) -> String? {
         guard let value = getenv(name), value.pointee != 0 else { return nil }

@@ -88,7 +88,6 @@ final class ReadSession {
     var skippedBlocks: [SkippedBlock] = []
 
     init(reader: PinReader, name: String) {
-        _ = OpenSSLSetUp.done
         self.derivationBudget = KeyDerivationBudget(limit: reader.limits.maximumKeyDerivationIterations)
         self.reader = reader
         self.name = name
