@@ -26,6 +26,11 @@ final class OutputBuffer {
     private var pendingWasWritten = false
 
     func append(_ text: String) {
+        // Room for all that may be held, reserved (not touched) once an input's text grows past a few
+        // pages: growing by doubling copied a bundle's lines several times, onto fresh pages each time.
+        if pending.count > 1 << 16, pending.capacity < holdLimit {
+            pending.reserveCapacity(holdLimit + (1 << 16))
+        }
         pending.append(contentsOf: text.utf8)
         if pending.count > holdLimit {
             pendingWasWritten = true
@@ -35,7 +40,12 @@ final class OutputBuffer {
 
     func commit() {
         pendingWasWritten = false
-        committed.append(contentsOf: pending)
+        if committed.isEmpty {
+            // The held text becomes the committed text as it is, not copied.
+            swap(&committed, &pending)
+        } else {
+            committed.append(contentsOf: pending)
+        }
         pending.removeAll(keepingCapacity: true)
         if committed.count >= 1 << 16 { flush() }
     }
