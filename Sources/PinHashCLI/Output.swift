@@ -20,7 +20,9 @@ enum Diagnostics {
 /// it goes, to keep memory bounded.
 final class OutputBuffer {
     private var committed: [UInt8] = []
-    private var pending: [UInt8] = []
+    /// Appended to for every line of a bundle; one thread at a time uses a buffer, so the runtime's
+    /// exclusivity checks on each access (two calls a line) are left out.
+    @exclusivity(unchecked) private var pending: [UInt8] = []
     private let holdLimit = 8 << 20
     /// Whether some of this input's text went out because it passed `holdLimit`.
     private var pendingWasWritten = false
