@@ -22,9 +22,10 @@ BUILD_PACKAGES := libssl-dev libyaml-dev libexpat1-dev libplist-dev libsqlite3-d
 # The programs the tests compare pinhash with, serve the fixtures with, or feed its --format output to:
 # chromium (--ignore-certificate-errors-spki-list) and OkHttp with a JDK to compile a client of it;
 # publicsuffix (the list pinhash audit reads at run time) and libpsl's psl, which the tests compare it with;
-# the sqlite3 CLI reads the report collector's database in its tests and bench, wrk loads it in the bench.
+# the sqlite3 CLI reads the report collector's database in its tests and bench, wrk loads it in the bench;
+# binutils' readelf names the sonames linking would record, which the libraries loaded on first use must have.
 TEST_PACKAGES := $(BUILD_PACKAGES) openssl gnutls-bin ca-certificates curl python3 python3-yaml nginx apache2 \
-	chromium default-jdk-headless libokhttp-java publicsuffix psl sqlite3 wrk
+	chromium default-jdk-headless libokhttp-java publicsuffix psl sqlite3 wrk binutils
 REPORTS_BIN := .build/release/pinhash-reports
 SWIFT_FILES = $(shell git ls-files '*.swift')
 # make fuzz SECONDS=N: how long libFuzzer runs each target (FUZZ_TARGETS="pem der ..." picks some).
@@ -51,8 +52,9 @@ test: test-deps
 # same sanitizer. .ci/lsan.supp names leaks that are not pinhash's (XCTest, Foundation, ArgumentParser) and
 # print_suppressions=0 keeps their statistics out of the one-line errors the tests read. Not
 # UndefinedBehaviorSanitizer: Swift 6.3 refuses -sanitize=undefined on Linux ("unsupported option"), and
-# pinhash has no C code of its own for it to check (Swift traps on overflow and out-of-bounds access in
-# every build); ThreadSanitizer checks the two threads that decode bulk certificates instead.
+# pinhash's only C code is the delay-load forwarders, one call each (Swift traps on overflow and
+# out-of-bounds access in every build); ThreadSanitizer checks the two threads that decode bulk
+# certificates instead.
 sanitize: test-deps
 	$(SWIFT) build --product pinhash --sanitize=address --scratch-path $(ASAN_BUILD)
 	$(SWIFT) build --product pinhash-reports --sanitize=address --scratch-path $(ASAN_BUILD)

@@ -1,6 +1,16 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// On Linux, libssl, libyaml, Expat and libplist are loaded by the first call into them (CPinhashDelayLoad),
+// not at start-up by the dynamic loader, which every run paid for whether it used them or not (README,
+// "Dependencies"): nothing links them, so their module maps say no `link` and pkg-config, whose `--libs`
+// would add `-lssl`, is not asked. Elsewhere they are linked as before.
+#if os(Linux)
+    let delayLoading = true
+#else
+    let delayLoading = false
+#endif
+
 let package = Package(
     name: "pinhash",
     products: [
@@ -29,7 +39,7 @@ let package = Package(
         ),
         .systemLibrary(
             name: "CPinhashLibSSL",
-            pkgConfig: "libssl",
+            pkgConfig: delayLoading ? nil : "libssl",
             providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]
         ),
         // SQLite, the report collector's database: Debian's libsqlite3 through its C API.
@@ -44,34 +54,50 @@ let package = Package(
         // PinSets/XML and PinSets/PropertyList import them (.ci/check-boundaries).
         .systemLibrary(
             name: "CPinhashYAML",
-            pkgConfig: "yaml-0.1",
+            pkgConfig: delayLoading ? nil : "yaml-0.1",
             providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]
         ),
         .systemLibrary(
             name: "CPinhashExpat",
-            pkgConfig: "expat",
+            pkgConfig: delayLoading ? nil : "expat",
             providers: [.apt(["libexpat1-dev"]), .brew(["expat"])]
         ),
         .systemLibrary(
             name: "CPinhashPlist",
-            pkgConfig: "libplist-2.0",
+            pkgConfig: delayLoading ? nil : "libplist-2.0",
             providers: [.apt(["libplist-dev"]), .brew(["libplist"])]
         ),
         // SHA-256 for pins, in C with the x86-64 SHA extensions when present: pinning a certificate or a
         // plain key then needs nothing of libcrypto (README, "Speed").
         .target(name: "CPinhashSHA256"),
+        // The forwarders that load those libraries on first use (Linux; empty targets elsewhere): libyaml,
+        // Expat and libplist for PinHash, libssl for PinHashLive alone. Nothing imports them: they only
+        // define the libraries' functions the Swift code calls.
+        .target(
+            name: "CPinhashDelayLoad",
+            cSettings: delayLoading ? [.define("PINHASH_DELAY_LOAD")] : []
+        ),
+        .target(
+            name: "CPinhashLibSSLDelayLoad",
+            dependencies: ["CPinhashDelayLoad"],
+            cSettings: delayLoading ? [.define("PINHASH_DELAY_LOAD")] : []
+        ),
         // Pins of files, formats, headers, verification, backup keys: libcrypto; pin sets and their
         // import: libyaml, Expat, libplist. No Foundation.
         .target(
             name: "PinHash",
             dependencies: [
                 "CPinhashOpenSSL", "CPinhashSHA256", "CPinhashYAML", "CPinhashExpat", "CPinhashPlist",
-            ]
+                "CPinhashDelayLoad",
+            ],
+            linkerSettings: delayLoading
+                ? [] : [.linkedLibrary("yaml"), .linkedLibrary("expat"), .linkedLibrary("plist-2.0")]
         ),
         // Live servers (TCP, TLS, STARTTLS, HTTP) and the site audit: libssl as well.
         .target(
             name: "PinHashLive",
-            dependencies: ["PinHash", "CPinhashOpenSSL", "CPinhashLibSSL"]
+            dependencies: ["PinHash", "CPinhashOpenSSL", "CPinhashLibSSL", "CPinhashLibSSLDelayLoad"],
+            linkerSettings: delayLoading ? [] : [.linkedLibrary("ssl")]
         ),
         .executableTarget(
             name: "PinHashCLI",
