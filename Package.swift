@@ -1,10 +1,10 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// On Linux, libssl, libyaml, Expat and libplist are loaded by the first call into them (CPinhashDelayLoad),
-// not at start-up by the dynamic loader, which every run paid for whether it used them or not (README,
-// "Dependencies"): nothing links them, so their module maps say no `link` and pkg-config, whose `--libs`
-// would add `-lssl`, is not asked. Elsewhere they are linked as before.
+// On Linux, libcrypto, libssl, libyaml, Expat and libplist are loaded by the first call into them
+// (CPinhashDelayLoad), not at start-up by the dynamic loader, which every run paid for whether it used them
+// or not (README, "Dependencies"): nothing links them, so their module maps say no `link` and pkg-config,
+// whose `--libs` would add `-lssl`, is not asked. Elsewhere they are linked as before.
 #if os(Linux)
     let delayLoading = true
 #else
@@ -29,12 +29,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
-        // libcrypto: keys, PKCS#12, SHA-256, key generation. libssl: the TLS client of PinHashLive only.
+        // libcrypto: keys, PKCS#12, key generation, object names. libssl: the TLS client of PinHashLive only.
         // Debian's libssl-dev, or on macOS Homebrew's openssl@3 (keg-only: SwiftPM reads its pkg-config
         // files from the brew prefix; README, "macOS").
         .systemLibrary(
             name: "CPinhashOpenSSL",
-            pkgConfig: "libcrypto",
+            pkgConfig: delayLoading ? nil : "libcrypto",
             providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]
         ),
         .systemLibrary(
@@ -70,8 +70,8 @@ let package = Package(
         // SHA-256 for pins, in C with the x86-64 SHA extensions when present: pinning a certificate or a
         // plain key then needs nothing of libcrypto (README, "Speed").
         .target(name: "CPinhashSHA256"),
-        // The forwarders that load those libraries on first use (Linux; empty targets elsewhere): libyaml,
-        // Expat and libplist for PinHash, libssl for PinHashLive alone. Nothing imports them: they only
+        // The forwarders that load those libraries on first use (Linux; empty targets elsewhere): libcrypto,
+        // libyaml, Expat and libplist for PinHash, libssl for PinHashLive alone. Nothing imports them: they only
         // define the libraries' functions the Swift code calls.
         .target(
             name: "CPinhashDelayLoad",
@@ -91,7 +91,11 @@ let package = Package(
                 "CPinhashDelayLoad",
             ],
             linkerSettings: delayLoading
-                ? [] : [.linkedLibrary("yaml"), .linkedLibrary("expat"), .linkedLibrary("plist-2.0")]
+                ? []
+                : [
+                    .linkedLibrary("crypto"), .linkedLibrary("yaml"), .linkedLibrary("expat"),
+                    .linkedLibrary("plist-2.0"),
+                ]
         ),
         // Live servers (TCP, TLS, STARTTLS, HTTP) and the site audit: libssl as well.
         .target(

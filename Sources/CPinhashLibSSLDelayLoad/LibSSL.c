@@ -1,5 +1,5 @@
-/* libssl, for the TLS client of PinHashLive (its OpenSSL/ folder); libcrypto, which every command uses, is
- * linked as usual. */
+/* libssl, for the TLS client of PinHashLive (its OpenSSL/ folder); libcrypto is delay-loaded too
+ * (CPinhashDelayLoad/Crypto.c), and is libssl's own dependency. */
 #include "CPinhashDelayLoad.h"
 
 #ifdef PINHASH_DELAY_LOAD
