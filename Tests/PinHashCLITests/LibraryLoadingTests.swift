@@ -179,6 +179,25 @@ import Testing
             exec "$@"
             """
 
+        /// Runs `command` in a user and mount namespace where the library file at `path` is not there.
+        static func run(
+            _ command: [String], hiding path: String, sourceLocation: SourceLocation = #_sourceLocation
+        ) throws -> ProcessOutput {
+            let scratch = try makeLiveScratchDirectory()
+            defer {
+                // Only symbolic links and an empty mount point are left once the namespace is gone.
+                try? FileManager.default.removeItem(at: scratch.appendingPathComponent("view"))
+                rmdir(scratch.appendingPathComponent("all").path)
+                rmdir(scratch.path)
+            }
+            return try run(
+                command,
+                wrappedIn: [
+                    "/usr/bin/env", "unshare", "--user", "--map-root-user", "--mount", "/bin/sh", "-c",
+                    hidingLibrary, "sh", scratch.path, path,
+                ], sourceLocation: sourceLocation)
+        }
+
         @Test(
             "A missing library: one line naming it, exit status 69, nothing on stdout",
             .enabled(if: mountNamespaces, "unshare cannot make a user and mount namespace here"),
@@ -189,19 +208,7 @@ import Testing
             #expect(loaded.status == 0, "\(loaded.stderr)")
             let path = try #require(trace.paths[soname], "\(soname) not loaded: \(loaded.stderr)")
 
-            let scratch = try makeLiveScratchDirectory()
-            defer {
-                // Only symbolic links and an empty mount point are left once the namespace is gone.
-                try? FileManager.default.removeItem(at: scratch.appendingPathComponent("view"))
-                rmdir(scratch.appendingPathComponent("all").path)
-                rmdir(scratch.path)
-            }
-            let result = try Self.run(
-                library.command,
-                wrappedIn: [
-                    "/usr/bin/env", "unshare", "--user", "--map-root-user", "--mount", "/bin/sh", "-c",
-                    Self.hidingLibrary, "sh", scratch.path, path,
-                ])
+            let result = try Self.run(library.command, hiding: path)
             #expect(result.status == 69, "\(result.stderr)")
             #expect(result.stdout == "")
             #expect(result.stderrIsOneLine, "\(result.stderr)")
@@ -224,19 +231,10 @@ import Testing
             defer { servers.forEach { $0.stop() } }
             let hosts = servers.indices.map { "host\($0).example:\(servers[$0].port)" }
             let leaf = try CheckCommandTests.pin("certs/leaf.pem")
-            let scratch = try makeLiveScratchDirectory()
-            defer {
-                try? FileManager.default.removeItem(at: scratch.appendingPathComponent("view"))
-                rmdir(scratch.appendingPathComponent("all").path)
-                rmdir(scratch.path)
-            }
             let result = try Self.run(
                 ["check", "--pins", leaf, "--jobs", "4"] + hosts.flatMap { ["--resolve", "\($0):127.0.0.1"] }
                     + hosts,
-                wrappedIn: [
-                    "/usr/bin/env", "unshare", "--user", "--map-root-user", "--mount", "/bin/sh", "-c",
-                    Self.hidingLibrary, "sh", scratch.path, path,
-                ])
+                hiding: path)
             #expect(result.status == 69, "\(result.stderr)")
             #expect(result.stdout == "")
             #expect(result.stderrIsOneLine, "\(result.stderr)")
