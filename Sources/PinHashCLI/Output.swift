@@ -152,14 +152,24 @@ final class InputReport {
         if all {
             if showFile { output.append(fileColumn.linePrefix) }
             output.append(object.pin.base64)
-            if showFile { output.append("  \(fileColumn.name)") }
+            // Appended piece by piece: an interpolated string would be built (and freed) for each line.
+            if showFile {
+                output.append("  ")
+                output.append(fileColumn.name)
+            }
             output.append("  ")
             output.append(object.label)
             output.append("  ")
             output.append(object.detail)
-            if let note = CACatalogue.builtInNote(for: object.pin) { output.append("  \(note)") }
+            if let note = CACatalogue.builtInNote(for: object.pin) {
+                output.append("  ")
+                output.append(note)
+            }
             // Expiry is what people check next; `check` words it the same way.
-            if let notAfter = object.notAfter { output.append("  until \(notAfter)") }
+            if let notAfter = object.notAfter {
+                output.append("  until ")
+                output.append(notAfter)
+            }
             if sentByServer == false { output.append("  (not sent)") }
             output.append("\n")
             return
