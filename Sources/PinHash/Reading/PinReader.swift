@@ -625,9 +625,11 @@ private struct BatchWork: @unchecked Sendable {
             slice -= 1
         }
         for index in (slice * batch.count / slices)..<((slice + 1) * batch.count / slices) {
-            let result = ReadSession.decodeWithoutSecrets(batch[index], in: buffer, inputType)
-            if result == nil { leftUndecoded[slice] = true }
-            slots[index] = result
+            // Moved into its slot: a copy would retain every reference the object holds, from two threads.
+            switch ReadSession.decodeWithoutSecrets(batch[index], in: buffer, inputType) {
+            case nil: leftUndecoded[slice] = true
+            case let result?: slots[index] = consume result
+            }
         }
     }
 }
