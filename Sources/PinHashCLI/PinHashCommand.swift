@@ -31,7 +31,7 @@ struct PinHashCommand: ParsableCommand {
             Exit status: 0 every input gave a pin; 1 an input could not be read, was malformed, of the wrong \
             type, encrypted without a usable passphrase, or too large, or the --connect server could not be \
             resolved, reached or handshaken with (each named on stderr); 64 the command line was wrong; 69 \
-            a library the command needs (libssl, libyaml, Expat, libplist) could not be loaded.
+            a library the command needs (libcrypto, libssl, libyaml, Expat, libplist) could not be loaded.
             """,
         version: "0.1.0",
         subcommands: [

@@ -43,9 +43,8 @@ struct PlainPinsCommandLine {
     }
 
     /// The words argument parsing would take for a subcommand rather than a file.
-    private static var commandNames: Set<String> {
-        Set(PinHashCommand.configuration.subcommands.map { $0._commandName } + ["help"])
-    }
+    private static let commandNames = Set(
+        PinHashCommand.configuration.subcommands.map { $0._commandName } + ["help"])
 
     /// Prints the pins as `pinhash pins` would and exits with its status.
     func run() -> Never {

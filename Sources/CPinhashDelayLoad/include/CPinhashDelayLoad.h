@@ -1,13 +1,14 @@
 #ifndef CPINHASH_DELAY_LOAD_H
 #define CPINHASH_DELAY_LOAD_H
 
-/* Libraries only some commands use (libssl, libyaml, Expat, libplist) are loaded by the first call into
- * them, not by the dynamic loader at start-up, which every run of pinhash paid for (README, "Loaded on
- * first use"). Each library's file (YAML.c, Expat.c, Plist.c here; LibSSL.c in CPinhashLibSSLDelayLoad,
- * which only PinHashLive depends on) lists its soname and the functions pinhash calls, and defines each as
- * a forwarder to the library's own. Nothing imports this module (.ci/check-boundaries): it only defines C
- * functions; this header is public for CPinhashLibSSLDelayLoad. Package.swift defines PINHASH_DELAY_LOAD
- * on Linux only; elsewhere the libraries are linked as usual and these files compile to nothing. */
+/* Libraries only some runs use (libcrypto, libssl, libyaml, Expat, libplist) are loaded by the first call
+ * into them, not by the dynamic loader at start-up, which every run of pinhash paid for (README, "Loaded
+ * on first use"). Each library's file (Crypto.c, YAML.c, Expat.c, Plist.c here; LibSSL.c in
+ * CPinhashLibSSLDelayLoad, which only PinHashLive depends on) lists its soname and the functions pinhash
+ * calls, and defines each as a forwarder to the library's own. Nothing imports this module
+ * (.ci/check-boundaries): it only defines C functions; this header is public for CPinhashLibSSLDelayLoad.
+ * Package.swift defines PINHASH_DELAY_LOAD on Linux only; elsewhere the libraries are linked as usual and
+ * these files compile to nothing. */
 
 #ifdef PINHASH_DELAY_LOAD
 
