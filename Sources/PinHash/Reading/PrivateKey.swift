@@ -93,7 +93,7 @@ func publicKeyInfo(ofPlainRSAPrivateKey key: UnsafeBufferPointer<UInt8>) -> [UIn
     var integers: [DERElement] = []
     while !fields.isAtEnd {
         guard integers.count < 9, let integer = try? fields.next(DERTag.integer, "the key"),
-            isShortestInteger(key.slice(integer.contentRange))
+            (try? X509Schema.checkInteger(integer, in: key, "the key")) != nil
         else { return nil }
         integers.append(integer)
     }
@@ -101,14 +101,6 @@ func publicKeyInfo(ofPlainRSAPrivateKey key: UnsafeBufferPointer<UInt8>) -> [UIn
     let modulusAndExponent = Array(key[integers[1].start..<integers[2].end])
     let publicKey = [DERTag.sequence] + derLength(modulusAndExponent.count) + modulusAndExponent
     return publicKey.withUnsafeBufferPointer { try? subjectPublicKeyInfo(wrappingPKCS1: $0) }
-}
-
-/// Whether a DER INTEGER's content is its shortest two's-complement form (what OpenSSL accepts without
-/// an illegal-padding error).
-private func isShortestInteger(_ content: UnsafeBufferPointer<UInt8>) -> Bool {
-    guard let first = content.first else { return false }
-    guard content.count > 1 else { return true }
-    return !(first == 0x00 && content[1] & 0x80 == 0) && !(first == 0xFF && content[1] & 0x80 != 0)
 }
 
 /// The algorithm OID of a PKCS#8 PrivateKeyInfo, dotted (OpenSSL's key managers answer to it).
