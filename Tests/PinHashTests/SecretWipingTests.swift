@@ -24,7 +24,8 @@ struct SecretWipingTests {
     static let largestMapping: UInt = 1 << 30
 
     @Test(
-        "After pinning a PEM or DER private key, no run of its private bytes is left in the process's memory")
+        "After pinning a PEM or DER private key, no run of its private bytes, or of its PEM text, is left in the process's memory"
+    )
     func decodedKeyIsWiped() async {
         await #expect(processExitsWith: .success) {
             // Each key file, the DER of the same key, and where in that DER a private run of 32 bytes
@@ -38,13 +39,71 @@ struct SecretWipingTests {
             ] {
                 let needle = SecretWipingTests.privateRun(of: Fixtures.path(der), at: offset)
                 defer { needle.deallocate() }
+                // The key's text too: 32 characters from the middle of a PEM key's base64 are as secret as
+                // its bytes (the file's size from stat, as reading it here would leave a copy).
+                var status = stat()
+                let textNeedle =
+                    key.hasSuffix(".pem") && stat(Fixtures.path(key), &status) == 0
+                    ? SecretWipingTests.privateRun(of: Fixtures.path(key), at: Int(status.st_size) / 2) : nil
+                defer { textNeedle?.deallocate() }
                 _ = try PinReader().pins(inFileAt: Fixtures.path(key))
                 let found = SecretWipingTests.addresses(of: needle)
                 if !found.isEmpty {
                     print("\(key): private bytes left at \(found.map { String($0, radix: 16) })")
                     exit(1)
                 }
+                if let textNeedle, case let found = SecretWipingTests.addresses(of: textNeedle),
+                    !found.isEmpty
+                {
+                    print("\(key): its PEM text left at \(found.map { String($0, radix: 16) })")
+                    exit(1)
+                }
             }
+        }
+    }
+
+    @Test(
+        "A key among enough certificates to be decoded on all cores leaves no run of its PEM text in memory")
+    func keyInBundleIsWiped() async {
+        await #expect(processExitsWith: .success) {
+            // 100 certificates then the key: a batch of blocks decoded together, whose key waits for the
+            // delivery; the window the batch read from must not outlive it unwiped.
+            let key = Fixtures.path("keys/rsa2048.pkcs8.pem")
+            var status = stat()
+            guard stat(key, &status) == 0 else { exit(2) }
+            let needle = SecretWipingTests.privateRun(of: key, at: Int(status.st_size) / 2)
+            defer { needle.deallocate() }
+            let path = NSTemporaryDirectory() + "pinhash-wipe-\(getpid()).pem"
+            defer { unlink(path) }
+            SecretWipingTests.concatenate(
+                Array(repeating: Fixtures.path("certs/leaf.pem"), count: 100) + [key], into: path)
+            let objects = try PinReader().pins(inFileAt: path)
+            guard objects.count == 101 else { exit(3) }
+            let found = SecretWipingTests.addresses(of: needle)
+            if !found.isEmpty {
+                print("the key's PEM text left at \(found.map { String($0, radix: 16) })")
+                exit(1)
+            }
+        }
+    }
+
+    /// Writes the files at `paths`, one after another, to `path`, through memory wiped before it is freed.
+    static func concatenate(_ paths: [String], into path: String) {
+        let output = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        precondition(output >= 0, "cannot create \(path)")
+        defer { close(output) }
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
+        defer {
+            explicit_bzero(buffer.baseAddress!, buffer.count)
+            buffer.deallocate()
+        }
+        for source in paths {
+            let input = open(source, O_RDONLY)
+            precondition(input >= 0, "cannot open \(source)")
+            let count = read(input, buffer.baseAddress, buffer.count)
+            close(input)
+            precondition(
+                count > 0 && Glibc.write(output, buffer.baseAddress, count) == count, "cannot copy \(source)")
         }
     }
 

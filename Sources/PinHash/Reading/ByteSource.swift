@@ -10,6 +10,8 @@ final class ByteSource {
     private let descriptor: Int32
     private let ownsDescriptor: Bool
     private(set) var buffer: [UInt8] = []
+    /// The window before the last compaction, kept for its capacity (see `compact`).
+    private var spare: [UInt8] = []
     /// Bytes before `start` have been consumed.
     var start = 0
     private(set) var isAtEnd = false
@@ -97,8 +99,18 @@ final class ByteSource {
 
     private func compact() {
         guard start > 0, start >= buffer.count / 2 || start == buffer.count else { return }
-        if holdsSecrets { cleanse(upTo: start) }
-        buffer.removeSubrange(0..<start)
+        if holdsSecrets {
+            cleanse(upTo: start)
+            buffer.removeSubrange(0..<start)
+        } else {
+            // The unread tail moves to the other window. A bundle's batch still decodes from this one while
+            // the next is read (the window is shared then, and removing its front would copy it whole), and
+            // by the next compaction it has let go of the other, whose pages are then written again rather
+            // than allocated and faulted in anew.
+            spare.removeAll(keepingCapacity: true)
+            spare.append(contentsOf: buffer[start...])
+            swap(&buffer, &spare)
+        }
         start = 0
     }
 

@@ -22,6 +22,11 @@ private let endMarker = Array("-----END ".utf8)
 private let dashes = Array("-----".utf8)
 private let lineFeed: [UInt8] = [0x0A]
 private let colon: [UInt8] = [UInt8(ascii: ":")]
+/// The BEGIN lines of the blocks `Content` reads as certificates, requests and public keys.
+private let publicBeginLines: [[UInt8]] = [
+    "CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERTIFICATE", "CERTIFICATE REQUEST",
+    "NEW CERTIFICATE REQUEST", "PUBLIC KEY", "RSA PUBLIC KEY",
+].map { Array("-----BEGIN \($0)-----".utf8) }
 
 /// Finds PEM blocks in a stream, one at a time, holding at most one block and the text before it.
 struct PEMScanner {
@@ -240,6 +245,17 @@ struct PEMLocation {
         return PEMBlock(
             index: index, label: label, der: der,
             encryptedText: encrypted ? Array(buffer[range]) : nil)
+    }
+
+    /// Whether the BEGIN line names a certificate, a request or a public key, the blocks that hold no
+    /// secret and decode on any thread; read before the block is decoded, from the bytes alone.
+    func hasPublicLabel(in buffer: [UInt8]) -> Bool {
+        buffer.withUnsafeBufferPointer { all in
+            let start = all.baseAddress! + range.lowerBound
+            return publicBeginLines.contains { line in
+                line.count <= range.count && memcmp(start, line, line.count) == 0
+            }
+        }
     }
 
     /// `line` without trailing white space or a carriage return.

@@ -102,32 +102,25 @@ final class ReadSession {
             return
         }
         var scanner = PEMScanner(source: source, limits: limits)
-        var batch: [PEMLocation] = []
         // The batch decoded last, delivered while the next one decodes.
         var decoded: DecodedBatch?
+        var next = locateBatch(&scanner)
         while true {
-            // Locate every complete block in the window (reading more only when there is none), then
-            // decode them together: certificates on all cores, in order of delivery.
-            batch.removeAll(keepingCapacity: true)
-            do throws(PinHashError) {
-                while batch.count < 4096, let location = try scanner.nextLocation(mayRead: batch.isEmpty) {
-                    // A block can arrive whole within one read, before the scanner's own size check
-                    // applies.
-                    if location.range.count > limits.maximumObjectSize {
-                        throw PinHashError(
-                            .inputTooLarge,
-                            "block \(location.index) is larger than \(InputLimits.describe(bytes: limits.maximumObjectSize))"
-                        )
-                    }
-                    batch.append(location)
-                }
-            } catch {
+            let batch: [PEMLocation]
+            switch next {
+            case .success(let located): batch = located
+            case .failure(let error):
                 // The objects before the faulty text are delivered before its error.
                 if let decoded { try deliver(decoded, source: source, body) }
                 throw error
             }
             if batch.isEmpty { break }
-            decoded = try decode(batch, in: source.buffer, delivering: decoded, source: source, body)
+            let located: Result<[PEMLocation], PinHashError>?
+            (decoded, located) = try withUnsafeMutablePointer(to: &scanner) { scanner throws(PinHashError) in
+                try decode(
+                    batch, in: source.buffer, delivering: decoded, scanner: scanner, source: source, body)
+            }
+            next = located ?? locateBatch(&scanner)
         }
         if let decoded { try deliver(decoded, source: source, body) }
         if scanner.blockCount == 0 {
@@ -139,6 +132,27 @@ final class ReadSession {
                 "block \(first.position) is \(withArticle(first.label)), not \(reader.inputType.noun)")
         }
         if delivered == 0 { throw PinHashError(.unsupportedInput, "holds no key, certificate or request") }
+    }
+
+    /// Locates every complete block in the window (reading more only when there is none), at most 4,096.
+    /// A block that fails to locate fails the batch: those located before it are not delivered.
+    fileprivate func locateBatch(_ scanner: inout PEMScanner) -> Result<[PEMLocation], PinHashError> {
+        var batch: [PEMLocation] = []
+        do throws(PinHashError) {
+            while batch.count < 4096, let location = try scanner.nextLocation(mayRead: batch.isEmpty) {
+                // A block can arrive whole within one read, before the scanner's own size check applies.
+                if location.range.count > reader.limits.maximumObjectSize {
+                    throw PinHashError(
+                        .inputTooLarge,
+                        "block \(location.index) is larger than \(InputLimits.describe(bytes: reader.limits.maximumObjectSize))"
+                    )
+                }
+                batch.append(location)
+            }
+        } catch {
+            return .failure(error)
+        }
+        return .success(batch)
     }
 
     private func windowHasPEMMarker(_ source: ByteSource) -> Bool {
@@ -192,45 +206,55 @@ final class ReadSession {
     }
 
     /// Decodes `batch` on every core, certificates, requests and public keys (see
-    /// `decodeWithoutSecrets`), and delivers `previous` meanwhile when all of its blocks were decoded
-    /// so (on one of the same threads: delivering a bundle's lines is work as long as decoding a part of
-    /// it); a batch with other blocks is delivered here first, on this thread, as its keys may ask for a
-    /// passphrase. A small batch is left to be decoded as it is delivered.
+    /// `decodeWithoutSecrets`), and meanwhile, on the same threads, delivers `previous` (delivering a
+    /// bundle's lines is work as long as decoding a part of it) and, when every block of `batch` is a
+    /// certificate, request or public key, locates the next batch. A batch with other blocks, or a small
+    /// one, is delivered here, before anything more is read: its keys may ask for a passphrase, and a
+    /// key's text must stay in the source's own window, which is wiped, not in a copy of it that a read
+    /// made while the batch held on to the window.
+    ///
+    /// Returns the batch to deliver next, and the next batch when it was located here (nil: locate it
+    /// once this returns, when nothing holds on to the window).
     private func decode(
-        _ batch: [PEMLocation], in buffer: [UInt8], delivering previous: DecodedBatch?, source: ByteSource,
-        _ body: (PinnedObject) -> Void
-    ) throws(PinHashError) -> DecodedBatch {
+        _ batch: [PEMLocation], in buffer: [UInt8], delivering previous: DecodedBatch?,
+        scanner: UnsafeMutablePointer<PEMScanner>, source: ByteSource, _ body: (PinnedObject) -> Void
+    ) throws(PinHashError) -> (DecodedBatch?, Result<[PEMLocation], PinHashError>?) {
         var current = DecodedBatch(locations: batch, buffer: buffer)
-        var previous = previous
-        if let waiting = previous, batch.count < 64 || !waiting.isDecodedWhole {
-            try deliver(waiting, source: source, body)
-            previous = nil
+        guard batch.count >= 64 else {
+            if let previous { try deliver(previous, source: source, body) }
+            try deliver(current, source: source, body)
+            return (nil, nil)
         }
-        guard batch.count >= 64 else { return current }
         let inputType = reader.inputType
-        // Several slices per thread, so that a thread that finishes early (or delivers) takes more; the
-        // delivery is iteration 0, which dispatch hands out first.
-        let slices = min(batch.count / 16, ProcessorCount.available * 4)
-        let delivery = previous == nil ? 0 : 1
+        let readsAhead = batch.allSatisfy { $0.hasPublicLabel(in: buffer) }
+        // Several slices per thread, so that a thread that finishes early (or delivers, or reads) takes
+        // more; the delivery and the reading are the first iterations, which dispatch hands out first.
+        let slices = min(batch.count / 16, ProcessorCount.available * 8)
+        let firstSlice = (previous == nil ? 0 : 1) + (readsAhead ? 1 : 0)
         var failure: PinHashError?
+        var next: Result<[PEMLocation], PinHashError>?
         var leftUndecoded = [Bool](repeating: false, count: slices)
         withoutActuallyEscaping(body) { body in
             current.results.withUnsafeMutableBufferPointer { results in
                 leftUndecoded.withUnsafeMutableBufferPointer { leftUndecoded in
                     let work = BatchWork(
-                        session: self, waiting: previous, body: body, source: source, batch: batch,
-                        buffer: buffer,
+                        session: self, waiting: previous, body: body, source: source,
+                        scanner: readsAhead ? scanner : nil, batch: batch, buffer: buffer,
                         inputType: inputType, slots: results, slices: slices, leftUndecoded: leftUndecoded)
-                    DispatchQueue.concurrentPerform(iterations: slices + delivery) { work.run($0) }
-                    failure = work.failure.error
+                    DispatchQueue.concurrentPerform(iterations: firstSlice + slices) { work.run($0) }
+                    failure = work.shared.deliveryError
+                    next = work.shared.next
                 }
             }
         }
         if let failure { throw failure }
-        current.isDecodedWhole = !leftUndecoded.contains(true)
+        guard !leftUndecoded.contains(true) else {
+            try deliver(current, source: source, body)
+            return (nil, next)
+        }
         // Held on, the window would be copied by the next read into it.
-        if current.isDecodedWhole { current.buffer = [] }
-        return current
+        current.buffer = []
+        return (current, next)
     }
 
     /// `deliver`, with its error returned.
@@ -572,12 +596,12 @@ func shownLabel(_ label: String) -> String {
     label.utf8.count <= 64 ? label : String(label.prefix(64)) + "… (\(label.utf8.count) characters)"
 }
 
-/// A value handed to concurrent code whose safety the caller arranges (disjoint slots of one buffer).
 /// Blocks located in one window of the input, and what decoding them on all cores gave: nil for a block
 /// left to be decoded as it is delivered (keys, PKCS#12), or for all of a small batch.
 struct DecodedBatch {
     let locations: [PEMLocation]
-    /// The window the locations are in, kept while the source reads on for the blocks not yet decoded.
+    /// The window the locations are in, kept until the blocks not decoded with the others are delivered,
+    /// which is before the source reads on.
     var buffer: [UInt8]
     var results: [Result<PinnedObject?, PinHashError>?]
 
@@ -585,27 +609,26 @@ struct DecodedBatch {
         self.locations = locations
         self.buffer = buffer
         self.results = Array(repeating: nil, count: locations.count)
-        self.isDecodedWhole = locations.isEmpty
     }
-
-    /// Whether every block was decoded with the others, so delivering it needs neither OpenSSL's key
-    /// decoders nor a passphrase.
-    /// Set where the batch is decoded (scanning `results` for it copied every object).
-    var isDecodedWhole = false
 }
 
-/// The error of a delivery made on another thread, read once that thread is done.
-private final class DeliveryFailure: @unchecked Sendable {
-    var error: PinHashError?
+/// What the delivery and the reading of one batch's work leave for the thread that waits for it.
+private final class BatchOutcome: @unchecked Sendable {
+    var deliveryError: PinHashError?
+    var next: Result<[PEMLocation], PinHashError>?
 }
 
-/// One batch's work for all cores: iteration 0 delivers the batch before (when there is one), the others
-/// decode a slice of this batch each, writing only their own slots.
+/// One batch's work for all cores: the first iterations deliver the batch before (when there is one) and
+/// locate the next (when `scanner` is given), the others decode a slice of this batch each, writing only
+/// their own slots.
 private struct BatchWork: @unchecked Sendable {
     let session: ReadSession
     let waiting: DecodedBatch?
     let body: (PinnedObject) -> Void
     let source: ByteSource
+    /// The scanner, when the next batch is located while this one decodes: its reads replace the
+    /// source's window, while `buffer` keeps the one this batch is in.
+    let scanner: UnsafeMutablePointer<PEMScanner>?
     let batch: [PEMLocation]
     let buffer: [UInt8]
     let inputType: InputType
@@ -613,13 +636,20 @@ private struct BatchWork: @unchecked Sendable {
     let slices: Int
     /// One flag per slice, set when the slice left a block undecoded.
     let leftUndecoded: UnsafeMutableBufferPointer<Bool>
-    let failure = DeliveryFailure()
+    let shared = BatchOutcome()
 
     func run(_ iteration: Int) {
         var slice = iteration
         if let waiting {
-            if iteration == 0 {
-                failure.error = session.deliverCatching(waiting, source: source, body)
+            if slice == 0 {
+                shared.deliveryError = session.deliverCatching(waiting, source: source, body)
+                return
+            }
+            slice -= 1
+        }
+        if let scanner {
+            if slice == 0 {
+                shared.next = session.locateBatch(&scanner.pointee)
                 return
             }
             slice -= 1
