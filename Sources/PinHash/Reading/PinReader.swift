@@ -637,6 +637,18 @@ private struct BatchWork: @unchecked Sendable {
     /// One flag per slice, set when the slice left a block undecoded.
     let leftUndecoded: UnsafeMutableBufferPointer<Bool>
     let shared = BatchOutcome()
+    /// Whether the delivery's roles may consult the system trust store (see `askTrustStoreEarly`).
+    var consultsTrustStore: Bool { session.reader.consultsSystemTrustStore }
+
+    /// Asks the system trust store now, on a decoding thread, about a certificate whose role may need it
+    /// when delivered: the answer is kept, and the delivery (one thread, in order) does not wait for the
+    /// store's first reading (OpenSSL loaded for the subject hash, the store's files read).
+    private static func askTrustStoreEarly(about object: PinnedObject) {
+        guard let fields = object.signedObject, fields.roleAwaitsLinks,
+            let subject = fields.bytes(fields.subject)
+        else { return }
+        _ = SystemTrustStore.shared.containsCA(subject: subject, key: object.pin)
+    }
 
     func run(_ iteration: Int) {
         var slice = iteration
@@ -658,7 +670,11 @@ private struct BatchWork: @unchecked Sendable {
             // Moved into its slot: a copy would retain every reference the object holds, from two threads.
             switch ReadSession.decodeWithoutSecrets(batch[index], in: buffer, inputType) {
             case nil: leftUndecoded[slice] = true
-            case let result?: slots[index] = consume result
+            case let result?:
+                if consultsTrustStore, case .success(let object?) = result {
+                    Self.askTrustStoreEarly(about: object)
+                }
+                slots[index] = consume result
             }
         }
     }
