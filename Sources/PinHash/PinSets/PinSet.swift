@@ -115,12 +115,29 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
 
     /// Reads `YYYY-MM-DD`, exactly (ISO 8601's calendar date, as the pin-set file and Android write it).
     public init?(iso8601 text: String) {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-            parts.allSatisfy({ $0.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") } }),
-            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2])
-        else { return nil }
+        var text = text
+        guard let (year, month, day) = text.withUTF8(Self.fields(ofISO8601:)) else { return nil }
         self.init(year: year, month: month, day: day)
+    }
+
+    /// The numbers of `YYYY-MM-DD`: ten bytes, dashes at 4 and 7, digits elsewhere. Read as bytes: the
+    /// built-in catalogue reads two dates a row, and splitting Strings cost 7,600 instructions a date.
+    private static func fields(ofISO8601 bytes: UnsafeBufferPointer<UInt8>) -> (Int, Int, Int)? {
+        guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else {
+            return nil
+        }
+        func number(_ range: Range<Int>) -> Int? {
+            var value = 0
+            for byte in bytes[range] {
+                guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+                value = value * 10 + Int(byte - UInt8(ascii: "0"))
+            }
+            return value
+        }
+        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10) else {
+            return nil
+        }
+        return (year, month, day)
     }
 
     public var description: String {
