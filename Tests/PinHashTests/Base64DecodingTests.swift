@@ -28,16 +28,21 @@ struct Base64DecodingTests {
         return (bytes, result.output)
     }
 
-    /// The decoding of `text` with the pair table (the fast paths of a bulk run), after checking that
-    /// without it (a run of one certificate) gives the same bytes or the same error.
+    /// The decoding of `text` with the pair table and the vector instructions (the fast paths of a bulk
+    /// run), after checking that the pair table alone, and neither (a run of one certificate), give the
+    /// same bytes or the same error.
     static func decode(_ text: [UInt8]) throws(Base64.DecodingError) -> [UInt8] {
-        func decode(pairTable: Bool) -> Result<[UInt8], Base64.DecodingError> {
+        func decode(pairTable: Bool, vectors: Bool) -> Result<[UInt8], Base64.DecodingError> {
             text.withUnsafeBufferPointer { buffer in
-                Result { () throws(Base64.DecodingError) in try Base64.decode(buffer, pairTable: pairTable) }
+                Result { () throws(Base64.DecodingError) in
+                    try Base64.decode(buffer, pairTable: pairTable, vectors: vectors)
+                }
             }
         }
-        let slow = decode(pairTable: false)
-        let fast = decode(pairTable: true)
+        let slow = decode(pairTable: false, vectors: false)
+        let pairs = decode(pairTable: true, vectors: false)
+        let fast = decode(pairTable: true, vectors: true)
+        #expect(slow == pairs)
         #expect(slow == fast)
         return try fast.get()
     }
@@ -69,6 +74,30 @@ struct Base64DecodingTests {
                 }
             }
         }
+    }
+
+    @Test(
+        "Every byte value at every column of a full line decodes as the one-character-at-a-time path decodes it",
+        arguments: [0, 2])
+    func everyByteAtEveryColumn(line: Int) throws {
+        // The vector path validates 32 characters with two nibble tables: no byte outside the alphabet
+        // may pass them, and every byte of it must decode to its own six bits.
+        let (_, text) = try Self.encoded(count: 288, seed: 5)
+        let lineStart = text.indices.filter { $0 == 0 || text[$0 - 1] == 0x0A }[line]
+        for column in 0..<64 {
+            for byte in UInt8.min...UInt8.max {
+                var changed = text
+                changed[lineStart + column] = byte
+                _ = try? Self.decode(changed)
+            }
+        }
+    }
+
+    @Test("The vector path is used where the processor has AVX2, as /proc/cpuinfo lists it")
+    func vectorsWhereAVX2() throws {
+        let cpuinfo = try String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
+        let flags = cpuinfo.split(separator: "\n").first { $0.hasPrefix("flags") } ?? ""
+        #expect(Base64.hasVectors == flags.split(separator: " ").contains("avx2"))
     }
 
     @Test("A damaged line after good ones does not stop the lines after it from decoding")

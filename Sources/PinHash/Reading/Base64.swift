@@ -1,3 +1,4 @@
+internal import CPinhashBase64
 import Synchronization
 
 /// Base64 as PEM uses it (RFC 7468): the standard alphabet, `=` padding, line breaks and spaces ignored.
@@ -107,27 +108,35 @@ enum Base64 {
     static func decode(_ text: UnsafeBufferPointer<UInt8>) throws(DecodingError) -> [UInt8] {
         // The pair table pays for its building (128 KiB) only over many certificates.
         let before = decodedCharacters.add(text.count, ordering: .relaxed).oldValue
-        return try decode(text, pairTable: before >= pairTableThreshold)
+        let many = before >= pairTableThreshold
+        return try decode(text, pairTable: many, vectors: many)
     }
 
-    /// `decode(_:)`, with or without the pair table (the tests take both).
-    static func decode(_ text: UnsafeBufferPointer<UInt8>, pairTable usePairs: Bool) throws(DecodingError)
-        -> [UInt8]
+    /// Whether the processor decodes whole lines 32 characters at a time (AVX2).
+    static var hasVectors: Bool { pinhash_base64_uses_avx2() != 0 }
+
+    /// `decode(_:)`, with or without the pair table, and with or without whole lines decoded by the
+    /// processor's vector instructions where it has them (the tests take every combination).
+    static func decode(_ text: UnsafeBufferPointer<UInt8>, pairTable usePairs: Bool, vectors: Bool = false)
+        throws(DecodingError) -> [UInt8]
     {
         guard let source = text.baseAddress, text.count > 0 else { return [] }
         var failure: DecodingError?
-        let decoded = [UInt8](unsafeUninitializedCapacity: text.count / 4 * 3 + 3) { out, count in
+        let capacity = text.count / 4 * 3 + 3
+        let decoded = [UInt8](unsafeUninitializedCapacity: capacity) { out, count in
             let result = groupTables.withUnsafeBufferPointer { groups in
                 decodeTable.withUnsafeBufferPointer { table in
                     guard usePairs else {
                         return decode(
-                            source, text.count, into: out.baseAddress!, groups.baseAddress!, nil,
-                            table.baseAddress!)
+                            source, text.count, into: out.baseAddress!, capacity: capacity,
+                            groups.baseAddress!,
+                            nil, table.baseAddress!, vectors: false)
                     }
                     return pairTable.withUnsafeBufferPointer { pairs in
                         decode(
-                            source, text.count, into: out.baseAddress!, groups.baseAddress!,
-                            pairs.baseAddress!, table.baseAddress!)
+                            source, text.count, into: out.baseAddress!, capacity: capacity,
+                            groups.baseAddress!,
+                            pairs.baseAddress!, table.baseAddress!, vectors: vectors)
                     }
                 }
             }
@@ -143,8 +152,9 @@ enum Base64 {
     }
 
     private static func decode(
-        _ text: UnsafePointer<UInt8>, _ length: Int, into out: UnsafeMutablePointer<UInt8>,
-        _ groups: UnsafePointer<UInt32>, _ pairs: UnsafePointer<UInt16>?, _ table: UnsafePointer<UInt8>
+        _ text: UnsafePointer<UInt8>, _ length: Int, into out: UnsafeMutablePointer<UInt8>, capacity: Int,
+        _ groups: UnsafePointer<UInt32>, _ pairs: UnsafePointer<UInt16>?, _ table: UnsafePointer<UInt8>,
+        vectors: Bool
     ) -> Result<Int, DecodingError> {
         var written = 0
         var group: UInt32 = 0
@@ -157,6 +167,14 @@ enum Base64 {
                 // Fast path: two groups (eight characters, one load) at a time, their six bytes written
                 // with one store of eight; the two bytes past them are overwritten next (the output has
                 // room: it holds three bytes more than a quarter of the text's length times three).
+                if vectors, linesMayFit {
+                    // Whole lines, 32 characters at a time, up to the first line that is not one (the
+                    // loops below then read it, and that failure ends the whole-line tries).
+                    var vectorWritten = 0
+                    index += pinhash_base64_decode_lines(
+                        text + index, length - index, out + written, capacity - written, &vectorWritten)
+                    written += vectorWritten
+                }
                 while let pairs, index + 8 <= length {
                     // A whole PEM line (64 characters and a line feed) at a time, its validity tested once;
                     // a line that fails is decoded again below (the loads and stores stay inside `text` and
