@@ -197,22 +197,33 @@ struct PEMLocation {
                 in: buffer, range.lowerBound..<trimmed(range.lowerBound..<beginLineBreak, in: buffer),
                 marker: beginMarker)
         else { throw .malformed("block \(index) has a malformed BEGIN line") }
-        let name = "block \(index) (\(shownLabel(label)))"
+        // Made only for an error: a bundle's every block comes through here.
+        let index = self.index
+        func name() -> String { "block \(index) (\(shownLabel(label)))" }
         guard
             let endLabel = markerLabel(
                 in: buffer, endLine..<trimmed(endLine..<range.upperBound, in: buffer), marker: endMarker)
         else {
-            throw .malformed("\(name) has a malformed END line")
+            throw .malformed("\(name()) has a malformed END line")
         }
-        guard endLabel == label else { throw .malformed("\(name) ends with END \(shownLabel(endLabel))") }
+        guard endLabel == label else { throw .malformed("\(name()) ends with END \(shownLabel(endLabel))") }
 
         var bodyStart = beginLineBreak + 1
-        if firstOccurrence(of: dashes, in: buffer, range: bodyStart..<endLine) != nil {
-            throw .malformed("\(name) has no END line before the next BEGIN line")
+        // Dashes in the body (another block's BEGIN line) fail the base64 below, or leave it empty; that
+        // failure is then reported as this, the first check it would have failed, without searching every
+        // good body for dashes.
+        let bodyWithDashes = bodyStart..<endLine
+        func failure(_ problem: String) -> PinHashError {
+            if firstOccurrence(of: dashes, in: buffer, range: bodyWithDashes) != nil {
+                return .malformed("\(name()) has no END line before the next BEGIN line")
+            }
+            return .malformed("\(name()) \(problem)")
         }
         var encrypted = false
         let firstLineEnd = firstOccurrence(of: lineFeed, in: buffer, range: bodyStart..<endLine) ?? endLine
         if firstOccurrence(of: colon, in: buffer, range: bodyStart..<firstLineEnd) != nil {
+            // The headers could pass over a line of dashes: checked before them, as it always was.
+            if firstOccurrence(of: dashes, in: buffer, range: bodyWithDashes) != nil { throw failure("") }
             // RFC 1421 headers (Proc-Type, DEK-Info) run to the first blank line.
             while bodyStart < endLine {
                 let lineEnd = firstOccurrence(of: lineFeed, in: buffer, range: bodyStart..<endLine) ?? endLine
@@ -223,7 +234,7 @@ struct PEMLocation {
                 if text.hasPrefix("Proc-Type:"), text.contains("ENCRYPTED") { encrypted = true }
             }
         }
-        guard bodyStart < endLine else { throw .malformed("\(name) is empty") }
+        guard bodyStart < endLine else { throw failure("is empty") }
         let bodyRange = bodyStart..<endLine
         let der: [UInt8]
         do {
@@ -236,12 +247,12 @@ struct PEMLocation {
                 let shown =
                     byte >= 0x21 && byte < 0x7F
                     ? "'\(Character(Unicode.Scalar(byte)))'" : "0x\(String(byte, radix: 16))"
-                throw .malformed("\(name) has an invalid base64 character \(shown)")
-            case .badLength: throw .malformed("\(name) has truncated or badly padded base64")
-            case .dataAfterPadding: throw .malformed("\(name) has base64 after its padding")
+                throw failure("has an invalid base64 character \(shown)")
+            case .badLength: throw failure("has truncated or badly padded base64")
+            case .dataAfterPadding: throw failure("has base64 after its padding")
             }
         }
-        guard !der.isEmpty else { throw .malformed("\(name) is empty") }
+        guard !der.isEmpty else { throw failure("is empty") }
         return PEMBlock(
             index: index, label: label, der: der,
             encryptedText: encrypted ? Array(buffer[range]) : nil)
