@@ -39,6 +39,24 @@ final class SystemTrustStore: Sendable {
         }
     }
 
+    /// Where the first reading of the store stands, for `askEarly`: 0 not begun, 1 under way, 2 done.
+    private static let earlyState = Atomic<Int>(0)
+
+    /// Asks `containsCA` ahead of need, from a thread that has other work: when the store is read
+    /// already, or when this call is the first (it then reads the store, loading OpenSSL for the subject
+    /// hash); while another thread reads it, this returns at once rather than wait for that thread.
+    static func askEarly(subject: ArraySlice<UInt8>, key pin: Pin) {
+        switch earlyState.load(ordering: .acquiring) {
+        case 2:
+            _ = shared.containsCA(subject: subject, key: pin)
+        case 0 where earlyState.compareExchange(expected: 0, desired: 1, ordering: .acquiring).exchanged:
+            _ = shared.containsCA(subject: subject, key: pin)
+            earlyState.store(2, ordering: .releasing)
+        default:
+            return
+        }
+    }
+
     /// Whether a trusted CA certificate has the subject `subject` (a DER Name) and the key `pin`.
     func containsCA(subject: ArraySlice<UInt8>, key pin: Pin) -> Bool {
         if let known = answers.withLock({ $0[pin] }) { return known }
