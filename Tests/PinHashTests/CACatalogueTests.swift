@@ -835,6 +835,19 @@ struct CACatalogueTests {
         #expect(catalogue.generated.contains(CACatalogueData.trustStoreVersion))
     }
 
+    @Test("the notes a listing prints, read without building the catalogue, are the catalogue's own")
+    func notesWithoutBuilding() throws {
+        let catalogue = CACatalogue.builtIn
+        for entry in catalogue.entries {
+            #expect(CACatalogue.builtInLabel(for: entry.pin) == catalogue.label(for: entry.pin))
+            #expect(CACatalogue.builtInNote(for: entry.pin) == catalogue.note(for: entry.pin))
+        }
+        // A key the catalogue does not hold: the test leaf's.
+        let leaf = try #require(PinReader().pins(inFileAt: Fixtures.path("certs/leaf.pem")).first)
+        #expect(CACatalogue.builtInNote(for: leaf.pin) == nil)
+        #expect(CACatalogue.builtInLabel(for: leaf.pin) == nil)
+    }
+
     @Test(
         "each committed CA certificate has the entry its CA documents, under the pin openssl computes",
         .enabled(if: ExternalCommand.hasOpenSSL), arguments: published.map(\.file))

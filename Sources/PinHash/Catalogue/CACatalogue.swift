@@ -21,11 +21,17 @@ public struct CACatalogue: Sendable {
         var byPin: [Pin: Int] = [:]
         for (index, entry) in entries.enumerated() where byPin[entry.pin] == nil { byPin[entry.pin] = index }
         self.byPin = byPin
-        self.labels = entries.map { entry in
-            "catalogue: \(entry.name)" + (entry.pool.map { ", pool \($0)" } ?? "")
-        }
-        self.notes = labels.map { "(\($0))" }
+        self.labels = entries.map { Self.label(name: $0.name, pool: $0.pool) }
+        self.notes = labels.map(Self.note(label:))
     }
+
+    /// `catalogue: Let's Encrypt R11, pool Let's Encrypt RSA 2024`.
+    fileprivate static func label(name: String, pool: String?) -> String {
+        "catalogue: \(name)" + (pool.map { ", pool \($0)" } ?? "")
+    }
+
+    /// The label in parentheses.
+    fileprivate static func note(label: String) -> String { "(\(label))" }
 
     /// What the catalogue knows of the key with `pin`; nil for a key it does not know (any leaf).
     public func entry(for pin: Pin) -> CatalogueEntry? {
@@ -68,21 +74,48 @@ extension CACatalogue {
     /// Whether the built-in catalogue holds `pin`, without building it: listing keys it does not hold
     /// (every leaf, every test CA) costs a hash of the pin.
     static func builtInMayHold(_ pin: Pin) -> Bool {
-        heldPins.contains(pin)
+        builtInNames[pin] != nil
     }
 
-    /// The built-in catalogue's pins, decoded once: listing a bundle looks up every certificate, and
-    /// hashing a pin costs far less than encoding it as base64 and comparing strings.
-    private static let heldPins = Set(CACatalogueData.sortedPins.compactMap(Pin.init(base64:)))
+    /// The label and note of each key of the built-in catalogue, read from the first fields of its rows
+    /// alone: a listing of a CA bundle names a CA on nearly every line, and building the whole catalogue
+    /// for that (the dates, roots and sources of every row: 6 M instructions) held up the thread that
+    /// prints while the other cores waited. The first row of a key names it, as in ``builtIn``.
+    private static let builtInNames: [Pin: (label: String, note: String)] = {
+        var names: [Pin: (label: String, note: String)] = [:]
+        for row in CACatalogueData.rows {
+            var row = row
+            guard let (pin, label) = row.withUTF8(labelOfRow), names[pin] == nil else { continue }
+            names[pin] = (label, note(label: label))
+        }
+        return names
+    }()
 
-    /// ``builtIn``'s ``note(for:)``, building the catalogue only for a key it holds.
+    /// The pin and label of a row (pin, name, organization, kind, pool, … separated by tabs).
+    private static func labelOfRow(_ bytes: UnsafeBufferPointer<UInt8>) -> (Pin, String)? {
+        var fields: [String] = []
+        fields.reserveCapacity(5)
+        var start = 0
+        for index in 0..<bytes.count where bytes[index] == UInt8(ascii: "\t") {
+            fields.append(
+                String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self))
+            start = index + 1
+            if fields.count == 5 { break }
+        }
+        guard fields.count == 5, let pin = Pin(base64: fields[0]),
+            CatalogueEntry.Kind(rawValue: fields[3]) != nil
+        else { return nil }
+        return (pin, label(name: fields[1], pool: fields[4].isEmpty ? nil : fields[4]))
+    }
+
+    /// ``builtIn``'s ``note(for:)``, without building the catalogue.
     public static func builtInNote(for pin: Pin) -> String? {
-        builtInMayHold(pin) ? builtIn.note(for: pin) : nil
+        builtInNames[pin]?.note
     }
 
-    /// ``builtIn``'s ``label(for:)``, building the catalogue only for a key it holds.
+    /// ``builtIn``'s ``label(for:)``, without building the catalogue.
     public static func builtInLabel(for pin: Pin) -> String? {
-        builtInMayHold(pin) ? builtIn.label(for: pin) : nil
+        builtInNames[pin]?.label
     }
 
     /// ``builtIn``'s ``json(for:)``, building the catalogue only for a key it holds.
