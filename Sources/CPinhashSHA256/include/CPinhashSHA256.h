@@ -15,4 +15,8 @@ void pinhash_sha256_portable(const uint8_t *bytes, size_t count, uint8_t digest[
 /// Whether pinhash_sha256 uses the SHA extensions on this processor.
 int pinhash_sha256_uses_sha_extensions(void);
 
+/// SHA-1 of `count` bytes at `bytes` into `digest` (20 bytes), portable C: only for the subject hash of
+/// a hashed certificate directory's file names, never for a pin or a signature.
+void pinhash_sha1(const uint8_t *bytes, size_t count, uint8_t digest[20]);
+
 #endif

@@ -66,7 +66,7 @@ final class SystemTrustStore: Sendable {
     }
 
     private func search(subject: ArraySlice<UInt8>, key pin: Pin) -> Bool {
-        if let directory, let hash = X509Name.subjectHash(ofNameDER: subject) {
+        if let directory, let hash = Self.subjectHash(subject) {
             let prefix = directory + "/" + Self.hexDigits(hash) + "."
             var index = 0
             while access(prefix + String(index), R_OK) == 0 {
@@ -79,6 +79,12 @@ final class SystemTrustStore: Sendable {
             if keys == nil { keys = Self.keys(inFileAt: bundleFile) }
             return keys!.contains(pin)
         }
+    }
+
+    /// The name's subject hash: pinhash's own for the names of CAs, OpenSSL's for any other.
+    private static func subjectHash(_ subject: ArraySlice<UInt8>) -> UInt32? {
+        subject.withUnsafeBufferPointer(canonicalSubjectHash(ofNameDER:))
+            ?? X509Name.subjectHash(ofNameDER: subject)
     }
 
     /// The keys of the certificates in a file; none when it cannot be read.
