@@ -30,7 +30,9 @@ struct SubjectHashTests {
 
     /// The subject hash pinhash gives a certificate (its own, or nil when it leaves the name to
     /// OpenSSL) and the one openssl x509 prints.
-    static func hashes(ofCertificate pem: String, in directory: URL) throws -> (ours: UInt32?, openSSL: String) {
+    static func hashes(ofCertificate pem: String, in directory: URL) throws -> (
+        ours: UInt32?, openSSL: String
+    ) {
         let file = directory.appendingPathComponent("certificate.pem")
         try pem.write(to: file, atomically: true, encoding: .utf8)
         let result = try ExternalCommand.openSSL("x509", "-in", file.path, "-noout", "-subject_hash")
@@ -82,7 +84,8 @@ struct SubjectHashTests {
             let certificate = directory.appendingPathComponent("made.pem")
             let made = try ExternalCommand.openSSL(
                 "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
-                key.path, "-subj", subject, "-multivalue-rdn", "-utf8", "-days", "1", "-out", certificate.path)
+                key.path, "-subj", subject, "-multivalue-rdn", "-utf8", "-days", "1", "-out", certificate.path
+            )
             try #require(made.succeeded, "openssl req: \(made.firstErrorLine)")
             let pem = try String(contentsOf: certificate, encoding: .utf8)
             let (ours, openSSL) = try Self.hashes(ofCertificate: pem, in: directory)
