@@ -92,24 +92,18 @@ struct SecretWipingTests {
         let output = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         precondition(output >= 0, "cannot create \(path)")
         defer { close(output) }
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
-        defer {
-            explicit_bzero(buffer.baseAddress!, buffer.count)
-            buffer.deallocate()
-        }
         for source in paths {
-            let input = open(source, O_RDONLY)
-            precondition(input >= 0, "cannot open \(source)")
-            let count = read(input, buffer.baseAddress, buffer.count)
-            close(input)
-            precondition(
-                count > 0 && Glibc.write(output, buffer.baseAddress, count) == count, "cannot copy \(source)")
+            withWipedRead(of: source) { bytes in
+                precondition(
+                    !bytes.isEmpty && Glibc.write(output, bytes.baseAddress, bytes.count) == bytes.count,
+                    "cannot copy \(source)")
+            }
         }
     }
 
-    /// 32 bytes of a DER private key from `offset`, read with read(2) into memory that is wiped before
-    /// it is freed, so that the needle is the only copy this test makes.
-    static func privateRun(of path: String, at offset: Int) -> UnsafeMutableRawBufferPointer {
+    /// Calls `body` with the first 64 KiB of the file at `path`, read with read(2) into memory that is
+    /// wiped before it is freed.
+    static func withWipedRead<Result>(of path: String, _ body: (UnsafeRawBufferPointer) -> Result) -> Result {
         let file = open(path, O_RDONLY)
         precondition(file >= 0, "cannot open \(path)")
         defer { close(file) }
@@ -119,10 +113,19 @@ struct SecretWipingTests {
             buffer.deallocate()
         }
         let count = read(file, buffer.baseAddress, buffer.count)
-        precondition(count >= offset + 32, "short read of \(path)")
-        let needle = UnsafeMutableRawBufferPointer.allocate(byteCount: 32, alignment: 16)
-        needle.copyMemory(from: UnsafeRawBufferPointer(rebasing: buffer[offset..<(offset + 32)]))
-        return needle
+        precondition(count >= 0, "cannot read \(path)")
+        return body(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+    }
+
+    /// 32 bytes of a DER private key from `offset`, read into memory that is wiped before it is freed, so
+    /// that the needle is the only copy this test makes.
+    static func privateRun(of path: String, at offset: Int) -> UnsafeMutableRawBufferPointer {
+        withWipedRead(of: path) { bytes in
+            precondition(bytes.count >= offset + 32, "short read of \(path)")
+            let needle = UnsafeMutableRawBufferPointer.allocate(byteCount: 32, alignment: 16)
+            needle.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + 32)]))
+            return needle
+        }
     }
 
     /// Where `needle`'s bytes stand in the process's writable memory, other than the needle itself.
