@@ -642,8 +642,8 @@ private struct BatchWork: @unchecked Sendable {
 
     /// Asks the system trust store now, on a decoding thread, about a certificate whose role may need it
     /// when delivered: the answer is kept, and the delivery (one thread, in order) does not wait for the
-    /// store's first reading (OpenSSL loaded for the subject hash, the store's files read). A thread that
-    /// finds another reading the store goes on decoding rather than wait for it.
+    /// store's first reading (libcrypto loaded for the store's location, the store's files read). A
+    /// thread that finds another reading the store goes on decoding rather than wait for it.
     private static func askTrustStoreEarly(about object: PinnedObject) {
         guard let fields = object.signedObject, fields.roleAwaitsLinks,
             let subject = fields.bytes(fields.subject)

@@ -43,8 +43,8 @@ final class SystemTrustStore: Sendable {
     private static let earlyState = Atomic<Int>(0)
 
     /// Asks `containsCA` ahead of need, from a thread that has other work: when the store is read
-    /// already, or when this call is the first (it then reads the store, loading OpenSSL for the subject
-    /// hash); while another thread reads it, this returns at once rather than wait for that thread.
+    /// already, or when this call is the first (it then reads the store, loading libcrypto for its
+    /// location); while another thread reads it, this returns at once rather than wait for that thread.
     static func askEarly(subject: ArraySlice<UInt8>, key pin: Pin) {
         switch earlyState.load(ordering: .acquiring) {
         case 2:
