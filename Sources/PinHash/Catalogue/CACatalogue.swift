@@ -93,15 +93,7 @@ extension CACatalogue {
 
     /// The pin and label of a row (pin, name, organization, kind, pool, … separated by tabs).
     private static func labelOfRow(_ bytes: UnsafeBufferPointer<UInt8>) -> (Pin, String)? {
-        var fields: [String] = []
-        fields.reserveCapacity(5)
-        var start = 0
-        for index in 0..<bytes.count where bytes[index] == UInt8(ascii: "\t") {
-            fields.append(
-                String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self))
-            start = index + 1
-            if fields.count == 5 { break }
-        }
+        let fields = CatalogueEntry.fields(ofRow: bytes, atMost: 5)
         guard fields.count == 5, let pin = Pin(base64: fields[0]),
             CatalogueEntry.Kind(rawValue: fields[3]) != nil
         else { return nil }
@@ -166,23 +158,27 @@ public struct CatalogueEntry: Sendable, Hashable {
 }
 
 extension CatalogueEntry {
+    /// The first `limit` tab-separated fields of a row, split as bytes over the row's own storage: the
+    /// generic split of its UTF-8 view cost 18,000 instructions a row.
+    static func fields(ofRow bytes: UnsafeBufferPointer<UInt8>, atMost limit: Int = .max) -> [String] {
+        var fields: [String] = []
+        fields.reserveCapacity(min(limit, 9))
+        var start = 0
+        for index in 0...bytes.count where index == bytes.count || bytes[index] == UInt8(ascii: "\t") {
+            fields.append(
+                String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self))
+            start = index + 1
+            if fields.count == limit { break }
+        }
+        return fields
+    }
+
     /// Reads one row of the generated data: pin, name, organization, kind, pool, root pins (separated by
     /// spaces), notBefore, notAfter and source, separated by tabs, an empty field for none. Nil for a row
     /// that does not read (the catalogue tests count them, so a bad row cannot pass unseen).
     init?(catalogueRow row: String) {
-        // Split as bytes, over the row's own storage: the generic split of its UTF-8 view cost 18,000
-        // instructions a row, and the catalogue is built in the middle of a bundle's listing.
         var row = row
-        let fields = row.withUTF8 { bytes in
-            var fields: [String] = []
-            var start = 0
-            for index in 0...bytes.count where index == bytes.count || bytes[index] == UInt8(ascii: "\t") {
-                fields.append(
-                    String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self))
-                start = index + 1
-            }
-            return fields
-        }
+        let fields = row.withUTF8 { Self.fields(ofRow: $0) }
         guard fields.count == 9, let pin = Pin(base64: fields[0]), let kind = Kind(rawValue: fields[3]) else {
             return nil
         }
