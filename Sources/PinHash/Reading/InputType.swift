@@ -48,6 +48,15 @@ enum Content {
         }
     }
 
+    /// A certificate, request or public key: read without OpenSSL's key decoders or a passphrase, so on
+    /// any thread, and holding no secret.
+    var isPublicObject: Bool {
+        switch self {
+        case .certificate, .certificateRequest, .subjectPublicKeyInfo, .rsaPublicKey: true
+        default: false
+        }
+    }
+
     init(pemLabel label: String, encryptedText: [UInt8]?) {
         switch label {
         case "CERTIFICATE", "X509 CERTIFICATE": self = .certificate(trusted: false)

@@ -22,11 +22,15 @@ private let endMarker = Array("-----END ".utf8)
 private let dashes = Array("-----".utf8)
 private let lineFeed: [UInt8] = [0x0A]
 private let colon: [UInt8] = [UInt8(ascii: ":")]
-/// The BEGIN lines of the blocks `Content` reads as certificates, requests and public keys.
+/// The BEGIN lines of the blocks `Content` reads as certificates, requests and public keys. Filtered by
+/// `Content` itself: a label listed here that it did not read as public would let the reader read on
+/// while a key's block still held the window, which could then not be wiped.
 private let publicBeginLines: [[UInt8]] = [
     "CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERTIFICATE", "CERTIFICATE REQUEST",
     "NEW CERTIFICATE REQUEST", "PUBLIC KEY", "RSA PUBLIC KEY",
-].map { Array("-----BEGIN \($0)-----".utf8) }
+]
+.filter { Content(pemLabel: $0, encryptedText: nil).isPublicObject }
+.map { Array("-----BEGIN \($0)-----".utf8) }
 
 /// Finds PEM blocks in a stream, one at a time, holding at most one block and the text before it.
 struct PEMScanner {

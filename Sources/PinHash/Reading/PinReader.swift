@@ -299,10 +299,7 @@ final class ReadSession {
         do throws(PinHashError) {
             let block = try location.decode(in: buffer)
             let content = Content(pemLabel: block.label, encryptedText: block.encryptedText)
-            switch content {
-            case .certificate, .certificateRequest, .subjectPublicKeyInfo, .rsaPublicKey: break
-            default: return nil
-            }
+            guard content.isPublicObject else { return nil }
             try check(content, is: inputType, "block \(block.index) is \(withArticle(block.label))")
             do {
                 return .success(try publicObject(content, der: block.der, position: block.index))
