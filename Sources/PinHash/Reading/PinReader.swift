@@ -93,7 +93,7 @@ final class ReadSession {
         self.name = name
     }
 
-    func read(_ source: ByteSource, _ body: (PinnedObject) -> Void) throws(PinHashError) {
+    func read(_ source: ByteSource, _ body: (consuming PinnedObject) -> Void) throws(PinHashError) {
         let limits = reader.limits
         try source.ensure(64 << 10)
         guard source.available > 0 else { throw .malformed("is empty") }
@@ -161,7 +161,8 @@ final class ReadSession {
             != nil
     }
 
-    private func readDER(_ source: ByteSource, _ body: (PinnedObject) -> Void) throws(PinHashError) {
+    private func readDER(_ source: ByteSource, _ body: (consuming PinnedObject) -> Void) throws(PinHashError)
+    {
         let limit = reader.limits.maximumObjectSize
         let header = try source.buffer.withUnsafeBufferPointer { buffer throws(PinHashError) in
             let available = buffer.count - source.start
@@ -217,7 +218,8 @@ final class ReadSession {
     /// once this returns, when nothing holds on to the window).
     private func decode(
         _ batch: [PEMLocation], in buffer: [UInt8], delivering previous: DecodedBatch?,
-        scanner: UnsafeMutablePointer<PEMScanner>, source: ByteSource, _ body: (PinnedObject) -> Void
+        scanner: UnsafeMutablePointer<PEMScanner>, source: ByteSource,
+        _ body: (consuming PinnedObject) -> Void
     ) throws(PinHashError) -> (DecodedBatch?, Result<[PEMLocation], PinHashError>?) {
         var current = DecodedBatch(locations: batch, buffer: buffer)
         guard batch.count >= 64 else {
@@ -235,16 +237,15 @@ final class ReadSession {
         var next: Result<[PEMLocation], PinHashError>?
         var leftUndecoded = [Bool](repeating: false, count: slices)
         withoutActuallyEscaping(body) { body in
-            current.results.withUnsafeMutableBufferPointer { results in
-                leftUndecoded.withUnsafeMutableBufferPointer { leftUndecoded in
-                    let work = BatchWork(
-                        session: self, waiting: previous, body: body, source: source,
-                        scanner: readsAhead ? scanner : nil, batch: batch, buffer: buffer,
-                        inputType: inputType, slots: results, slices: slices, leftUndecoded: leftUndecoded)
-                    DispatchQueue.concurrentPerform(iterations: firstSlice + slices) { work.run($0) }
-                    failure = work.shared.deliveryError
-                    next = work.shared.next
-                }
+            leftUndecoded.withUnsafeMutableBufferPointer { leftUndecoded in
+                let work = BatchWork(
+                    session: self, waiting: previous, body: body, source: source,
+                    scanner: readsAhead ? scanner : nil, batch: batch, buffer: buffer,
+                    inputType: inputType, slots: current.results.slots, slices: slices,
+                    leftUndecoded: leftUndecoded)
+                DispatchQueue.concurrentPerform(iterations: firstSlice + slices) { work.run($0) }
+                failure = work.shared.deliveryError
+                next = work.shared.next
             }
         }
         if let failure { throw failure }
@@ -259,7 +260,7 @@ final class ReadSession {
 
     /// `deliver`, with its error returned.
     fileprivate func deliverCatching(
-        _ batch: DecodedBatch, source: ByteSource, _ body: (PinnedObject) -> Void
+        _ batch: DecodedBatch, source: ByteSource, _ body: (consuming PinnedObject) -> Void
     )
         -> PinHashError?
     {
@@ -273,14 +274,17 @@ final class ReadSession {
 
     /// Delivers a batch's objects in order, decoding (and asking for the passphrases of) the blocks that
     /// were not decoded with the others.
-    private func deliver(_ batch: DecodedBatch, source: ByteSource, _ body: (PinnedObject) -> Void)
+    private func deliver(_ batch: DecodedBatch, source: ByteSource, _ body: (consuming PinnedObject) -> Void)
         throws(PinHashError)
     {
         for (index, location) in batch.locations.enumerated() {
-            if let result = batch.results[index] {
-                if let object = try result.get() {
+            if let result = batch.results.take(index) {
+                switch consume result {
+                case .success(let object?):
                     body(object)
                     delivered += 1
+                case .success(nil): break
+                case .failure(let error): throw error
                 }
                 continue
             }
@@ -292,7 +296,8 @@ final class ReadSession {
     /// Decodes a certificate, request or public key block, the kinds that need neither OpenSSL's key
     /// decoders nor a passphrase and so may run on any thread; nil for every other block.
     fileprivate static func decodeWithoutSecrets(
-        _ location: PEMLocation, in buffer: [UInt8], _ inputType: InputType
+        _ location: PEMLocation, in buffer: [UInt8], _ inputType: InputType,
+        then inspect: (borrowing PinnedObject) -> Void = { _ in }
     )
         -> Result<PinnedObject?, PinHashError>?
     {
@@ -302,7 +307,9 @@ final class ReadSession {
             guard content.isPublicObject else { return nil }
             try check(content, is: inputType, "block \(block.index) is \(withArticle(block.label))")
             do {
-                return .success(try publicObject(content, der: block.der, position: block.index))
+                let object = try publicObject(content, der: block.der, position: block.index)
+                if let object { inspect(object) }
+                return .success(object)
             } catch {
                 throw error.within(block.name)
             }
@@ -313,7 +320,7 @@ final class ReadSession {
 
     /// Pins one block; a block holding secrets has its decoded DER wiped before it is freed (`block`
     /// owns that DER, so this is the place where no other reference to it is left).
-    private func handle(_ block: inout PEMBlock, source: ByteSource, _ body: (PinnedObject) -> Void)
+    private func handle(_ block: inout PEMBlock, source: ByteSource, _ body: (consuming PinnedObject) -> Void)
         throws(PinHashError)
     {
         let content = Content(pemLabel: block.label, encryptedText: block.encryptedText)
@@ -356,7 +363,9 @@ final class ReadSession {
         throw PinHashError(.wrongType, "\(subject()), not \(wanted.noun)")
     }
 
-    private func produce(_ content: Content, der: [UInt8], position: Int, _ body: (PinnedObject) -> Void)
+    private func produce(
+        _ content: Content, der: [UInt8], position: Int, _ body: (consuming PinnedObject) -> Void
+    )
         throws(PinHashError)
     {
         switch content {
@@ -401,7 +410,9 @@ final class ReadSession {
         return try source.bytes(for: name)
     }
 
-    private func produceFromPKCS12(_ der: [UInt8], _ body: (PinnedObject) -> Void) throws(PinHashError) {
+    private func produceFromPKCS12(_ der: [UInt8], _ body: (consuming PinnedObject) -> Void)
+        throws(PinHashError)
+    {
         let contents = try readPKCS12(
             der,
             passphrase: reader.passphrase == nil
@@ -600,12 +611,37 @@ struct DecodedBatch {
     /// The window the locations are in, kept until the blocks not decoded with the others are delivered,
     /// which is before the source reads on.
     var buffer: [UInt8]
-    var results: [Result<PinnedObject?, PinHashError>?]
+    let results: DecodedSlots
 
     init(locations: [PEMLocation], buffer: [UInt8]) {
         self.locations = locations
         self.buffer = buffer
-        self.results = Array(repeating: nil, count: locations.count)
+        self.results = DecodedSlots(count: locations.count)
+    }
+}
+
+/// A batch's decoded objects, one slot per block (nil: not decoded with the others), each written by one
+/// decoding thread and moved out once by the delivery. Neither hands an object over by copying it: a
+/// copy retains every reference the object holds, and costs as much as decoding its name.
+final class DecodedSlots: @unchecked Sendable {
+    let slots: UnsafeMutableBufferPointer<Result<PinnedObject?, PinHashError>?>
+
+    init(count: Int) {
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: nil)
+    }
+
+    /// The slot's result, moved out, leaving nil in its place.
+    func take(_ index: Int) -> Result<PinnedObject?, PinHashError>? {
+        let slot = slots.baseAddress! + index
+        let result = slot.move()
+        slot.initialize(to: nil)
+        return result
+    }
+
+    deinit {
+        slots.deinitialize()
+        slots.deallocate()
     }
 }
 
@@ -621,7 +657,7 @@ private final class BatchOutcome: @unchecked Sendable {
 private struct BatchWork: @unchecked Sendable {
     let session: ReadSession
     let waiting: DecodedBatch?
-    let body: (PinnedObject) -> Void
+    let body: (consuming PinnedObject) -> Void
     let source: ByteSource
     /// The scanner, when the next batch is located while this one decodes: its reads replace the
     /// source's window, while `buffer` keeps the one this batch is in.
@@ -641,9 +677,9 @@ private struct BatchWork: @unchecked Sendable {
     /// when delivered: the answer is kept, and the delivery (one thread, in order) does not wait for the
     /// store's first reading (libcrypto loaded for the store's location, the store's files read). A
     /// thread that finds another reading the store goes on decoding rather than wait for it.
-    private static func askTrustStoreEarly(about object: PinnedObject) {
-        guard let fields = object.signedObject, fields.roleAwaitsLinks,
-            let subject = fields.bytes(fields.subject)
+    private static func askTrustStoreEarly(about object: borrowing PinnedObject) {
+        guard object.signedObject?.roleAwaitsLinks == true,
+            let subject = object.signedObject?.bytes(object.signedObject?.subject)
         else { return }
         SystemTrustStore.askEarly(subject: subject, key: object.pin)
     }
@@ -664,15 +700,16 @@ private struct BatchWork: @unchecked Sendable {
             }
             slice -= 1
         }
+        let asksTrustStore = consultsTrustStore
         for index in (slice * batch.count / slices)..<((slice + 1) * batch.count / slices) {
-            // Moved into its slot: a copy would retain every reference the object holds, from two threads.
-            switch ReadSession.decodeWithoutSecrets(batch[index], in: buffer, inputType) {
+            // Moved into its slot, and seen by the trust-store question before it is wrapped: a copy would
+            // retain every reference the object holds, from two threads.
+            switch ReadSession.decodeWithoutSecrets(
+                batch[index], in: buffer, inputType,
+                then: { object in if asksTrustStore { Self.askTrustStoreEarly(about: object) } })
+            {
             case nil: leftUndecoded[slice] = true
-            case let result?:
-                if consultsTrustStore, case .success(let object?) = result {
-                    Self.askTrustStoreEarly(about: object)
-                }
-                slots[index] = consume result
+            case let result?: slots[index] = consume result
             }
         }
     }

@@ -26,7 +26,7 @@ package final class RoleResolver {
 
     /// Takes the input's next object; calls `deliver` with every object whose role is now known, in
     /// order.
-    func add(_ object: PinnedObject, _ deliver: (PinnedObject) -> Void) {
+    func add(_ object: consuming PinnedObject, _ deliver: (PinnedObject) -> Void) {
         var object = object
         if object.kind == .certificate, let fields = object.signedObject {
             if fields.roleAwaitsLinks {
