@@ -37,15 +37,17 @@ public struct Pin: Sendable, Hashable, CustomStringConvertible {
     /// A pin given as base64 (the form `pin-sha256="…"` and `sha256//…` carry); nil unless it is exactly
     /// the base64 of 32 bytes.
     public init?(base64: String) {
-        var text = Array(base64.utf8)
+        let text = Array(base64.utf8)
+        guard let pin = text.withUnsafeBufferPointer(Pin.init(base64Bytes:)) else { return nil }
+        self = pin
+    }
+
+    /// ``init(base64:)`` over the text's bytes.
+    init?(base64Bytes text: UnsafeBufferPointer<UInt8>) {
         guard text.count == 44,
-            !text.contains(where: { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 })
+            !text.contains(where: { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }),
+            let bytes = try? Base64.decode(text), bytes.count == 32
         else { return nil }
-        guard let bytes = try? text.withUnsafeBufferPointer({ try Base64.decode($0) }), bytes.count == 32
-        else {
-            return nil
-        }
-        text.removeAll()
         self.init(digest: bytes)
     }
 
