@@ -1,6 +1,12 @@
 import ArgumentParser
 import PinHash
 
+#if canImport(Glibc)
+    import Glibc
+#else
+    import Darwin
+#endif
+
 /// The command lines whose meaning is certain without argument parsing: no subcommand, files, at most one
 /// type flag and `--all` (`pinhash key.pem`, `pinhash --cert chain.pem --all`), which `main()` runs
 /// directly. Argument parsing reflects over every command and option type the first time it runs, about
@@ -51,6 +57,10 @@ struct PlainPinsCommandLine {
         do {
             let reader = try InputOptions.makeReader(inputType: inputType, passin: nil)
             try PinsCommand.printPins(of: files, reader: reader, all: all, formatter: nil)
+        } catch let status as ExitCode {
+            // Every line is printed already. exit(withError:) would first build the usage text that argument
+            // parsing attaches to other errors (7.7 million instructions, twice a whole run) and drop it.
+            exit(status.rawValue)
         } catch {
             PinsCommand.exit(withError: error)
         }
