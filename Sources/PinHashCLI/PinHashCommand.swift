@@ -61,7 +61,15 @@ struct PinHashCommand: ParsableCommand {
                         + "or after --."))
         }
         PlainPinsCommandLine(CommandLine.arguments.dropFirst())?.run()
-        main(nil)
+        // As ParsableCommand.main, but a command that failed with a status exits with it directly.
+        do {
+            var command = try parseAsRoot(nil)
+            try command.run()
+        } catch let status as ExitCode {
+            exitWithStatus(status)
+        } catch {
+            exit(withError: error)
+        }
     }
 
     /// The options whose value may start with a dash, so that the command can say what is wrong with it.

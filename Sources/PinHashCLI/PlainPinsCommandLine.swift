@@ -58,12 +58,17 @@ struct PlainPinsCommandLine {
             let reader = try InputOptions.makeReader(inputType: inputType, passin: nil)
             try PinsCommand.printPins(of: files, reader: reader, all: all, formatter: nil)
         } catch let status as ExitCode {
-            // Every line is printed already. exit(withError:) would first build the usage text that argument
-            // parsing attaches to other errors (7.7 million instructions, twice a whole run) and drop it.
-            exit(status.rawValue)
+            exitWithStatus(status)
         } catch {
             PinsCommand.exit(withError: error)
         }
         PinsCommand.exit()
     }
+}
+
+/// Ends the process with a command's status, its lines printed already. ArgumentParser's
+/// exit(withError:) first builds the usage text it attaches to other errors (7.7 million instructions,
+/// more than a whole run) and then drops it for an ExitCode.
+func exitWithStatus(_ status: ExitCode) -> Never {
+    exit(status.rawValue)
 }
