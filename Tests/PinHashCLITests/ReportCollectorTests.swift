@@ -117,6 +117,35 @@ final class ReportCollector {
     func logLines(after count: Int) -> [String] {
         Array(log.split(separator: "\n").dropFirst(count).map(String.init))
     }
+
+    /// For a failure message, what the kernel says of the collector: each thread's state and wait
+    /// channel, and the TCP sockets on its port by state (0A is LISTEN, whose receive queue is the number
+    /// of connections waiting to be accepted), from /proc rather than a tool that may not be installed.
+    var kernelView: String {
+        let tasks = "/proc/\(process.pid)/task"
+        let threads = ((try? FileManager.default.contentsOfDirectory(atPath: tasks)) ?? []).sorted().map {
+            task -> String in
+            let stat = (try? String(contentsOfFile: "\(tasks)/\(task)/stat", encoding: .utf8)) ?? ""
+            let state = stat.split(separator: ")").last?.split(separator: " ").first ?? "?"
+            let channel = (try? String(contentsOfFile: "\(tasks)/\(task)/wchan", encoding: .utf8)) ?? "?"
+            return "\(state):\(channel)"
+        }
+        let portSuffix = ":" + String(format: "%04X", port)
+        var sockets: [String: Int] = [:]
+        let table = (try? String(contentsOfFile: "/proc/net/tcp", encoding: .utf8)) ?? ""
+        for line in table.split(separator: "\n").dropFirst() {
+            let fields = line.split(separator: " ")
+            guard fields.count > 4 else { continue }
+            if fields[1].hasSuffix(portSuffix) {
+                sockets[
+                    "server \(fields[3])" + (fields[3] == "0A" ? " queues \(fields[4])" : ""), default: 0] +=
+                    1
+            } else if fields[2].hasSuffix(portSuffix) {
+                sockets["client \(fields[3])", default: 0] += 1
+            }
+        }
+        return "threads \(threads); sockets on port \(port): \(sockets.sorted { $0.key < $1.key })"
+    }
 }
 
 /// What the tests compare the collector with: openssl's pins, the sqlite3 CLI, python3 clients.
@@ -371,7 +400,7 @@ struct ReportCollectorTests {
         let waited = Date().timeIntervalSince(resumed)
         #expect(
             health.status == 200,
-            "no answer to /health \(Int(waited)) s after the burst: \(health); log: \(collector.log.suffix(2000))"
+            "no answer to /health \(Int(waited)) s after the burst: \(health); \(collector.kernelView); log: \(collector.log.suffix(2000))"
         )
         print(
             "burst: 2,000 queued connections, /health answered \(String(format: "%.1f", waited)) s after SIGCONT"
