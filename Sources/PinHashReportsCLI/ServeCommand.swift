@@ -17,7 +17,8 @@ struct ServeCommand: ParsableCommand {
             answering every request already received. One log line per event on stderr.
 
             Exit status: 0 stopped by SIGTERM or SIGINT; 1 the database, the pin set or the address could \
-            not be used (named on stderr); 64 the command line was wrong.
+            not be used, at start or when listening again after the listening socket closed (named on \
+            stderr); 64 the command line was wrong.
 
             Examples:
               pinhash-reports serve --listen 127.0.0.1:8470 --db reports.db

@@ -213,6 +213,18 @@ enum ReportTruth {
         ])
     }
 
+    /// Runs Tests/Support/listening-socket.py (what the kernel or the network can do to a listening
+    /// socket) and gives its output.
+    static func listeningSocket(_ arguments: [String], timeout: Double = 60) throws -> String {
+        let python3 = try #require(LiveTools.python, "python3 is not installed")
+        let script = PackagePaths.root.appendingPathComponent("Tests/Support/listening-socket.py").path
+        let result = try runProcess(
+            python3, [script] + arguments, stdin: nil, environment: [:], timeout: timeout,
+            sourceLocation: #_sourceLocation)
+        try #require(result.status == 0, "listening-socket.py \(arguments): \(result.stderr)")
+        return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     static func python(_ arguments: [String], timeout: Double = 60) throws -> [String: Any] {
         let python3 = try #require(LiveTools.python, "python3 is not installed")
         let result = try runProcess(
@@ -405,6 +417,73 @@ struct ReportCollectorTests {
         print(
             "burst: 2,000 queued connections, /health answered \(String(format: "%.1f", waited)) s after SIGCONT"
         )
+    }
+
+    @Test(
+        "The listening socket shut under it (its next accept fails): the error and the closure are logged, and it listens again on the same port"
+    )
+    func listensAgain() throws {
+        let collector = try ReportCollector()
+        let pid = "\(collector.process.pid)"
+        for round in 1...2 {
+            _ = try ReportTruth.listeningSocket(["close", pid, "\(collector.port)"])
+            let answered = collector.process.wait(within: 10) {
+                (try? collector.get("/health").status) == 200
+            }
+            #expect(answered, "round \(round): \(collector.kernelView); log: \(collector.log)")
+        }
+        let log = collector.log
+        #expect(
+            log.components(separatedBy: "accepting a connection failed: accept4").count - 1 == 2, "\(log)")
+        #expect(log.components(separatedBy: "closed; listening again").count - 1 == 2, "\(log)")
+        #expect(
+            log.components(separatedBy: "listening on 127.0.0.1:\(collector.port)").count - 1 == 3, "\(log)")
+        #expect(
+            try collector.post(
+                ReportTruth.rfc7469Report(host: "a.example", served: [], validated: [], knownPins: [])
+            ).status == 204)
+    }
+
+    @Test("It cannot listen again (the port was taken meanwhile): one critical line, it stops, exit status 1")
+    func cannotListenAgain() throws {
+        let collector = try ReportCollector()
+        let held = try ReportTruth.listeningSocket(["steal", "\(collector.process.pid)", "\(collector.port)"])
+        #expect(held == "held the port until the server exited", "\(held); log: \(collector.log)")
+        #expect(!collector.process.isRunning)
+        let status = try #require(collector.process.waitStatus)
+        #expect(status & 0x7f == 0 && (status >> 8) & 0xff == 1, "wait status \(status)")
+        let log = collector.log
+        #expect(
+            log.contains("critical") && log.contains("cannot listen on 127.0.0.1:\(collector.port)"), "\(log)"
+        )
+        #expect(log.contains("nothing to listen on: stopping"), "\(log)")
+    }
+
+    @Test(
+        "Out of file descriptors: accepting pauses a second at a time, one log line each, instead of spinning a core; the waiting client is answered once descriptors are free"
+    )
+    func outOfDescriptors() throws {
+        let collector = try ReportCollector()
+        let pid = "\(collector.process.pid)"
+        let before = collector.log.split(separator: "\n").count
+        let limit = try ReportTruth.listeningSocket(["starve", pid])
+        let curl = try #require(LiveTools.curl)
+        let waiting = try LiveServerProcess(
+            executable: curl,
+            arguments: [
+                "-s", "-m", "30", "-o", "/dev/null", "-w", "%{http_code}", collector.url + "/health",
+            ],
+            log: collector.directory.appendingPathComponent("waiting-client.log"))
+        usleep(300_000)
+        let cpu = try #require(Double(try ReportTruth.listeningSocket(["cpu", pid, "2"])))
+        _ = try ReportTruth.listeningSocket(["restore", pid, limit])
+        #expect(cpu < 0.5, "\(cpu) s of CPU in 2 s while out of descriptors")
+        let pauses = collector.logLines(after: before).filter { $0.contains("Too many open files") }
+        #expect((1...4).contains(pauses.count), "\(pauses)")
+        #expect(pauses.allSatisfy { $0.contains("accepting again in a second") }, "\(pauses)")
+        #expect(waiting.wait(within: 15) { !waiting.isRunning }, "the waiting client was not answered")
+        #expect(waiting.output == "200", "the waiting client: \(waiting.output)")
+        #expect(try collector.get("/health").status == 200)
     }
 
     @Test(
