@@ -216,24 +216,27 @@ enum ReportTruth {
     /// Runs Tests/Support/listening-socket.py (what the kernel or the network can do to a listening
     /// socket) and gives its output.
     static func listeningSocket(_ arguments: [String], timeout: Double = 60) throws -> String {
-        let python3 = try #require(LiveTools.python, "python3 is not installed")
-        let script = PackagePaths.root.appendingPathComponent("Tests/Support/listening-socket.py").path
-        let result = try runProcess(
-            python3, [script] + arguments, stdin: nil, environment: [:], timeout: timeout,
-            sourceLocation: #_sourceLocation)
-        try #require(result.status == 0, "listening-socket.py \(arguments): \(result.stderr)")
-        return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        try script("listening-socket.py", arguments, timeout: timeout)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// Runs report-client.py and gives the JSON object of its last line.
     static func python(_ arguments: [String], timeout: Double = 60) throws -> [String: Any] {
-        let python3 = try #require(LiveTools.python, "python3 is not installed")
-        let result = try runProcess(
-            python3, [client] + arguments, stdin: nil, environment: [:], timeout: timeout,
-            sourceLocation: #_sourceLocation)
-        try #require(result.status == 0, "report-client.py \(arguments): \(result.stderr)")
-        let line = result.stdout.split(separator: "\n").last.map(String.init) ?? ""
+        let output = try script("report-client.py", arguments, timeout: timeout)
+        let line = output.split(separator: "\n").last.map(String.init) ?? ""
         return try #require(
-            try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "\(result.stdout)")
+            try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "\(output)")
+    }
+
+    /// Runs a python3 script of Tests/Support, which must exit 0, and gives its standard output.
+    private static func script(_ name: String, _ arguments: [String], timeout: Double) throws -> String {
+        let python3 = try #require(LiveTools.python, "python3 is not installed")
+        let path = PackagePaths.root.appendingPathComponent("Tests/Support/\(name)").path
+        let result = try runProcess(
+            python3, [path] + arguments, stdin: nil, environment: [:], timeout: timeout,
+            sourceLocation: #_sourceLocation)
+        try #require(result.status == 0, "\(name) \(arguments): \(result.stderr)")
+        return result.stdout
     }
 }
 
