@@ -203,7 +203,8 @@ final class Listener: @unchecked Sendable {
 /// until some connections close, and NIO, which keeps the socket registered after an error it tolerates,
 /// retried at once: a core at 100% and no log line (its AcceptBackoffHandler waits for a read request that
 /// then never comes). Here reading stops for a second, with one log line, and starts again. Any other
-/// error is logged too: it is the one that makes NIO close the listening socket, just before it does.
+/// error is logged as it comes; the one that makes NIO close the listening socket comes just before it
+/// does, and `Listener` listens again.
 final class AcceptErrors: ChannelInboundHandler, Sendable {
     typealias InboundIn = Channel
 
