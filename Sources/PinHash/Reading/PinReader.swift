@@ -1,5 +1,3 @@
-import Dispatch
-
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -230,7 +228,7 @@ final class ReadSession {
         let inputType = reader.inputType
         let readsAhead = batch.allSatisfy { $0.hasPublicLabel(in: buffer) }
         // Several slices per thread, so that a thread that finishes early (or delivers, or reads) takes
-        // more; the delivery and the reading are the first iterations, which dispatch hands out first.
+        // more; the delivery and the reading are the first iterations, which are handed out first.
         let slices = min(batch.count / 16, ProcessorCount.available * 8)
         let firstSlice = (previous == nil ? 0 : 1) + (readsAhead ? 1 : 0)
         var failure: PinHashError?
@@ -243,7 +241,7 @@ final class ReadSession {
                     scanner: readsAhead ? scanner : nil, batch: batch, buffer: buffer,
                     inputType: inputType, slots: current.results.slots, slices: slices,
                     leftUndecoded: leftUndecoded)
-                DispatchQueue.concurrentPerform(iterations: firstSlice + slices) { work.run($0) }
+                ParallelWork.shared.run(iterations: firstSlice + slices) { work.run($0) }
                 failure = work.shared.deliveryError
                 next = work.shared.next
             }
