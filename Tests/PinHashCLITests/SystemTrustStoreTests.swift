@@ -121,6 +121,25 @@ struct TrustStoreRoleTests {
         }
     }
 
+    @Test(
+        "In a bundle of 200 certificates (decoded on every core, the store read meanwhile on a thread of its own): root in every row"
+    )
+    func bundleDecodedInParallel() throws {
+        try SystemTrustStoreTests.withRootDirectory(rehash: true, holding: Self.certificate) { directory in
+            let bundle = URL(fileURLWithPath: directory).appendingPathComponent("bundle.pem")
+            let text = try String(contentsOf: Fixtures.url(Self.certificate), encoding: .utf8)
+            try String(repeating: text, count: 200).write(to: bundle, atomically: true, encoding: .utf8)
+            let result = try run(
+                ["--cert", bundle.path, "--all"],
+                environment: ["SSL_CERT_DIR": directory, "SSL_CERT_FILE": ""])
+            #expect(result.status == 0, "\(result.stderr)")
+            let pin = try Fixtures.file(Self.certificate).rows[0].pin
+            let rows = result.stdout.split(separator: "\n")
+            #expect(rows.count == 200)
+            #expect(rows.allSatisfy { $0.hasPrefix("\(pin)  root  ") }, "\(result.stdout.prefix(500))")
+        }
+    }
+
     @Test("Named by SSL_CERT_FILE, beside a hashed directory without it: root")
     func bundleFile() throws {
         try SystemTrustStoreTests.withRootDirectory(rehash: true) { directory in

@@ -241,6 +241,7 @@ final class ReadSession {
                     scanner: readsAhead ? scanner : nil, batch: batch, buffer: buffer,
                     inputType: inputType, slots: current.results.slots, slices: slices,
                     leftUndecoded: leftUndecoded)
+                if work.consultsTrustStore { SystemTrustStore.prepareEarly() }
                 ParallelWork.shared.run(iterations: firstSlice + slices) { work.run($0) }
                 failure = work.shared.deliveryError
                 next = work.shared.next
