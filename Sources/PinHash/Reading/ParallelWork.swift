@@ -1,9 +1,10 @@
+import Synchronization
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import Synchronization
 
 /// Threads kept for the whole run that work through a batch's iterations beside the thread that asks,
 /// one fewer than the processors the process may use.
