@@ -11,6 +11,23 @@ import PackageDescription
     let delayLoading = false
 #endif
 
+// A release build of the two programs links the C++ runtime (which the static Swift runtime needs) from GCC's
+// archive rather than libstdc++.so.6: the dynamic loader resolved that library's 1,666 symbol references
+// at every start, about half the instructions of pinning one certificate (README, "Start-up"). The Swift
+// toolchain's static link names `-lstdc++` itself, after any flag given here, so the folder searched first
+// holds a linker script of that name that reads the archive; lld, because it takes an archive's members
+// for references that come after it, as the Swift runtime's do. Debug builds (the tests, the sanitizers,
+// which bring C++ runtimes of their own) link as before.
+#if os(Linux)
+    let staticCPlusPlusRuntime: [LinkerSetting] = [
+        .unsafeFlags(
+            ["-use-ld=lld", "-L\(Context.packageDirectory)/Packaging/static-libstdc++"],
+            .when(configuration: .release))
+    ]
+#else
+    let staticCPlusPlusRuntime: [LinkerSetting] = []
+#endif
+
 let package = Package(
     name: "pinhash",
     products: [
@@ -112,7 +129,8 @@ let package = Package(
                 "PinHash",
                 "PinHashLive",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            linkerSettings: staticCPlusPlusRuntime
         ),
         // The pin-failure report collector: report decoding, storage, the summary, its page and the
         // HTTP server; only its SQLite/ folder imports the SQLite module.
@@ -125,7 +143,8 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            linkerSettings: staticCPlusPlusRuntime
         ),
         // pinhash-reports: its own program, so pinhash does not pay for NIO and SQLite at start-up.
         .executableTarget(
