@@ -89,6 +89,8 @@ let package = Package(
         .target(name: "CPinhashSHA256"),
         // Whole PEM lines of base64 decoded 32 characters at a time with AVX2 (README, "Speed").
         .target(name: "CPinhashBase64"),
+        // The spin-wait hint for the threads that decode a bundle while they look for the next batch.
+        .target(name: "CPinhashCPU"),
         // The forwarders that load those libraries on first use (Linux; empty targets elsewhere): libcrypto,
         // libyaml, Expat and libplist for PinHash, libssl for PinHashLive alone. Nothing imports them: they only
         // define the libraries' functions the Swift code calls.
@@ -106,7 +108,8 @@ let package = Package(
         .target(
             name: "PinHash",
             dependencies: [
-                "CPinhashOpenSSL", "CPinhashSHA256", "CPinhashBase64", "CPinhashYAML", "CPinhashExpat",
+                "CPinhashOpenSSL", "CPinhashSHA256", "CPinhashBase64", "CPinhashCPU", "CPinhashYAML",
+                "CPinhashExpat",
                 "CPinhashPlist",
                 "CPinhashDelayLoad",
             ],
