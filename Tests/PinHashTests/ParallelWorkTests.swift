@@ -5,24 +5,9 @@ import Testing
 
 /// The pool that decodes a bundle's batches: every iteration once, the first ones first, the call returning
 /// only when all have, and the work spread over the threads there are (`make sanitize` runs these under
-/// ThreadSanitizer too).
+/// ThreadSanitizer too; the records are `Locked`, whose pthread mutex it sees).
 @Suite("Parallel work: the threads that decode a bundle's batches")
 struct ParallelWorkTests {
-    /// A value behind a lock that ThreadSanitizer sees (pthread's, through NSLock): it does not see
-    /// Synchronization's Mutex take its lock, and reports every access under it as a race.
-    final class Locked<Value>: @unchecked Sendable {
-        private let lock = NSLock()
-        private var value: Value
-
-        init(_ value: Value) { self.value = value }
-
-        func withLock<Result>(_ body: (inout Value) -> Result) -> Result {
-            lock.lock()
-            defer { lock.unlock() }
-            return body(&value)
-        }
-    }
-
     /// Which iterations ran, how often, and on which threads.
     final class Record: Sendable {
         let counts: Locked<[Int]>

@@ -21,9 +21,9 @@ final class SystemTrustStore: Sendable {
     private let directory: String?
     private let bundleFile: String?
     /// The keys of the bundle file's certificates, read at first need.
-    private let bundleKeys = Mutex<Set<Pin>?>(nil)
+    private let bundleKeys = Locked<Set<Pin>?>(nil)
     /// The answers given so far, by key: a bundle repeats its CAs.
-    private let answers = Mutex<[Pin: Bool]>([:])
+    private let answers = Locked<[Pin: Bool]>([:])
 
     private init() {
         let environmentFile = TrustStoreLocation.fileFromEnvironment
@@ -48,7 +48,7 @@ final class SystemTrustStore: Sendable {
     static func askEarly(subject: ArraySlice<UInt8>, key pin: Pin) {
         switch earlyState.load(ordering: .acquiring) {
         case 2:
-            _ = shared.containsCA(subject: subject, key: pin)
+            shared.askUnlessBusy(subject: subject, key: pin)
         case 0 where earlyState.compareExchange(expected: 0, desired: 1, ordering: .acquiring).exchanged:
             _ = shared.containsCA(subject: subject, key: pin)
             earlyState.store(2, ordering: .releasing)
@@ -71,6 +71,15 @@ final class SystemTrustStore: Sendable {
         }
         // No thread to be had: the first question reads it, as before.
         if !started { earlyState.store(0, ordering: .releasing) }
+    }
+
+    /// `containsCA` for `askEarly`, which wants no answer: nothing when another thread holds the answers.
+    /// The decoding threads ask about nearly every certificate of a CA bundle, and waiting for each other
+    /// they slept on the lock 40 times a run of the bundle repeated 100 times.
+    private func askUnlessBusy(subject: ArraySlice<UInt8>, key pin: Pin) {
+        guard let known = answers.withLockIfAvailable({ $0[pin] }), known == nil else { return }
+        let found = search(subject: subject, key: pin)
+        answers.withLock { $0[pin] = found }
     }
 
     /// Whether a trusted CA certificate has the subject `subject` (a DER Name) and the key `pin`.
