@@ -23,10 +23,12 @@ struct ParallelWorkTests {
         var eachOnce: Bool { counts.withLock { $0.allSatisfy { $0 == 1 } } }
     }
 
-    @Test("Every iteration runs once, for 0, 1, 2 and 4,098 iterations, and all have ended when run returns")
+    @Test(
+        "Every iteration runs once, for 0, 1, 2, 4,098 and 70,000 iterations (more than a batch's word counts: run on the calling thread), and all have ended when run returns"
+    )
     func everyIterationOnce() {
         let pool = ParallelWork(threads: 3)
-        for count in [0, 1, 2, 4098] {
+        for count in [0, 1, 2, 4098, 70_000] {
             let record = Record(count)
             pool.run(iterations: count) { record.note($0) }
             #expect(record.eachOnce, "\(count) iterations")
