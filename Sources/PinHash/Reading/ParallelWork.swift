@@ -60,6 +60,16 @@ final class ParallelWork: @unchecked Sendable {
         pthread_cond_init(finished, nil)
     }
 
+    /// Only a pool that never started its threads ends (they hold it for the process's life).
+    deinit {
+        pthread_cond_destroy(finished)
+        pthread_cond_destroy(posted)
+        pthread_mutex_destroy(lock)
+        finished.deallocate()
+        posted.deallocate()
+        lock.deallocate()
+    }
+
     private static func batchNumber(_ word: UInt64) -> UInt64 { word >> 32 }
 
     /// Calls `body` once for each of `0..<iterations`, on this thread and the pool's, handing iterations out
