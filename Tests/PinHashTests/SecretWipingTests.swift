@@ -10,6 +10,12 @@ import Testing
 /// Private keys are wiped from memory once their public key is derived: these tests pin a PEM key in a
 /// fresh process (an exit test), then search every writable mapping of that process for a run of the
 /// key's private bytes, which exist only in decoded form (the PEM text is base64).
+// glibc's malloc.h, which Swift's Glibc module leaves out: M_TRIM_THRESHOLD and M_MMAP_THRESHOLD.
+@_silgen_name("mallopt")
+private func mallopt(_ parameter: Int32, _ value: Int32) -> Int32
+private let trimThreshold: Int32 = -1
+private let mmapThreshold: Int32 = -3
+
 /// Whether AddressSanitizer or ThreadSanitizer runs in this process (`make sanitize`).
 private let underSanitizer = dlsym(nil, "__asan_init") != nil || dlsym(nil, "__tsan_init") != nil
 
@@ -82,6 +88,57 @@ struct SecretWipingTests {
             let found = SecretWipingTests.addresses(of: needle)
             if !found.isEmpty {
                 print("the key's PEM text left at \(found.map { String($0, radix: 16) })")
+                exit(1)
+            }
+        }
+    }
+
+    @Test(
+        "A key whose text a read cuts in two, after a key made the window secret, leaves no run of its PEM text in memory"
+    )
+    func keyAcrossReadsIsWiped() async {
+        await #expect(processExitsWith: .success) {
+            // Memory stays with the process when freed (no mapping of its own for the window, no trimming),
+            // as in a program whose heap is in use around it: what a freed window held can still be read.
+            guard mallopt(mmapThreshold, 1 << 30) == 1, mallopt(trimThreshold, 1 << 30) == 1 else { exit(2) }
+            // The first key makes the window one that holds secrets; certificates and comment lines then put
+            // the second key's BEGIN line 800 bytes before the end of the first read (256 KiB), so that its
+            // first 800 bytes are moved to the window's front when the next read makes room.
+            let key = Fixtures.path("keys/rsa2048.pkcs8.pem")
+            let certificate = Fixtures.path("certs/leaf.pem")
+            var keyStatus = stat()
+            var certificateStatus = stat()
+            guard stat(key, &keyStatus) == 0, stat(certificate, &certificateStatus) == 0 else { exit(2) }
+            let needle = SecretWipingTests.privateRun(of: key, at: 400)
+            defer { needle.deallocate() }
+            let keySize = Int(keyStatus.st_size)
+            let certificateSize = Int(certificateStatus.st_size)
+            let before = (1 << 18) - 800
+            let certificates = (before - keySize) / certificateSize
+            var comment = ""
+            var left = before - keySize - certificates * certificateSize
+            while left > 0 {
+                let line = min(left, 80)
+                comment += String(repeating: "#", count: line - 1) + "\n"
+                left -= line
+            }
+            let commentPath = NSTemporaryDirectory() + "pinhash-comment-\(getpid()).txt"
+            let path = NSTemporaryDirectory() + "pinhash-wipe-\(getpid()).pem"
+            defer {
+                unlink(path)
+                unlink(commentPath)
+            }
+            guard FileManager.default.createFile(atPath: commentPath, contents: Data(comment.utf8)) else {
+                exit(2)
+            }
+            SecretWipingTests.concatenate(
+                [key] + Array(repeating: certificate, count: certificates) + [commentPath, key]
+                    + Array(repeating: certificate, count: 3), into: path)
+            let objects = try PinReader().pins(inFileAt: path)
+            guard objects.count == certificates + 5 else { exit(3) }
+            let found = SecretWipingTests.addresses(of: needle)
+            if !found.isEmpty {
+                print("the second key's PEM text left at \(found.map { String($0, radix: 16) })")
                 exit(1)
             }
         }

@@ -76,6 +76,14 @@ final class ByteSource {
             isAtEnd = true
             return false
         }
+        if holdsSecrets, buffer.capacity - buffer.count < got {
+            // Grown by the append, the window would be copied and its old storage freed unwiped.
+            var grown: [UInt8] = []
+            grown.reserveCapacity(max(buffer.count + got, 2 * buffer.capacity))
+            grown.append(contentsOf: buffer)
+            cleanse()
+            buffer = grown
+        }
         buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[0..<got]))
         if holdsSecrets {
             SecretMemory.cleanse(scratch.baseAddress, count: max(got, scratchFilled))
@@ -104,8 +112,14 @@ final class ByteSource {
     private func compact() {
         guard start > 0, start >= buffer.count / 2 || start == buffer.count else { return }
         if holdsSecrets {
-            cleanse(upTo: start)
-            buffer.removeSubrange(0..<start)
+            // The unread tail goes to a new window with room for the next read, and the old one is wiped
+            // whole: removing its front in place left the tail's old bytes beyond the new end, in the
+            // array's capacity, unwiped when it was freed (a key's text cut by a read stayed in memory).
+            var tail: [UInt8] = []
+            tail.reserveCapacity(buffer.count - start + scratch.count)
+            tail.append(contentsOf: buffer[start...])
+            cleanse()
+            buffer = tail
         } else {
             // The unread tail moves to the other window. A bundle's batch still decodes from this one while
             // the next is read (the window is shared then, and removing its front would copy it whole), and
