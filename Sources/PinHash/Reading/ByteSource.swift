@@ -48,6 +48,7 @@ final class ByteSource {
 
     deinit {
         cleanse()
+        if holdsSecrets { wipeSpare() }
         if holdsSecrets { SecretMemory.cleanse(scratch.baseAddress, count: scratchFilled) }
         scratch.deallocate()
         if ownsDescriptor { _ = close(descriptor) }
@@ -120,16 +121,30 @@ final class ByteSource {
             tail.append(contentsOf: buffer[start...])
             cleanse()
             buffer = tail
+            wipeSpare()
         } else {
             // The unread tail moves to the other window. A bundle's batch still decodes from this one while
             // the next is read (the window is shared then, and removing its front would copy it whole), and
             // by the next compaction it has let go of the other, whose pages are then written again rather
             // than allocated and faulted in anew.
             spare.removeAll(keepingCapacity: true)
+            // With room for the read that follows: grown by it, the window would be copied and its old
+            // storage freed as it is, which, before the input is known to hold a key, may hold its start.
+            spare.reserveCapacity(buffer.count - start + scratch.count)
             spare.append(contentsOf: buffer[start...])
             swap(&buffer, &spare)
         }
         start = 0
+    }
+
+    /// Overwrites the other window's whole capacity and drops it: it was this one before the last compaction
+    /// made before the input was known to hold secrets, and past its end it still holds that window's text,
+    /// the start of a key cut by a read among it.
+    private func wipeSpare() {
+        guard spare.capacity > 0 else { return }
+        spare.append(contentsOf: repeatElement(0, count: spare.capacity - spare.count))
+        spare.withUnsafeMutableBytes { SecretMemory.cleanse($0.baseAddress, count: $0.count) }
+        spare = []
     }
 
     private func cleanse(upTo end: Int? = nil) {
