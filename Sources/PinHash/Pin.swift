@@ -56,6 +56,21 @@ public struct Pin: Sendable, Hashable, CustomStringConvertible {
         withUnsafeBytes(of: words) { Base64.encode($0.assumingMemoryBound(to: UInt8.self)) }
     }
 
+    /// Calls `body` with ``base64``'s 44 bytes, encoded on the stack: a listing of a bundle prints one a
+    /// line, and making the String (allocated, validated, copied and freed) cost five times the encoding.
+    /// Not generic: a generic function called from another module runs unspecialized (the closure and
+    /// the stack buffer through the runtime's metadata), which cost more than the String.
+    public func withBase64(_ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        var text: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &text) { text in
+            let out = text.bindMemory(to: UInt8.self)
+            let count = withUnsafeBytes(of: words) {
+                Base64.encode($0.assumingMemoryBound(to: UInt8.self), into: out)
+            }
+            body(UnsafeBufferPointer(rebasing: out[..<count]))
+        }
+    }
+
     /// The pin as lower-case hex, the data of a DANE TLSA `3 1 1` record.
     public var hex: String {
         let digits = Array("0123456789abcdef".utf8)

@@ -177,6 +177,20 @@ public struct PinnedObject: Sendable, Hashable {
     /// A certificate's notAfter, as `YYYY-MM-DDTHH:MM:SSZ`.
     public var notAfter: String? { signedObject?.text(of: \.notAfter) { formatTime($0) } }
 
+    /// Calls `body` with ``notAfter``'s bytes, written on the stack (nil when there is none): a listing
+    /// of a bundle prints one a line.
+    /// (Not generic, as ``Pin/withBase64(_:)`` is not.)
+    public func withNotAfter(_ body: (UnsafeBufferPointer<UInt8>?) -> Void) {
+        var text: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &text) { text in
+            let out = text.bindMemory(to: UInt8.self)
+            guard let signedObject, let range = signedObject.notAfter,
+                signedObject.der.withUnsafeBufferPointer({ writeTime($0.slice(range), into: out) })
+            else { return body(nil) }
+            body(UnsafeBufferPointer(rebasing: out[..<timeLength]))
+        }
+    }
+
     /// The DER of the certificate or certificate request the pin came from.
     public var derEncoded: [UInt8]? { signedObject?.der }
 

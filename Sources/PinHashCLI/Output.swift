@@ -19,21 +19,46 @@ enum Diagnostics {
 /// whose lines pass `holdLimit` bytes (a bundle of hundreds of thousands of certificates) is written as
 /// it goes, to keep memory bounded.
 final class OutputBuffer {
-    private var committed: [UInt8] = []
-    /// Appended to for every line of a bundle; one thread at a time uses a buffer, so the runtime's
-    /// exclusivity checks on each access (two calls a line) are left out.
-    @exclusivity(unchecked) private var pending: [UInt8] = []
+    @exclusivity(unchecked) private var committed = ByteStore()
+    /// Appended to for every column of a bundle's lines; one thread at a time uses a buffer, so the
+    /// runtime's exclusivity checks on each access (two a column) are left out.
+    @exclusivity(unchecked) private var pending = ByteStore()
     private let holdLimit = 8 << 20
     /// Whether some of this input's text went out because it passed `holdLimit`.
     private var pendingWasWritten = false
 
+    deinit {
+        committed.deallocate()
+        pending.deallocate()
+    }
+
     func append(_ text: String) {
+        makeRoom(for: text.utf8.count)
+        pending.append(text)
+        writeIfOverLimit()
+    }
+
+    func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        makeRoom(for: bytes.count)
+        pending.append(bytes)
+        writeIfOverLimit()
+    }
+
+    /// A string literal, appended from its static bytes (no String is made or retained).
+    func appendLiteral(_ text: StaticString) {
+        text.withUTF8Buffer { append($0) }
+    }
+
+    private func makeRoom(for count: Int) {
         // Room for all that may be held, reserved (not touched) once an input's text grows past a few
         // pages: growing by doubling copied a bundle's lines several times, onto fresh pages each time.
         if pending.count > 1 << 16, pending.capacity < holdLimit {
-            pending.reserveCapacity(holdLimit + (1 << 16))
+            pending.reserve(holdLimit + (1 << 16))
         }
-        pending.append(contentsOf: text.utf8)
+        pending.reserve(pending.count + count)
+    }
+
+    private func writeIfOverLimit() {
         if pending.count > holdLimit {
             pendingWasWritten = true
             commit()
@@ -42,20 +67,20 @@ final class OutputBuffer {
 
     func commit() {
         pendingWasWritten = false
-        if committed.isEmpty {
+        if committed.count == 0 {
             // The held text becomes the committed text as it is, not copied.
             swap(&committed, &pending)
         } else {
-            committed.append(contentsOf: pending)
+            committed.append(pending.bytes)
         }
-        pending.removeAll(keepingCapacity: true)
+        pending.removeAll()
         if committed.count >= 1 << 16 { flush() }
     }
 
     /// Drops the text held since the last commit; false when part of it was written already.
     @discardableResult
     func discard() -> Bool {
-        pending.removeAll(keepingCapacity: true)
+        pending.removeAll()
         defer { pendingWasWritten = false }
         return !pendingWasWritten
     }
@@ -72,11 +97,10 @@ final class OutputBuffer {
     /// Writes what was committed; a failed write ends the run with exit status 1 and one line, which
     /// ends with `done` when given: what the command did before printing (`the key was written to …`).
     func flush(done: String? = nil) {
+        let bytes = committed.bytes
         var offset = 0
-        while offset < committed.count {
-            let written = committed.withUnsafeBytes {
-                write(STDOUT_FILENO, $0.baseAddress! + offset, $0.count - offset)
-            }
+        while offset < bytes.count {
+            let written = write(STDOUT_FILENO, bytes.baseAddress! + offset, bytes.count - offset)
             if written < 0 {
                 if errno == EINTR { continue }
                 let failure = "cannot write to standard output: \(String(cString: strerror(errno)))"
@@ -85,7 +109,51 @@ final class OutputBuffer {
             }
             offset += written
         }
-        committed.removeAll(keepingCapacity: true)
+        committed.removeAll()
+    }
+}
+
+/// Bytes in memory of their own, grown as needed: appending a listing's columns to an `Array` went
+/// through its generic path, 100 instructions a column (190 for a `String`), for every line of a bundle.
+/// The owner deallocates it; a copy shares the memory, so `OutputBuffer` keeps each in one place.
+struct ByteStore {
+    private var base: UnsafeMutablePointer<UInt8>?
+    private(set) var count = 0
+    private(set) var capacity = 0
+
+    var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
+
+    /// Room for `minimum` bytes in all, growing at least twofold so that appends stay amortised.
+    mutating func reserve(_ minimum: Int) {
+        guard minimum > capacity else { return }
+        let grown = max(minimum, 2 * capacity, 256)
+        guard let moved = realloc(base, grown) else {
+            Diagnostics.warn("out of memory holding \(grown) bytes of output")
+            exit(1)
+        }
+        base = moved.assumingMemoryBound(to: UInt8.self)
+        capacity = grown
+    }
+
+    mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let source = bytes.baseAddress, bytes.count > 0 else { return }
+        reserve(count + bytes.count)
+        (base! + count).update(from: source, count: bytes.count)
+        count += bytes.count
+    }
+
+    mutating func append(_ text: String) {
+        var text = text
+        text.withUTF8 { append($0) }
+    }
+
+    mutating func removeAll() { count = 0 }
+
+    mutating func deallocate() {
+        free(base)
+        base = nil
+        count = 0
+        capacity = 0
     }
 }
 
@@ -151,27 +219,28 @@ final class InputReport {
         }
         if all {
             if showFile { output.append(fileColumn.linePrefix) }
-            output.append(object.pin.base64)
+            object.pin.withBase64 { output.append($0) }
             // Appended piece by piece: an interpolated string would be built (and freed) for each line.
             if showFile {
-                output.append("  ")
+                output.appendLiteral("  ")
                 output.append(fileColumn.name)
             }
-            output.append("  ")
+            output.appendLiteral("  ")
             output.append(object.label)
-            output.append("  ")
+            output.appendLiteral("  ")
             output.append(object.detail)
             if let note = CACatalogue.builtInNote(for: object.pin) {
-                output.append("  ")
+                output.appendLiteral("  ")
                 output.append(note)
             }
             // Expiry is what people check next; `check` words it the same way.
-            if let notAfter = object.notAfter {
-                output.append("  until ")
+            object.withNotAfter { notAfter in
+                guard let notAfter else { return }
+                output.appendLiteral("  until ")
                 output.append(notAfter)
             }
-            if sentByServer == false { output.append("  (not sent)") }
-            output.append("\n")
+            if sentByServer == false { output.appendLiteral("  (not sent)") }
+            output.appendLiteral("\n")
             return
         }
         representative.add(object)

@@ -26,8 +26,16 @@ enum Base64 {
 
     /// Encodes contiguous bytes directly, the common case (every pin printed goes through here).
     static func encode(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
-        let count = (bytes.count + 2) / 3 * 4
-        return String(unsafeUninitializedCapacity: count) { out in
+        String(unsafeUninitializedCapacity: encodedCount(bytes.count)) { encode(bytes, into: $0) }
+    }
+
+    static func encodedCount(_ count: Int) -> Int { (count + 2) / 3 * 4 }
+
+    /// Writes the encoding of `bytes` to `out`, which has room for it; returns the count written.
+    static func encode(_ bytes: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>)
+        -> Int
+    {
+        alphabet.withUnsafeBufferPointer { alphabet in
             var written = 0
             var index = 0
             while index + 3 <= bytes.count {

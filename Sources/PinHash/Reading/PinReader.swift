@@ -550,7 +550,19 @@ extension PinnedObject {
 
 /// `2049-12-31T23:59:59Z` from a DER UTCTime or GeneralizedTime element.
 func formatTime(_ element: UnsafeBufferPointer<UInt8>) -> String? {
-    guard element.count > 2 else { return nil }
+    var text = [UInt8](repeating: 0, count: timeLength)
+    guard text.withUnsafeMutableBufferPointer({ writeTime(element, into: $0) }) else { return nil }
+    return String(decoding: text, as: UTF8.self)
+}
+
+/// The length of `YYYY-MM-DDTHH:MM:SSZ`.
+let timeLength = 20
+
+/// Writes a UTCTime or GeneralizedTime element (header included) as `YYYY-MM-DDTHH:MM:SSZ` to the first
+/// `timeLength` bytes of `out`; false when it is neither or its first 12 or 14 characters are not all
+/// digits.
+func writeTime(_ element: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>) -> Bool {
+    guard element.count > 2 else { return false }
     let text = UnsafeBufferPointer(rebasing: element[2...])
     // Where the digits of YYYYMMDDHHMMSS start in `text`; UTCTime has no century.
     let offset: Int
@@ -559,36 +571,34 @@ func formatTime(_ element: UnsafeBufferPointer<UInt8>) -> String? {
     } else if element[0] == DERTag.generalizedTime, text.count >= 14 {
         offset = 0
     } else {
-        return nil
+        return false
     }
     let isDigit = { (byte: UInt8) in byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
-    guard text[0..<(14 + offset)].allSatisfy(isDigit) else { return nil }
+    guard text[0..<(14 + offset)].allSatisfy(isDigit) else { return false }
     // Written in place, one byte at a time: a bundle's every line has one (`2030-12-31T09:37:37Z`).
-    return String(unsafeUninitializedCapacity: 20) { out in
-        var written = 0
-        for index in 0..<14 {
-            switch index {
-            case 4, 6:
-                out[written] = UInt8(ascii: "-"); written += 1
-            case 8:
-                out[written] = UInt8(ascii: "T"); written += 1
-            case 10, 12:
-                out[written] = UInt8(ascii: ":"); written += 1
-            default: break
-            }
-            let position = index + offset
-            // UTCTime years 50 to 99 are 1950 to 1999 (RFC 5280).
-            if position < 0 {
-                let late = text[0] >= UInt8(ascii: "5")
-                out[written] = index == 0 ? (late ? 0x31 : 0x32) : (late ? 0x39 : 0x30)
-            } else {
-                out[written] = text[position]
-            }
-            written += 1
+    var written = 0
+    for index in 0..<14 {
+        switch index {
+        case 4, 6:
+            out[written] = UInt8(ascii: "-"); written += 1
+        case 8:
+            out[written] = UInt8(ascii: "T"); written += 1
+        case 10, 12:
+            out[written] = UInt8(ascii: ":"); written += 1
+        default: break
         }
-        out[written] = UInt8(ascii: "Z")
-        return written + 1
+        let position = index + offset
+        // UTCTime years 50 to 99 are 1950 to 1999 (RFC 5280).
+        if position < 0 {
+            let late = text[0] >= UInt8(ascii: "5")
+            out[written] = index == 0 ? (late ? 0x31 : 0x32) : (late ? 0x39 : 0x30)
+        } else {
+            out[written] = text[position]
+        }
+        written += 1
     }
+    out[written] = UInt8(ascii: "Z")
+    return true
 }
 
 /// `a CERTIFICATE`, `an RSA PRIVATE KEY`, `an X509 CRL`: the article a PEM label is read with.
