@@ -20,6 +20,7 @@ struct PEMBlock {
 private let beginMarker = Array("-----BEGIN ".utf8)
 private let endMarker = Array("-----END ".utf8)
 private let dashes = Array("-----".utf8)
+private let certificateLabel = Array("CERTIFICATE".utf8)
 private let lineFeed: [UInt8] = [0x0A]
 private let colon: [UInt8] = [UInt8(ascii: ":")]
 /// The BEGIN lines of the blocks `Content` reads as certificates, requests and public keys. Filtered by
@@ -197,10 +198,11 @@ struct PEMLocation {
             throw .malformed("block \(index) has no line break after its BEGIN line")
         }
         guard
-            let label = markerLabel(
+            let labelRange = markerLabel(
                 in: buffer, range.lowerBound..<trimmed(range.lowerBound..<beginLineBreak, in: buffer),
                 marker: beginMarker)
         else { throw .malformed("block \(index) has a malformed BEGIN line") }
+        let label = labelText(buffer, labelRange)
         // Made only for an error: a bundle's every block comes through here.
         let index = self.index
         func name() -> String { "block \(index) (\(shownLabel(label)))" }
@@ -210,7 +212,15 @@ struct PEMLocation {
         else {
             throw .malformed("\(name()) has a malformed END line")
         }
-        guard endLabel == label else { throw .malformed("\(name()) ends with END \(shownLabel(endLabel))") }
+        let labelsMatch = buffer.withUnsafeBufferPointer { all in
+            endLabel.count == labelRange.count
+                && memcmp(
+                    all.baseAddress! + endLabel.lowerBound, all.baseAddress! + labelRange.lowerBound,
+                    labelRange.count) == 0
+        }
+        guard labelsMatch else {
+            throw .malformed("\(name()) ends with END \(shownLabel(labelText(buffer, endLabel)))")
+        }
 
         var bodyStart = beginLineBreak + 1
         // Dashes in the body (another block's BEGIN line) fail the base64 below, or leave it empty; that
@@ -285,21 +295,38 @@ struct PEMLocation {
         return end
     }
 
-    private func markerLabel(in buffer: [UInt8], _ line: Range<Int>, marker: [UInt8]) -> String? {
+    /// Where the label of a BEGIN or END line is in `buffer`; nil when the line is not one.
+    private func markerLabel(in buffer: [UInt8], _ line: Range<Int>, marker: [UInt8]) -> Range<Int>? {
         // Over the raw bytes: every block of a bundle comes through here twice, and the generic slice
         // operations cost about 900 instructions a line.
-        buffer.withUnsafeBufferPointer { all -> String? in
+        buffer.withUnsafeBufferPointer { all -> Range<Int>? in
             let bytes = all.slice(line)
             let dashCount = dashes.count
             guard bytes.count > marker.count + dashCount, let start = bytes.baseAddress,
                 memcmp(start, marker, marker.count) == 0,
                 memcmp(start + bytes.count - dashCount, dashes, dashCount) == 0
             else { return nil }
-            let label = UnsafeBufferPointer(rebasing: bytes[marker.count..<(bytes.count - dashCount)])
+            let label = (line.lowerBound + marker.count)..<(line.upperBound - dashCount)
             // Printable ASCII but the dash (RFC 7468): a label is echoed in messages, where a control
             // character could rewrite the terminal.
-            for byte in label where !isPrintableASCII(byte) || byte == UInt8(ascii: "-") { return nil }
-            return String(decoding: label, as: UTF8.self)
+            for byte in all.slice(label) where !isPrintableASCII(byte) || byte == UInt8(ascii: "-") {
+                return nil
+            }
+            return label
+        }
+    }
+
+    /// A label's text; `CERTIFICATE`, the label of nearly every block of a bundle, without decoding it
+    /// (made from the bytes, twice a block, the labels cost 500 instructions a certificate).
+    private func labelText(_ buffer: [UInt8], _ label: Range<Int>) -> String {
+        buffer.withUnsafeBufferPointer { all in
+            let bytes = all.slice(label)
+            if bytes.count == certificateLabel.count,
+                memcmp(bytes.baseAddress!, certificateLabel, bytes.count) == 0
+            {
+                return "CERTIFICATE"
+            }
+            return String(decoding: bytes, as: UTF8.self)
         }
     }
 
