@@ -65,28 +65,39 @@ struct NameFormatter {
         let capacity = der.count / 9 + 1
         withUnsafeTemporaryAllocation(of: AttributePosition.self, capacity: capacity) { attributes in
             var count = 0
-            do {
-                var top = DERCursor(der)
-                let name = try top.next(DERTag.sequence, "the name")
-                var sets = DERCursor(contentOf: name, in: der)
+            var parsed = false
+            // Read with `element`, which gives nil where `DERCursor` would throw: the errors' words are
+            // never shown here, and the cursor's calls cost 300 instructions an attribute.
+            parse: do {
+                guard let name = element(der, at: 0, end: der.count, tag: DERTag.sequence) else {
+                    break parse
+                }
+                var setStart = name.contentStart
                 var setIndex = 0
-                while !sets.isAtEnd {
-                    let rdn = try sets.next(DERTag.set, "a relative distinguished name")
-                    var members = DERCursor(contentOf: rdn, in: der)
-                    while !members.isAtEnd {
-                        let pair = try members.next(DERTag.sequence, "an attribute")
-                        var fields = DERCursor(contentOf: pair, in: der)
-                        let type = try fields.next(DERTag.objectIdentifier, "an attribute type")
-                        let value = try fields.next()
-                        guard count < capacity else { throw PinHashError.malformed("too many attributes") }
+                while setStart < name.end {
+                    guard let rdn = element(der, at: setStart, end: name.end, tag: DERTag.set) else {
+                        break parse
+                    }
+                    var memberStart = rdn.contentStart
+                    while memberStart < rdn.end {
+                        guard let pair = element(der, at: memberStart, end: rdn.end, tag: DERTag.sequence),
+                            let type = element(
+                                der, at: pair.contentStart, end: pair.end, tag: DERTag.objectIdentifier),
+                            let value = element(der, at: type.end, end: pair.end, tag: nil),
+                            count < capacity
+                        else { break parse }
                         attributes.initializeElement(
                             at: count,
                             to: AttributePosition(set: setIndex, type: type.contentRange, value: value))
                         count += 1
+                        memberStart = pair.end
                     }
+                    setStart = rdn.end
                     setIndex += 1
                 }
-            } catch {
+                parsed = true
+            }
+            guard parsed else {
                 out.append(UInt8(ascii: "#"))
                 appendHex(der, to: &out)
                 return
@@ -108,6 +119,32 @@ struct NameFormatter {
                 }
             }
         }
+    }
+
+    /// The element at `start`, which must end by `end` and have `tag` when one is given; nil where
+    /// ``DERCursor/header(in:at:limit:naming:)`` would throw, which it follows rule for rule.
+    @inline(__always)
+    private func element(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int, end: Int, tag wanted: UInt8?)
+        -> DERElement?
+    {
+        let headerLimit = min(end, bytes.count)
+        guard start + 2 <= headerLimit else { return nil }
+        let tag = bytes[start]
+        if let wanted, tag != wanted { return nil }
+        if tag & 0x1F == 0x1F { return nil }
+        let first = bytes[start + 1]
+        var contentStart = start + 2
+        var length = Int(first)
+        if first >= 0x80 {
+            let count = Int(first & 0x7F)
+            guard count != 0, count <= 4, contentStart + count <= headerLimit else { return nil }
+            length = 0
+            for index in 0..<count { length = length << 8 | Int(bytes[contentStart + index]) }
+            if length < 0x80 || bytes[contentStart] == 0 { return nil }
+            contentStart += count
+        }
+        guard length <= end - contentStart else { return nil }
+        return DERElement(tag: tag, start: start, contentStart: contentStart, end: contentStart + length)
     }
 
     private func shortName(_ oid: UnsafeBufferPointer<UInt8>) -> String? {
