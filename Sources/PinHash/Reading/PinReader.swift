@@ -296,7 +296,7 @@ final class ReadSession {
     /// decoders nor a passphrase and so may run on any thread; nil for every other block.
     fileprivate static func decodeWithoutSecrets(
         _ location: PEMLocation, in buffer: [UInt8], _ inputType: InputType,
-        then inspect: (borrowing PinnedObject) -> Void = { _ in }
+        then inspect: (PinnedObject?) -> Void = { _ in }
     )
         -> Result<PinnedObject?, PinHashError>?
     {
@@ -307,7 +307,9 @@ final class ReadSession {
             try check(content, is: inputType, "block \(block.index) is \(withArticle(block.label))")
             do {
                 let object = try publicObject(content, der: block.der, position: block.index)
-                if let object { inspect(object) }
+                // Passed as it is: `if let` copied the object (a retain and a release of each of its
+                // references) for every certificate of a bundle.
+                inspect(object)
                 return .success(object)
             } catch {
                 throw error.within(block.name)
@@ -686,11 +688,11 @@ private struct BatchWork: @unchecked Sendable {
     /// when delivered: the answer is kept, and the delivery (one thread, in order) does not wait for the
     /// store's first reading (libcrypto loaded for the store's location, the store's files read). A
     /// thread that finds another reading the store goes on decoding rather than wait for it.
-    private static func askTrustStoreEarly(about object: borrowing PinnedObject) {
-        guard object.signedObject?.roleAwaitsLinks == true,
-            let subject = object.signedObject?.bytes(object.signedObject?.subject)
+    private static func askTrustStoreEarly(about object: PinnedObject?) {
+        guard object?.signedObject?.roleAwaitsLinks == true,
+            let subject = object?.signedObject?.bytes(object?.signedObject?.subject), let pin = object?.pin
         else { return }
-        SystemTrustStore.askEarly(subject: subject, key: object.pin)
+        SystemTrustStore.askEarly(subject: subject, key: pin)
     }
 
     func run(_ iteration: Int) {
