@@ -414,6 +414,36 @@ struct LiveOpenSSLTests {
         }
     }
 
+    /// Every printable ASCII character, each in a value of its own between two letters: a value with one
+    /// character RFC 2253 escapes (`,+"\<>;`) is escaped whole, one without is copied as it is (decided a
+    /// byte at a time from a table), so each character is tested alone.
+    @Test(
+        "A subject of every printable ASCII character, one a value, is what openssl x509 -nameopt RFC2253 prints"
+    )
+    func everyPrintableCharacterAgreesWithOpenSSL() throws {
+        try withTemporaryDirectory { directory in
+            _ = try Self.openSSL(["genpkey", "-algorithm", "ed25519", "-out", "key.pem"], in: directory)
+            // -subj's own escapes: a backslash before '/', '+' and '\'.
+            let values = (UInt8(0x20)...0x7E).map { byte -> String in
+                let character = Character(Unicode.Scalar(byte))
+                return "/OU=a" + ("/+\\".contains(character) ? "\\\(character)" : String(character)) + "z"
+            }
+            _ = try Self.openSSL(
+                [
+                    "req", "-x509", "-new", "-key", "key.pem", "-days", "1", "-subj",
+                    "/CN=x" + values.joined(), "-out", "c.pem",
+                ],
+                in: directory)
+            let printed = try Self.openSSL(
+                ["x509", "-in", "c.pem", "-noout", "-subject", "-nameopt", "RFC2253,-esc_msb"], in: directory
+            ).text.trimmingCharacters(in: .newlines)
+            #expect(printed.contains("OU=a\\,z") && printed.contains("OU=a z"), "\(printed)")
+            let object = try #require(
+                try PinReader().pins(inFileAt: directory.appendingPathComponent("c.pem").path).first)
+            #expect("subject=" + (object.subject ?? "") == printed)
+        }
+    }
+
     /// Single-certificate fixture files, whose fields openssl x509 prints.
     static func certificateFixtures() throws -> [ManifestRow] {
         let rows = try Fixtures.manifest()

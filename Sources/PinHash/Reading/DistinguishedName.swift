@@ -15,8 +15,10 @@ final class AttributeNames: Sendable {
     static let shared = AttributeNames()
 
     /// OpenSSL's short names of 2.5.4.n, by n (from OBJ_nid2sn; the live openssl tests compare them).
-    private static let x520: [String?] = {
-        let names: [Int: String] = [
+    /// Static strings: a name is appended from its bytes with no reference counted, for every attribute
+    /// of every certificate of a bundle.
+    private static let x520: [StaticString?] = {
+        let names: [Int: StaticString] = [
             3: "CN", 4: "SN", 5: "serialNumber", 6: "C", 7: "L", 8: "ST", 9: "street", 10: "O", 11: "OU",
             12: "title", 13: "description", 14: "searchGuide", 15: "businessCategory", 16: "postalAddress",
             17: "postalCode", 18: "postOfficeBox", 19: "physicalDeliveryOfficeName", 20: "telephoneNumber",
@@ -36,9 +38,24 @@ final class AttributeNames: Sendable {
 
     private let others = Mutex<[(oid: [UInt8], name: String?)]>([])
 
-    func name(of oid: UnsafeBufferPointer<UInt8>) -> String? {
-        if oid.count == 3, oid[0] == 0x55, oid[1] == 0x04, let name = Self.x520[Int(oid[2])] { return name }
-        return others.withLock { others in
+    /// Appends the short name of `oid` to `out`; false, appending nothing, when it has none.
+    func appendName(of oid: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) -> Bool {
+        if let name = x520Name(of: oid) {
+            name.withUTF8Buffer { out.append(contentsOf: $0) }
+            return true
+        }
+        guard let name = otherName(of: oid) else { return false }
+        out.append(contentsOf: name.utf8)
+        return true
+    }
+
+    private func x520Name(of oid: UnsafeBufferPointer<UInt8>) -> StaticString? {
+        guard oid.count == 3, oid[0] == 0x55, oid[1] == 0x04 else { return nil }
+        return Self.x520[Int(oid[2])]
+    }
+
+    private func otherName(of oid: UnsafeBufferPointer<UInt8>) -> String? {
+        others.withLock { others in
             for entry in others where entry.oid.elementsEqual(oid) { return entry.name }
             let name = ObjectTable.name(ofOID: oid)
             others.append((Array(oid), name))
@@ -108,8 +125,7 @@ struct NameFormatter {
                     out.append(previousSet == attribute.set ? UInt8(ascii: "+") : UInt8(ascii: ","))
                 }
                 previousSet = attribute.set
-                if let name = shortName(der.slice(attribute.type)) {
-                    out.append(contentsOf: name.utf8)
+                if AttributeNames.shared.appendName(of: der.slice(attribute.type), to: &out) {
                     out.append(UInt8(ascii: "="))
                     appendValue(attribute.value, in: der, to: &out)
                 } else {
@@ -145,10 +161,6 @@ struct NameFormatter {
         }
         guard length <= end - contentStart else { return nil }
         return DERElement(tag: tag, start: start, contentStart: contentStart, end: contentStart + length)
-    }
-
-    private func shortName(_ oid: UnsafeBufferPointer<UInt8>) -> String? {
-        AttributeNames.shared.name(of: oid)
     }
 
     private func appendValue(_ value: DERElement, in der: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
@@ -209,7 +221,8 @@ struct NameFormatter {
     }
 
     /// The bytes a value copied as it is may hold: printable ASCII but the seven characters RFC 2253
-    /// escapes. One load a byte; comparing each byte with them cost some 700 instructions a subject.
+    /// escapes. One load a byte; comparing each byte with them cost some 700 instructions a subject (two
+    /// 64-bit masks, a shift and a test a byte, cost a third more instructions than this table).
     private static let plainBytes: [Bool] = (0...255).map { byte in
         byte >= 0x20 && byte < 0x7F && !",+\"\\<>;".utf8.contains(UInt8(byte))
     }
