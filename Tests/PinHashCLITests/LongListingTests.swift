@@ -32,6 +32,7 @@ struct LongListingTests {
         let lines = result.stdoutLines
         #expect(lines.count == 3 * copies)
         let wrong = lines.enumerated().filter { $0.element != expected[$0.offset % 3] }
-        #expect(wrong.isEmpty, "\(wrong.count) lines differ, the first: line \((wrong.first?.offset ?? 0) + 1)")
+        #expect(
+            wrong.isEmpty, "\(wrong.count) lines differ, the first: line \((wrong.first?.offset ?? 0) + 1)")
     }
 }
