@@ -84,7 +84,7 @@ struct NameFormatter {
             var count = 0
             var parsed = false
             // Read with `element`, which gives nil where `DERCursor` would throw: the errors' words are
-            // never shown here, and the cursor's calls cost 300 instructions an attribute.
+            // never shown here.
             parse: do {
                 guard let name = element(der, at: 0, end: der.count, tag: DERTag.sequence) else {
                     break parse
@@ -138,29 +138,14 @@ struct NameFormatter {
     }
 
     /// The element at `start`, which must end by `end` and have `tag` when one is given; nil where
-    /// ``DERCursor/header(in:at:limit:naming:)`` would throw, which it follows rule for rule.
+    /// ``DERCursor/header(in:at:limit:naming:)`` would throw.
     @inline(__always)
     private func element(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int, end: Int, tag wanted: UInt8?)
         -> DERElement?
     {
-        let headerLimit = min(end, bytes.count)
-        guard start + 2 <= headerLimit else { return nil }
-        let tag = bytes[start]
-        if let wanted, tag != wanted { return nil }
-        if tag & 0x1F == 0x1F { return nil }
-        let first = bytes[start + 1]
-        var contentStart = start + 2
-        var length = Int(first)
-        if first >= 0x80 {
-            let count = Int(first & 0x7F)
-            guard count != 0, count <= 4, contentStart + count <= headerLimit else { return nil }
-            length = 0
-            for index in 0..<count { length = length << 8 | Int(bytes[contentStart + index]) }
-            if length < 0x80 || bytes[contentStart] == 0 { return nil }
-            contentStart += count
-        }
-        guard length <= end - contentStart else { return nil }
-        return DERElement(tag: tag, start: start, contentStart: contentStart, end: contentStart + length)
+        guard start < end else { return nil }
+        if let wanted, bytes[start] != wanted { return nil }
+        return try? DERCursor.parseHeader(in: bytes, at: start, limit: end).get()
     }
 
     private func appendValue(_ value: DERElement, in der: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {

@@ -212,13 +212,7 @@ struct PEMLocation {
         else {
             throw .malformed("\(name()) has a malformed END line")
         }
-        let labelsMatch = buffer.withUnsafeBufferPointer { all in
-            endLabel.count == labelRange.count
-                && memcmp(
-                    all.baseAddress! + endLabel.lowerBound, all.baseAddress! + labelRange.lowerBound,
-                    labelRange.count) == 0
-        }
-        guard labelsMatch else {
+        guard buffer.withUnsafeBufferPointer({ $0.equal(endLabel, labelRange) }) else {
             throw .malformed("\(name()) ends with END \(shownLabel(labelText(buffer, endLabel)))")
         }
 
@@ -321,12 +315,7 @@ struct PEMLocation {
     private func labelText(_ buffer: [UInt8], _ label: Range<Int>) -> String {
         buffer.withUnsafeBufferPointer { all in
             let bytes = all.slice(label)
-            if bytes.count == certificateLabel.count,
-                memcmp(bytes.baseAddress!, certificateLabel, bytes.count) == 0
-            {
-                return "CERTIFICATE"
-            }
-            return String(decoding: bytes, as: UTF8.self)
+            return bytes.equals(certificateLabel) ? "CERTIFICATE" : String(decoding: bytes, as: UTF8.self)
         }
     }
 

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// What the shape of a stored SubjectPublicKeyInfo proves about the key in it.
 enum KeyEncoding {
     /// An algorithm whose one encoding is known (RSA, EC on a named curve, Ed25519, Ed448, X25519, X448),
@@ -43,7 +37,7 @@ func inspectSubjectPublicKeyInfo(
     guard bytes[key.contentStart] == 0 else { return unproven }
     let identifier = bytes.slice(oid.contentRange)
     let keyBytes = bytes.slice(key.contentStart + 1..<key.end)
-    if sameBytes(identifier, KeyAlgorithmOID.rsaEncryption) {
+    if identifier.equals(KeyAlgorithmOID.rsaEncryption) {
         // OpenSSL writes NULL parameters; absent ones are DER but re-encode to another pin.
         guard let parameters, parameters.tag == DERTag.null, parameters.contentRange.isEmpty else {
             return unproven
@@ -51,10 +45,10 @@ func inspectSubjectPublicKeyInfo(
         try checkRSAPublicKey(keyBytes, "the RSAPublicKey inside \(what())")
         return .canonical
     }
-    if sameBytes(identifier, KeyAlgorithmOID.ecPublicKey) {
+    if identifier.equals(KeyAlgorithmOID.ecPublicKey) {
         guard let parameters, parameters.tag == DERTag.objectIdentifier,
             let fieldSize = namedCurveFieldSizes.first(where: {
-                sameBytes(bytes.slice(parameters.contentRange), $0.oid)
+                bytes.slice(parameters.contentRange).equals($0.oid)
             })?.bytes,
             let form = keyBytes.first
         else { return unproven }
@@ -63,18 +57,10 @@ func inspectSubjectPublicKeyInfo(
             || ((form == 0x02 || form == 0x03) && keyBytes.count == 1 + fieldSize)
         return isCanonical ? .canonical : unproven
     }
-    if let size = edwardsAndMontgomeryKeySizes.first(where: { sameBytes(identifier, $0.oid) })?.bytes {
+    if let size = edwardsAndMontgomeryKeySizes.first(where: { identifier.equals($0.oid) })?.bytes {
         return parameters == nil && keyBytes.count == size ? .canonical : unproven
     }
     return unproven
-}
-
-/// Whether `bytes` are `expected`, compared with memcmp: `elementsEqual`'s generic walk cost 160
-/// instructions a key algorithm, for every certificate of a bundle.
-func sameBytes(_ bytes: UnsafeBufferPointer<UInt8>, _ expected: [UInt8]) -> Bool {
-    guard bytes.count == expected.count else { return false }
-    guard let base = bytes.baseAddress else { return true }
-    return memcmp(base, expected, expected.count) == 0
 }
 
 /// An RSAPublicKey (PKCS#1) in DER: SEQUENCE { INTEGER modulus, INTEGER publicExponent }, both positive
