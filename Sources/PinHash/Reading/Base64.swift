@@ -64,7 +64,7 @@ enum Base64 {
 
     static func encode(_ bytes: some Collection<UInt8>) -> String {
         var out = [UInt8]()
-        out.reserveCapacity((bytes.count + 2) / 3 * 4)
+        out.reserveCapacity(encodedCount(bytes.count))
         appendEncoded(bytes, to: &out)
         return String(decoding: out, as: UTF8.self)
     }

@@ -48,8 +48,10 @@ final class ByteSource {
 
     deinit {
         cleanse()
-        if holdsSecrets { wipeSpare() }
-        if holdsSecrets { SecretMemory.cleanse(scratch.baseAddress, count: scratchFilled) }
+        if holdsSecrets {
+            wipeSpare()
+            SecretMemory.cleanse(scratch.baseAddress, count: scratchFilled)
+        }
         scratch.deallocate()
         if ownsDescriptor { _ = close(descriptor) }
     }
@@ -147,10 +149,10 @@ final class ByteSource {
         spare = []
     }
 
-    private func cleanse(upTo end: Int? = nil) {
+    /// Wipes the window whole when it may hold secrets.
+    private func cleanse() {
         guard holdsSecrets, !buffer.isEmpty else { return }
-        let count = end ?? buffer.count
-        buffer.withUnsafeMutableBytes { raw in SecretMemory.cleanse(raw.baseAddress, count: count) }
+        buffer.withUnsafeMutableBytes { raw in SecretMemory.cleanse(raw.baseAddress, count: raw.count) }
     }
 }
 
