@@ -74,7 +74,7 @@ public struct PinnedObject: Sendable, Hashable {
     /// The DER SubjectPublicKeyInfo that was hashed.
     public var subjectPublicKeyInfo: [UInt8] {
         guard let signedObject, let range = signedObject.spki else { return ownSubjectPublicKeyInfo }
-        return Array(signedObject.der[range])
+        return signedObject.der.slice(range).array
     }
     /// The SubjectPublicKeyInfo of a key; empty for a certificate or request, whose DER holds it.
     let ownSubjectPublicKeyInfo: [UInt8]
@@ -169,7 +169,22 @@ public struct PinnedObject: Sendable, Hashable {
 
     /// The subject of a certificate or request, RFC 4514 text as `openssl -nameopt RFC2253,-esc_msb`
     /// prints it: `CN=www.example.com,O=Example,C=DE`.
-    public var subject: String? { signedObject?.formattedSubject }
+    public var subject: String? {
+        signedObject?.formattedSubject.map {
+            $0.withUnsafeBufferPointer { String(decoding: $0, as: UTF8.self) }
+        }
+    }
+
+    /// Calls `body` with ``detail``'s UTF-8 bytes: a certificate's subject from where it was formatted,
+    /// without a String made for it (a listing of a bundle prints one a line).
+    public func withDetail(_ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        if let subject = signedObject?.formattedSubject {
+            subject.withUnsafeBufferPointer(body)
+        } else {
+            var detail = detail
+            detail.withUTF8(body)
+        }
+    }
 
     /// The issuer of a certificate, formatted as `subject` is.
     public var issuer: String? { signedObject?.text(of: \.issuer) { NameFormatter().format($0) } }
@@ -192,7 +207,7 @@ public struct PinnedObject: Sendable, Hashable {
     }
 
     /// The DER of the certificate or certificate request the pin came from.
-    public var derEncoded: [UInt8]? { signedObject?.der }
+    public var derEncoded: [UInt8]? { signedObject?.der.array }
 
     /// The key's algorithm and size, decoded by OpenSSL on demand.
     public var keyAlgorithm: KeyAlgorithm { KeyAlgorithm(subjectPublicKeyInfo: subjectPublicKeyInfo) }
@@ -225,7 +240,7 @@ extension KeyAlgorithm {
 
 /// A certificate's or request's DER with the places of the fields pinhash reports.
 struct SignedObjectFields: Sendable, Hashable {
-    let der: [UInt8]
+    let der: SharedBytes
     var subject: Range<Int>?
     var issuer: Range<Int>?
     var notAfter: Range<Int>?
@@ -235,13 +250,14 @@ struct SignedObjectFields: Sendable, Hashable {
     /// The role given is `selfSigned` for now: a certificate of the same input naming this one as its
     /// issuer, or the system trust store, makes it a `root` (see ``RoleResolver``).
     var roleAwaitsLinks = false
-    /// The subject as text, formatted where the object is decoded (on the decoding threads, for a bundle)
-    /// because nearly every use of a certificate prints it.
-    let formattedSubject: String?
+    /// The subject as UTF-8 text, formatted where the object is decoded (on the decoding threads, for a
+    /// bundle) because nearly every use of a certificate prints it; written beside the DER.
+    let formattedSubject: SharedBytes?
 
+    /// `writer` writes the formatted subject (`der` was written by it, or by one of its own).
     init(
-        der: [UInt8], spki: Range<Int>, subject: Range<Int>?, issuer: Range<Int>? = nil,
-        notAfter: Range<Int>? = nil
+        der: SharedBytes, spki: Range<Int>, subject: Range<Int>?, issuer: Range<Int>? = nil,
+        notAfter: Range<Int>? = nil, writer: inout SharedBytesWriter
     ) {
         self.der = der
         self.spki = spki
@@ -249,7 +265,7 @@ struct SignedObjectFields: Sendable, Hashable {
         self.issuer = issuer
         self.notAfter = notAfter
         self.formattedSubject = subject.map { range in
-            der.withUnsafeBufferPointer { NameFormatter().format($0.slice(range)) }
+            der.withUnsafeBufferPointer { writer.formatName($0.slice(range)) }
         }
     }
 

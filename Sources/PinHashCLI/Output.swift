@@ -266,7 +266,7 @@ final class InputReport {
             output.appendLiteral("  ")
             output.append(object.label)
             output.appendLiteral("  ")
-            output.append(object.detail)
+            object.withDetail { output.append($0) }
             if let note = CACatalogue.builtInNote(for: object.pin) {
                 output.appendLiteral("  ")
                 output.append(note)

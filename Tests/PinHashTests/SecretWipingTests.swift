@@ -1,7 +1,8 @@
 import Foundation
-import PinHash
 import PinHashTestSupport
 import Testing
+
+@testable import PinHash
 
 #if canImport(Glibc)
     import Glibc
@@ -69,16 +70,22 @@ struct SecretWipingTests {
     }
 
     @Test(
-        "A key among enough certificates to be decoded on all cores leaves no run of its PEM text in memory")
+        "A key among enough certificates to be decoded on all cores leaves no run of its PEM text, or of its private bytes, in memory"
+    )
     func keyInBundleIsWiped() async {
         await #expect(processExitsWith: .success) {
+            // Memory stays with the process when freed, as in a program whose heap is in use around it.
+            guard mallopt(mmapThreshold, 1 << 30) == 1, mallopt(trimThreshold, 1 << 30) == 1 else { exit(2) }
             // 100 certificates then the key: a batch of blocks decoded together, whose key waits for the
-            // delivery; the window the batch read from must not outlive it unwiped.
+            // delivery; the window the batch read from must not outlive it unwiped, nor may the key's DER
+            // be decoded with the certificates' (where nothing wipes it).
             let key = Fixtures.path("keys/rsa2048.pkcs8.pem")
             var status = stat()
             guard stat(key, &status) == 0 else { exit(2) }
             let needle = SecretWipingTests.privateRun(of: key, at: Int(status.st_size) / 2)
             defer { needle.deallocate() }
+            let derNeedle = SecretWipingTests.privateRun(of: Fixtures.path("keys/rsa2048.pkcs8.der"), at: 600)
+            defer { derNeedle.deallocate() }
             let path = NSTemporaryDirectory() + "pinhash-wipe-\(getpid()).pem"
             defer { unlink(path) }
             SecretWipingTests.concatenate(
@@ -88,6 +95,40 @@ struct SecretWipingTests {
             let found = SecretWipingTests.addresses(of: needle)
             if !found.isEmpty {
                 print("the key's PEM text left at \(found.map { String($0, radix: 16) })")
+                exit(1)
+            }
+            let foundDER = SecretWipingTests.addresses(of: derNeedle)
+            if !foundDER.isEmpty {
+                print("the key's private bytes left at \(foundDER.map { String($0, radix: 16) })")
+                exit(1)
+            }
+        }
+    }
+
+    @Test(
+        "A key among certificates decoded on all cores is decoded once, by the delivery that wipes its DER, not with the certificates"
+    )
+    func keyInBundleIsDecodedOnce() async {
+        await #expect(processExitsWith: .success) {
+            // The characters decoded for the certificates and the key together must be those decoded for
+            // them apart: a key decoded with a batch's certificates too (its DER freed unwiped, whatever
+            // happened to that memory next) counts its text twice.
+            let key = Fixtures.path("keys/rsa2048.pkcs8.pem")
+            let certificates = Array(repeating: Fixtures.path("certs/leaf.pem"), count: 100)
+            let path = NSTemporaryDirectory() + "pinhash-once-\(getpid()).pem"
+            defer { unlink(path) }
+            func charactersDecoded(reading paths: [String]) throws -> Int {
+                SecretWipingTests.concatenate(paths, into: path)
+                let before = Base64.charactersDecoded
+                guard try PinReader().pins(inFileAt: path).count == paths.count else { exit(3) }
+                return Base64.charactersDecoded - before
+            }
+            let together = try charactersDecoded(reading: certificates + [key] + certificates)
+            let apart =
+                try charactersDecoded(reading: certificates + certificates)
+                + charactersDecoded(reading: [key])
+            if together != apart {
+                print("\(together) characters decoded together, \(apart) apart")
                 exit(1)
             }
         }

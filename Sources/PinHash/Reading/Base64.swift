@@ -112,12 +112,19 @@ enum Base64 {
     static let pairTableThreshold = 64 * 1024
     private static let decodedCharacters = Atomic<Int>(0)
 
+    /// The characters decoded in this process so far.
+    static var charactersDecoded: Int { decodedCharacters.load(ordering: .relaxed) }
+
     /// Decodes `text`, skipping white space; padding may only end the text.
     static func decode(_ text: UnsafeBufferPointer<UInt8>) throws(DecodingError) -> [UInt8] {
-        // The pair table pays for its building (128 KiB) only over many certificates.
-        let before = decodedCharacters.add(text.count, ordering: .relaxed).oldValue
-        let many = before >= pairTableThreshold
+        let many = decodesMany(text.count)
         return try decode(text, pairTable: many, vectors: many)
+    }
+
+    /// Counts `length` characters decoded; whether those before them passed the threshold: the pair table
+    /// pays for its building (128 KiB) only over many certificates.
+    private static func decodesMany(_ length: Int) -> Bool {
+        decodedCharacters.add(length, ordering: .relaxed).oldValue >= pairTableThreshold
     }
 
     /// Whether the processor decodes whole lines 32 characters at a time (AVX2).
@@ -128,27 +135,13 @@ enum Base64 {
     static func decode(_ text: UnsafeBufferPointer<UInt8>, pairTable usePairs: Bool, vectors: Bool = false)
         throws(DecodingError) -> [UInt8]
     {
-        guard let source = text.baseAddress, text.count > 0 else { return [] }
+        guard text.count > 0 else { return [] }
         var failure: DecodingError?
-        let capacity = text.count / 4 * 3 + 3
+        let capacity = decodedCapacity(text.count)
         let decoded = [UInt8](unsafeUninitializedCapacity: capacity) { out, count in
-            let result = groupTables.withUnsafeBufferPointer { groups in
-                decodeTable.withUnsafeBufferPointer { table in
-                    guard usePairs else {
-                        return decode(
-                            source, text.count, into: out.baseAddress!, capacity: capacity,
-                            groups.baseAddress!,
-                            nil, table.baseAddress!, vectors: false)
-                    }
-                    return pairTable.withUnsafeBufferPointer { pairs in
-                        decode(
-                            source, text.count, into: out.baseAddress!, capacity: capacity,
-                            groups.baseAddress!,
-                            pairs.baseAddress!, table.baseAddress!, vectors: vectors)
-                    }
-                }
-            }
-            switch result {
+            switch decode(
+                text, into: out.baseAddress!, capacity: capacity, pairTable: usePairs, vectors: vectors)
+            {
             case .success(let written): count = written
             case .failure(let error):
                 failure = error
@@ -157,6 +150,49 @@ enum Base64 {
         }
         if let failure { throw failure }
         return decoded
+    }
+
+    /// `decode(_:)`, into bytes `writer` shares with the objects decoded beside them.
+    static func decode(_ text: UnsafeBufferPointer<UInt8>, into writer: inout SharedBytesWriter)
+        throws(DecodingError) -> SharedBytes
+    {
+        let many = decodesMany(text.count)
+        var failure: DecodingError?
+        let capacity = decodedCapacity(text.count)
+        let decoded = writer.write(maximum: capacity) { out -> Int? in
+            guard text.count > 0 else { return 0 }
+            switch decode(text, into: out, capacity: capacity, pairTable: many, vectors: many) {
+            case .success(let written): return written
+            case .failure(let error):
+                failure = error
+                return nil
+            }
+        }
+        guard let decoded else { throw failure! }
+        return decoded
+    }
+
+    /// The room decoding `length` characters needs: the fast paths store eight bytes for six.
+    private static func decodedCapacity(_ length: Int) -> Int { length / 4 * 3 + 3 }
+
+    private static func decode(
+        _ text: UnsafeBufferPointer<UInt8>, into out: UnsafeMutablePointer<UInt8>, capacity: Int,
+        pairTable usePairs: Bool, vectors: Bool
+    ) -> Result<Int, DecodingError> {
+        groupTables.withUnsafeBufferPointer { groups in
+            decodeTable.withUnsafeBufferPointer { table in
+                guard usePairs else {
+                    return decode(
+                        text.baseAddress!, text.count, into: out, capacity: capacity, groups.baseAddress!,
+                        nil, table.baseAddress!, vectors: false)
+                }
+                return pairTable.withUnsafeBufferPointer { pairs in
+                    decode(
+                        text.baseAddress!, text.count, into: out, capacity: capacity, groups.baseAddress!,
+                        pairs.baseAddress!, table.baseAddress!, vectors: vectors)
+                }
+            }
+        }
     }
 
     private static func decode(

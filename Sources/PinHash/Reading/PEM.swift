@@ -192,6 +192,22 @@ struct PEMLocation {
 
     /// Decodes the block; reads `buffer` only, so blocks can be decoded on several threads at once.
     func decode(in buffer: [UInt8]) throws(PinHashError) -> PEMBlock {
+        let (label, der, encryptedText) = try decode(in: buffer) { text throws(Base64.DecodingError) in
+            try Base64.decode(text)
+        }
+        return PEMBlock(index: index, label: label, der: der, encryptedText: encryptedText)
+    }
+
+    /// `decode(in:)`, the DER written by `writer` (in bytes shared with the blocks decoded beside it).
+    func decode(in buffer: [UInt8], into writer: inout SharedBytesWriter) throws(PinHashError) -> (
+        label: String, der: SharedBytes, encryptedText: [UInt8]?
+    ) {
+        try decode(in: buffer) { text throws(Base64.DecodingError) in try Base64.decode(text, into: &writer) }
+    }
+
+    private func decode<DER: Collection>(
+        in buffer: [UInt8], _ decodeBase64: (UnsafeBufferPointer<UInt8>) throws(Base64.DecodingError) -> DER
+    ) throws(PinHashError) -> (label: String, der: DER, encryptedText: [UInt8]?) {
         let range = self.range
         let beginLineBreak = firstOccurrence(of: lineFeed, in: buffer, range: range.lowerBound..<endLine)
         guard let beginLineBreak else {
@@ -244,10 +260,10 @@ struct PEMLocation {
         }
         guard bodyStart < endLine else { throw failure("is empty") }
         let bodyRange = bodyStart..<endLine
-        let der: [UInt8]
+        let der: DER
         do {
             der = try buffer.withUnsafeBufferPointer { buffer throws(Base64.DecodingError) in
-                try Base64.decode(buffer.slice(bodyRange))
+                try decodeBase64(buffer.slice(bodyRange))
             }
         } catch {
             switch error {
@@ -261,9 +277,7 @@ struct PEMLocation {
             }
         }
         guard !der.isEmpty else { throw failure("is empty") }
-        return PEMBlock(
-            index: index, label: label, der: der,
-            encryptedText: encrypted ? Array(buffer[range]) : nil)
+        return (label, der, encrypted ? Array(buffer[range]) : nil)
     }
 
     /// Whether the BEGIN line names a certificate, a request or a public key, the blocks that hold no

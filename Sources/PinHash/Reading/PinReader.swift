@@ -238,7 +238,7 @@ final class ReadSession {
             leftUndecoded.withUnsafeMutableBufferPointer { leftUndecoded in
                 let work = BatchWork(
                     session: self, waiting: previous, body: body, source: source,
-                    scanner: readsAhead ? scanner : nil, batch: batch, buffer: buffer,
+                    scanner: readsAhead ? scanner : nil, allPublic: readsAhead, batch: batch, buffer: buffer,
                     inputType: inputType, slots: current.results.slots, slices: slices,
                     leftUndecoded: leftUndecoded)
                 if work.consultsTrustStore { SystemTrustStore.prepareEarly() }
@@ -295,24 +295,24 @@ final class ReadSession {
     /// Decodes a certificate, request or public key block, the kinds that need neither OpenSSL's key
     /// decoders nor a passphrase and so may run on any thread; nil for every other block.
     fileprivate static func decodeWithoutSecrets(
-        _ location: PEMLocation, in buffer: [UInt8], _ inputType: InputType,
+        _ location: PEMLocation, in buffer: [UInt8], _ inputType: InputType, writer: inout SharedBytesWriter,
         then inspect: (PinnedObject?) -> Void = { _ in }
     )
         -> Result<PinnedObject?, PinHashError>?
     {
         do throws(PinHashError) {
-            let block = try location.decode(in: buffer)
-            let content = Content(pemLabel: block.label, encryptedText: block.encryptedText)
+            let (label, der, encryptedText) = try location.decode(in: buffer, into: &writer)
+            let content = Content(pemLabel: label, encryptedText: encryptedText)
             guard content.isPublicObject else { return nil }
-            try check(content, is: inputType, "block \(block.index) is \(withArticle(block.label))")
+            try check(content, is: inputType, "block \(location.index) is \(withArticle(label))")
             do {
-                let object = try publicObject(content, der: block.der, position: block.index)
+                let object = try publicObject(content, der: der, position: location.index, writer: &writer)
                 // Passed as it is: `if let` copied the object (a retain and a release of each of its
                 // references) for every certificate of a bundle.
                 inspect(object)
                 return .success(object)
             } catch {
-                throw error.within(block.name)
+                throw error.within("block \(location.index) (\(shownLabel(label)))")
             }
         } catch {
             return .failure(error)
@@ -438,11 +438,24 @@ final class ReadSession {
     static func publicObject(_ content: Content, der: [UInt8], position: Int) throws(PinHashError)
         -> PinnedObject?
     {
+        var writer = SharedBytesWriter(minimumCapacity: der.count + 256)
+        return try publicObject(content, der: writer.copy(der), position: position, writer: &writer)
+    }
+
+    /// `publicObject(_:der:position:)`, with the DER `writer` wrote (or copied), and the subject's text
+    /// written beside it.
+    static func publicObject(
+        _ content: Content, der shared: SharedBytes, position: Int, writer: inout SharedBytesWriter
+    ) throws(PinHashError) -> PinnedObject? {
         switch content {
         case .certificate(let trusted):
-            return try certificate(der, position: position, trusted: trusted)
+            return try certificate(shared, position: position, trusted: trusted, writer: &writer)
         case .certificateRequest:
-            return try request(der, position: position)
+            return try request(shared, position: position, writer: &writer)
+        default: break
+        }
+        let der = shared.array
+        switch content {
         case .subjectPublicKeyInfo:
             return try publicKey(der, position: position)
         case .rsaPublicKey:
@@ -501,6 +514,15 @@ final class ReadSession {
     static func certificate(_ der: [UInt8], position: Int, trusted: Bool, keys: [[UInt8]] = [])
         throws(PinHashError) -> PinnedObject
     {
+        var writer = SharedBytesWriter(minimumCapacity: der.count + 256)
+        return try certificate(
+            writer.copy(der), position: position, trusted: trusted, keys: keys, writer: &writer)
+    }
+
+    private static func certificate(
+        _ der: SharedBytes, position: Int, trusted: Bool, keys: [[UInt8]] = [],
+        writer: inout SharedBytesWriter
+    ) throws(PinHashError) -> PinnedObject {
         try der.withUnsafeBufferPointer { buffer throws(PinHashError) in
             let summary = try summarizeCertificate(buffer, allowTrailingAux: trusted)
             let spki = buffer.slice(summary.spki)
@@ -513,10 +535,10 @@ final class ReadSession {
             let (role, awaitsLinks) = RoleResolver.role(of: summary, in: buffer)
             // OpenSSL's trust settings after a TRUSTED CERTIFICATE are not part of the certificate.
             let certificateDER =
-                summary.certificate.count == der.count ? der : Array(buffer[summary.certificate])
+                summary.certificate.count == der.count ? der : der.slice(summary.certificate)
             var fields = SignedObjectFields(
                 der: certificateDER, spki: summary.spki, subject: summary.subject, issuer: summary.issuer,
-                notAfter: summary.notAfter)
+                notAfter: summary.notAfter, writer: &writer)
             fields.subjectKeyIdentifier = summary.subjectKeyIdentifier
             fields.authorityKeyIdentifier = summary.authorityKeyIdentifier
             fields.roleAwaitsLinks = awaitsLinks
@@ -529,12 +551,14 @@ final class ReadSession {
         }
     }
 
-    private static func request(_ der: [UInt8], position: Int) throws(PinHashError) -> PinnedObject {
+    private static func request(_ der: SharedBytes, position: Int, writer: inout SharedBytesWriter)
+        throws(PinHashError) -> PinnedObject
+    {
         try der.withUnsafeBufferPointer { buffer throws(PinHashError) in
             let summary = try summarizeCertificationRequest(buffer)
             let spki = buffer.slice(summary.spki)
             var object = PinnedObject.certificateRequest(
-                SignedObjectFields(der: der, spki: summary.spki, subject: summary.subject),
+                SignedObjectFields(der: der, spki: summary.spki, subject: summary.subject, writer: &writer),
                 pin: Pin(hashing: spki), position: position)
             object.warnings = try keyWarnings(
                 subjectPublicKeyInfo: summary.spki, in: buffer, summary.keyEncoding, always: true)
@@ -673,6 +697,8 @@ private struct BatchWork: @unchecked Sendable {
     /// The scanner, when the next batch is located while this one decodes: its reads replace the
     /// source's window, while `buffer` keeps the one this batch is in.
     let scanner: UnsafeMutablePointer<PEMScanner>?
+    /// Whether every block's label is a certificate's, a request's or a public key's.
+    let allPublic: Bool
     let batch: [PEMLocation]
     let buffer: [UInt8]
     let inputType: InputType
@@ -712,11 +738,21 @@ private struct BatchWork: @unchecked Sendable {
             slice -= 1
         }
         let asksTrustStore = consultsTrustStore
-        for index in (slice * batch.count / slices)..<((slice + 1) * batch.count / slices) {
+        let blocks = (slice * batch.count / slices)..<((slice + 1) * batch.count / slices)
+        // The slice's DER is at most three quarters of its text; its subjects' text is written beside it.
+        let text = blocks.reduce(0) { $0 + batch[$1].range.count }
+        var writer = SharedBytesWriter(minimumCapacity: text / 4 * 3 + blocks.count * 128)
+        for index in blocks {
+            // A key's block is left to the delivery undecoded: its DER, written beside the certificates'
+            // where nothing wipes it, would outlive the read.
+            guard allPublic || batch[index].hasPublicLabel(in: buffer) else {
+                leftUndecoded[slice] = true
+                continue
+            }
             // Moved into its slot, and seen by the trust-store question before it is wrapped: a copy would
             // retain every reference the object holds, from two threads.
             switch ReadSession.decodeWithoutSecrets(
-                batch[index], in: buffer, inputType,
+                batch[index], in: buffer, inputType, writer: &writer,
                 then: { object in if asksTrustStore { Self.askTrustStoreEarly(about: object) } })
             {
             case nil: leftUndecoded[slice] = true

@@ -33,7 +33,7 @@ package final class RoleResolver {
                 if issuers.nameAsIssuer(fields)
                     || (consultsTrustStore
                         && SystemTrustStore.shared.containsCA(
-                            subject: fields.bytes(fields.subject) ?? [], key: object.pin))
+                            subject: fields.bytes(fields.subject) ?? fields.der.slice(0..<0), key: object.pin))
                 {
                     object.settleRole(.root)
                 } else {
@@ -71,7 +71,7 @@ package final class RoleResolver {
         waiting.removeAll { sequence in
             let candidate = held[sequence - heldBase]
             guard let fields = candidate.signedObject, let subject = fields.subject,
-                fields.der[subject].elementsEqual(child.der[issuer]),
+                fields.der.slice(subject) == child.der.slice(issuer),
                 Self.keyIdentifiersAgree(
                     fields.bytes(fields.subjectKeyIdentifier),
                     child.bytes(child.authorityKeyIdentifier))
@@ -91,9 +91,9 @@ package final class RoleResolver {
     }
 
     /// Key identifiers contradict a link only when both are there and differ.
-    static func keyIdentifiersAgree(_ lhs: ArraySlice<UInt8>?, _ rhs: ArraySlice<UInt8>?) -> Bool {
+    static func keyIdentifiersAgree(_ lhs: SharedBytes?, _ rhs: SharedBytes?) -> Bool {
         guard let lhs, let rhs else { return true }
-        return lhs.elementsEqual(rhs)
+        return lhs == rhs
     }
 
     /// A certificate's role from its own fields, and whether it waits for the rest of its input (a
@@ -164,7 +164,7 @@ private struct IssuerDigests {
 
     mutating func record(_ child: SignedObjectFields) {
         guard names.count < RoleResolver.issuerLimit, let issuer = child.issuer else { return }
-        let name = child.der[issuer]
+        let name = child.der.slice(issuer)
         names.insert(Self.digest(name))
         if let key = child.bytes(child.authorityKeyIdentifier) {
             namesWithKeyIdentifier.insert(Self.digest(name, key))
@@ -176,7 +176,7 @@ private struct IssuerDigests {
     /// Whether a certificate recorded names `candidate` as its issuer.
     func nameAsIssuer(_ candidate: SignedObjectFields) -> Bool {
         guard !names.isEmpty, let subject = candidate.subject else { return false }
-        let name = candidate.der[subject]
+        let name = candidate.der.slice(subject)
         guard let key = candidate.bytes(candidate.subjectKeyIdentifier) else {
             return names.contains(Self.digest(name))
         }
@@ -184,15 +184,15 @@ private struct IssuerDigests {
             || namesWithoutKeyIdentifier.contains(Self.digest(name))
     }
 
-    private static func digest(_ name: ArraySlice<UInt8>, _ key: ArraySlice<UInt8>? = nil) -> Int {
+    private static func digest(_ name: SharedBytes, _ key: SharedBytes? = nil) -> Int {
         var hasher = Hasher()
-        name.withUnsafeBytes { hasher.combine(bytes: $0) }
-        if let key { key.withUnsafeBytes { hasher.combine(bytes: $0) } }
+        name.withUnsafeBufferPointer { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        if let key { key.withUnsafeBufferPointer { hasher.combine(bytes: UnsafeRawBufferPointer($0)) } }
         return hasher.finalize()
     }
 }
 
 extension SignedObjectFields {
     /// The bytes of one of the object's fields, or nil when it has none.
-    func bytes(_ range: Range<Int>?) -> ArraySlice<UInt8>? { range.map { der[$0] } }
+    func bytes(_ range: Range<Int>?) -> SharedBytes? { range.map { der.slice($0) } }
 }

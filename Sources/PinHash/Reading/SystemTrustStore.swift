@@ -45,7 +45,7 @@ final class SystemTrustStore: Sendable {
     /// Asks `containsCA` ahead of need, from a thread that has other work: when the store is read
     /// already, or when this call is the first (it then reads the store, loading libcrypto for its
     /// location); while another thread reads it, this returns at once rather than wait for that thread.
-    static func askEarly(subject: ArraySlice<UInt8>, key pin: Pin) {
+    static func askEarly(subject: SharedBytes, key pin: Pin) {
         switch earlyState.load(ordering: .acquiring) {
         case 2:
             shared.askUnlessBusy(subject: subject, key: pin)
@@ -76,21 +76,21 @@ final class SystemTrustStore: Sendable {
     /// `containsCA` for `askEarly`, which wants no answer: nothing when another thread holds the answers.
     /// The decoding threads ask about nearly every certificate of a CA bundle, and waiting for each other
     /// they slept on the lock 40 times a run of the bundle repeated 100 times.
-    private func askUnlessBusy(subject: ArraySlice<UInt8>, key pin: Pin) {
+    private func askUnlessBusy(subject: SharedBytes, key pin: Pin) {
         guard let known = answers.withLockIfAvailable({ $0[pin] }), known == nil else { return }
         let found = search(subject: subject, key: pin)
         answers.withLock { $0[pin] = found }
     }
 
     /// Whether a trusted CA certificate has the subject `subject` (a DER Name) and the key `pin`.
-    func containsCA(subject: ArraySlice<UInt8>, key pin: Pin) -> Bool {
+    func containsCA(subject: SharedBytes, key pin: Pin) -> Bool {
         if let known = answers.withLock({ $0[pin] }) { return known }
         let found = search(subject: subject, key: pin)
         answers.withLock { $0[pin] = found }
         return found
     }
 
-    private func search(subject: ArraySlice<UInt8>, key pin: Pin) -> Bool {
+    private func search(subject: SharedBytes, key pin: Pin) -> Bool {
         if let directory, let hash = Self.subjectHash(subject) {
             let prefix = directory + "/" + Self.hexDigits(hash) + "."
             var index = 0
@@ -107,9 +107,9 @@ final class SystemTrustStore: Sendable {
     }
 
     /// The name's subject hash: pinhash's own for the names of CAs, OpenSSL's for any other.
-    private static func subjectHash(_ subject: ArraySlice<UInt8>) -> UInt32? {
+    private static func subjectHash(_ subject: SharedBytes) -> UInt32? {
         subject.withUnsafeBufferPointer(canonicalSubjectHash(ofNameDER:))
-            ?? X509Name.subjectHash(ofNameDER: subject)
+            ?? X509Name.subjectHash(ofNameDER: subject.array[...])
     }
 
     /// The keys of the certificates in a file; none when it cannot be read.
