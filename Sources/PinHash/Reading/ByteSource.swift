@@ -17,13 +17,8 @@ final class ByteSource {
     private(set) var isAtEnd = false
     /// Whether the window may hold secret material and must be cleansed when dropped.
     var holdsSecrets = false
-    /// Where each read lands before it is appended to `buffer`.
-    private let scratch: UnsafeMutableRawBufferPointer
-    /// How much of `scratch` reads have filled and nothing has wiped since: reads made before the input
-    /// was known to hold secrets. Wiping only these bytes, not the whole chunk, spares a run on a small
-    /// key file the page faults of untouched memory (250 of them, about 0.5 ms, with the 1 MiB chunk of
-    /// before).
-    private var scratchFilled = 0
+    /// The most one read takes.
+    private let chunkSize: Int
 
     /// `chunkSize` is the most one read takes: 256 KiB, some 170 certificates of a bundle, the batch that
     /// is decoded on all cores while the next is read. With 1 MiB, a bundle's run used 4% more CPU time
@@ -31,7 +26,7 @@ final class ByteSource {
     init(descriptor: Int32, ownsDescriptor: Bool, chunkSize: Int = 1 << 18) {
         self.descriptor = descriptor
         self.ownsDescriptor = ownsDescriptor
-        self.scratch = .allocate(byteCount: chunkSize, alignment: 16)
+        self.chunkSize = chunkSize
     }
 
     /// Opens `path`, or standard input for `-`.
@@ -48,11 +43,7 @@ final class ByteSource {
 
     deinit {
         cleanse()
-        if holdsSecrets {
-            wipeSpare()
-            SecretMemory.cleanse(scratch.baseAddress, count: scratchFilled)
-        }
-        scratch.deallocate()
+        if holdsSecrets { wipeSpare() }
         if ownsDescriptor { _ = close(descriptor) }
     }
 
@@ -68,31 +59,31 @@ final class ByteSource {
     func readMore() throws(PinHashError) -> Bool {
         if isAtEnd { return false }
         compact()
+        if holdsSecrets, buffer.capacity - buffer.count < chunkSize {
+            // Grown for the read, the window would be copied and its old storage freed unwiped.
+            var grown: [UInt8] = []
+            grown.reserveCapacity(max(buffer.count + chunkSize, 2 * buffer.capacity))
+            grown.append(contentsOf: buffer)
+            cleanse()
+            buffer = grown
+        }
+        // Straight into the window's room (a read into a buffer of its own, then appended, copied each
+        // byte twice: 21 M instructions of memcpy over the CA bundle repeated 100 times).
         var got = 0
-        while true {
-            got = read(descriptor, scratch.baseAddress, scratch.count)
-            if got < 0 && errno == EINTR { continue }
-            break
+        buffer.append(addingCapacity: chunkSize) { room in
+            room.withUnsafeMutableBufferPointer { room, initialized in
+                while true {
+                    got = read(descriptor, room.baseAddress, room.count)
+                    if got < 0 && errno == EINTR { continue }
+                    break
+                }
+                initialized = max(got, 0)
+            }
         }
         if got < 0 { throw PinHashError(.unreadableInput, "read failed: \(errnoText())") }
         if got == 0 {
             isAtEnd = true
             return false
-        }
-        if holdsSecrets, buffer.capacity - buffer.count < got {
-            // Grown by the append, the window would be copied and its old storage freed unwiped.
-            var grown: [UInt8] = []
-            grown.reserveCapacity(max(buffer.count + got, 2 * buffer.capacity))
-            grown.append(contentsOf: buffer)
-            cleanse()
-            buffer = grown
-        }
-        buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[0..<got]))
-        if holdsSecrets {
-            SecretMemory.cleanse(scratch.baseAddress, count: max(got, scratchFilled))
-            scratchFilled = 0
-        } else {
-            scratchFilled = max(scratchFilled, got)
         }
         return true
     }
@@ -119,7 +110,7 @@ final class ByteSource {
             // whole: removing its front in place left the tail's old bytes beyond the new end, in the
             // array's capacity, unwiped when it was freed (a key's text cut by a read stayed in memory).
             var tail: [UInt8] = []
-            tail.reserveCapacity(buffer.count - start + scratch.count)
+            tail.reserveCapacity(buffer.count - start + chunkSize)
             tail.append(contentsOf: buffer[start...])
             cleanse()
             buffer = tail
@@ -132,7 +123,7 @@ final class ByteSource {
             spare.removeAll(keepingCapacity: true)
             // With room for the read that follows: grown by it, the window would be copied and its old
             // storage freed as it is, which, before the input is known to hold a key, may hold its start.
-            spare.reserveCapacity(buffer.count - start + scratch.count)
+            spare.reserveCapacity(buffer.count - start + chunkSize)
             spare.append(contentsOf: buffer[start...])
             swap(&buffer, &spare)
         }
