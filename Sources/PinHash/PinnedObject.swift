@@ -178,9 +178,8 @@ public struct PinnedObject: Sendable, Hashable {
     /// Calls `body` with ``detail``'s UTF-8 bytes: a certificate's subject from where it was formatted,
     /// without a String made for it (a listing of a bundle prints one a line).
     public func withDetail(_ body: (UnsafeBufferPointer<UInt8>) -> Void) {
-        if let subject = signedObject?.formattedSubject {
-            subject.withUnsafeBufferPointer(body)
-        } else {
+        // Read through the optional, not bound by `if let`: a binding is a copy (a retain and a release).
+        if signedObject?.formattedSubject?.withUnsafeBufferPointer(body) == nil {
             var detail = detail
             detail.withUTF8(body)
         }
@@ -199,8 +198,9 @@ public struct PinnedObject: Sendable, Hashable {
         var text: (UInt64, UInt64, UInt64) = (0, 0, 0)
         withUnsafeMutableBytes(of: &text) { text in
             let out = text.bindMemory(to: UInt8.self)
-            guard let signedObject, let range = signedObject.notAfter,
-                signedObject.der.withUnsafeBufferPointer({ writeTime($0.slice(range), into: out) })
+            // Read through the optional, not bound by `if let`: a binding is a copy (a retain and a release).
+            guard let range = signedObject?.notAfter,
+                signedObject?.der.withUnsafeBufferPointer({ writeTime($0.slice(range), into: out) }) == true
             else { return body(nil) }
             body(UnsafeBufferPointer(rebasing: out[..<timeLength]))
         }
@@ -249,7 +249,7 @@ struct SignedObjectFields: Sendable, Hashable {
     var authorityKeyIdentifier: Range<Int>?
     /// The role given is `selfSigned` for now: a certificate of the same input naming this one as its
     /// issuer, or the system trust store, makes it a `root` (see ``RoleResolver``).
-    var roleAwaitsLinks = false
+    var roleAwaitsLinks: Bool
     /// The subject as UTF-8 text, formatted where the object is decoded (on the decoding threads, for a
     /// bundle) because nearly every use of a certificate prints it; written beside the DER.
     let formattedSubject: SharedBytes?
@@ -257,13 +257,18 @@ struct SignedObjectFields: Sendable, Hashable {
     /// `writer` writes the formatted subject (`der` was written by it, or by one of its own).
     init(
         der: SharedBytes, spki: Range<Int>, subject: Range<Int>?, issuer: Range<Int>? = nil,
-        notAfter: Range<Int>? = nil, writer: inout SharedBytesWriter
+        notAfter: Range<Int>? = nil, subjectKeyIdentifier: Range<Int>? = nil,
+        authorityKeyIdentifier: Range<Int>? = nil, roleAwaitsLinks: Bool = false,
+        writer: inout SharedBytesWriter
     ) {
         self.der = der
         self.spki = spki
         self.subject = subject
         self.issuer = issuer
         self.notAfter = notAfter
+        self.subjectKeyIdentifier = subjectKeyIdentifier
+        self.authorityKeyIdentifier = authorityKeyIdentifier
+        self.roleAwaitsLinks = roleAwaitsLinks
         self.formattedSubject = subject.map { range in
             der.withUnsafeBufferPointer { writer.formatName($0.slice(range)) }
         }

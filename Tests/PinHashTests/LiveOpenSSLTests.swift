@@ -470,6 +470,54 @@ struct LiveOpenSSLTests {
         #expect("notAfter=" + (object.notAfter ?? "") == fields[2].replacingOccurrences(of: " ", with: "T"))
     }
 
+    @Test(
+        "A UTCTime notAfter of any century rule, and a GeneralizedTime one, is what openssl x509 -enddate prints",
+        arguments: [
+            "500101000000Z", "991231235959Z", "000229120000Z", "491231235959Z", "260101093737Z",
+            "19500101000000Z", "20500101000000Z", "99991231235959Z",
+        ])
+    func notAfterAgreesWithOpenSSL(time: String) throws {
+        try withTemporaryDirectory { directory in
+            // The expired fixture's notAfter (UTCTime 010101000000Z) replaced by `time`, its tag and length
+            // with it; openssl reads the dates of a certificate whose signature no longer matches.
+            try Self.openSSL(
+                [
+                    "x509", "-in", Fixtures.path("certs/leaf-expired.pem"), "-outform", "der", "-out",
+                    "in.der",
+                ],
+                in: directory)
+            var der = try [UInt8](Data(contentsOf: directory.appendingPathComponent("in.der")))
+            let old: [UInt8] = [0x17, 13] + Array("010101000000Z".utf8)
+            let start = try #require(
+                (0...(der.count - old.count)).first { der[$0..<($0 + old.count)].elementsEqual(old) })
+            let replacement = [time.count == 13 ? UInt8(0x17) : 0x18, UInt8(time.count)] + Array(time.utf8)
+            der.replaceSubrange(start..<(start + old.count), with: replacement)
+            // The lengths of the enclosing SEQUENCEs (validity, tbsCertificate, certificate) grow with a
+            // GeneralizedTime: re-encoded by openssl would change more, so they are patched here.
+            let growth = replacement.count - old.count
+            if growth > 0 {
+                let certificateLength = (Int(der[2]) << 8 | Int(der[3])) + growth
+                let tbsLength = (Int(der[6]) << 8 | Int(der[7])) + growth
+                der[2] = UInt8(certificateLength >> 8)
+                der[3] = UInt8(certificateLength & 0xFF)
+                der[6] = UInt8(tbsLength >> 8)
+                der[7] = UInt8(tbsLength & 0xFF)
+                // The validity SEQUENCE's one-byte length, just before its notBefore.
+                let validity = start - 15 - 2
+                try #require(der[validity] == 0x30)
+                der[validity + 1] += UInt8(growth)
+            }
+            let path = directory.appendingPathComponent("cert.der")
+            try Data(der).write(to: path)
+            let printed = try Self.openSSL(
+                ["x509", "-inform", "der", "-in", path.path, "-noout", "-enddate", "-dateopt", "iso_8601"],
+                in: directory
+            ).text.trimmingCharacters(in: .whitespacesAndNewlines)
+            let object = try #require(try PinReader(inputType: .certificate).pins(inFileAt: path.path).first)
+            #expect("notAfter=" + (object.notAfter ?? "") == printed.replacingOccurrences(of: " ", with: "T"))
+        }
+    }
+
     /// Unencrypted fixture rows: the object openssl can print the public key of from the file alone.
     static func plainFixtures() throws -> [ManifestRow] {
         try Fixtures.manifest().filter { $0.encrypted == "no" && $0.kind != "p12" && $0.position == 1 }
