@@ -1,8 +1,9 @@
 import Dispatch
 import Foundation
-import PinHash
 import PinHashTestSupport
 import Testing
+
+@testable import PinHash
 
 /// Differential tests: keys and certificates made now by the openssl command line, whose pins openssl
 /// computes too, read through the library.
@@ -438,6 +439,35 @@ struct LiveOpenSSLTests {
                 ["x509", "-in", "c.pem", "-noout", "-subject", "-nameopt", "RFC2253,-esc_msb"], in: directory
             ).text.trimmingCharacters(in: .newlines)
             #expect(printed.contains("OU=a\\,z") && printed.contains("OU=a z"), "\(printed)")
+            let object = try #require(
+                try PinReader().pins(inFileAt: directory.appendingPathComponent("c.pem").path).first)
+            #expect("subject=" + (object.subject ?? "") == printed)
+        }
+    }
+
+    @Test(
+        "A subject of every attribute pinhash names without OpenSSL's object table is what openssl x509 -nameopt RFC2253 prints"
+    )
+    func commonAttributeNamesAgreeWithOpenSSL() throws {
+        try withTemporaryDirectory { directory in
+            _ = try Self.openSSL(["genpkey", "-algorithm", "ed25519", "-out", "key.pem"], in: directory)
+            // Each attribute by its dotted OID, which openssl names itself; the X.520 ones (2.5.4.n) of a
+            // usual subject among them.
+            let oids = AttributeNames.commonOIDs.map { $0.withUnsafeBufferPointer(dottedOID) }
+            try #require(oids.count == 8)
+            let attributes = (oids + ["2.5.4.6", "2.5.4.10", "2.5.4.11", "2.5.4.97", "2.5.4.5", "2.5.4.3"])
+                .map { "/\($0)=\($0 == "2.5.4.6" || $0.hasSuffix(".1.3") ? "DE" : "v\($0)")" }
+            _ = try Self.openSSL(
+                [
+                    "req", "-x509", "-new", "-key", "key.pem", "-days", "1", "-subj", attributes.joined(),
+                    "-out", "c.pem",
+                ],
+                in: directory)
+            let printed = try Self.openSSL(
+                ["x509", "-in", "c.pem", "-noout", "-subject", "-nameopt", "RFC2253,-esc_msb"], in: directory
+            ).text.trimmingCharacters(in: .newlines)
+            // openssl named every one: no dotted OID is left in its line.
+            #expect(!oids.contains { printed.contains("\($0)=") }, "\(printed)")
             let object = try #require(
                 try PinReader().pins(inFileAt: directory.appendingPathComponent("c.pem").path).first)
             #expect("subject=" + (object.subject ?? "") == printed)

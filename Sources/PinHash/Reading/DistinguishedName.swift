@@ -36,11 +36,29 @@ final class AttributeNames: Sendable {
         return (0..<256).map { names[$0] }
     }()
 
+    /// OpenSSL's short names of the other attributes names commonly hold (from OBJ_nid2sn; a live openssl
+    /// test compares them): emailAddress, of one root in Debian's CA bundle, would otherwise load libcrypto
+    /// on a decoding thread for its object table, about 3.4 M instructions and the page faults of
+    /// relocating it, while the thread holds the table's lock.
+    private static let common: [(oid: [UInt8], name: StaticString)] = [
+        ([0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x09, 0x01], "emailAddress"),
+        ([0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x09, 0x02], "unstructuredName"),
+        ([0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x09, 0x08], "unstructuredAddress"),
+        ([0x09, 0x92, 0x26, 0x89, 0x93, 0xF2, 0x2C, 0x64, 0x01, 0x19], "DC"),
+        ([0x09, 0x92, 0x26, 0x89, 0x93, 0xF2, 0x2C, 0x64, 0x01, 0x01], "UID"),
+        ([0x2B, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x3C, 0x02, 0x01, 0x01], "jurisdictionL"),
+        ([0x2B, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x3C, 0x02, 0x01, 0x02], "jurisdictionST"),
+        ([0x2B, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x3C, 0x02, 0x01, 0x03], "jurisdictionC"),
+    ]
+
+    /// The OIDs (DER content) of ``common``, for the live test.
+    static var commonOIDs: [[UInt8]] { common.map(\.oid) }
+
     private let others = Mutex<[(oid: [UInt8], name: String?)]>([])
 
     /// Appends the short name of `oid` to `out`; false, appending nothing, when it has none.
     func appendName(of oid: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) -> Bool {
-        if let name = x520Name(of: oid) {
+        if let name = staticName(of: oid) {
             name.withUTF8Buffer { out.append(contentsOf: $0) }
             return true
         }
@@ -49,8 +67,10 @@ final class AttributeNames: Sendable {
         return true
     }
 
-    private func x520Name(of oid: UnsafeBufferPointer<UInt8>) -> StaticString? {
-        guard oid.count == 3, oid[0] == 0x55, oid[1] == 0x04 else { return nil }
+    private func staticName(of oid: UnsafeBufferPointer<UInt8>) -> StaticString? {
+        guard oid.count == 3, oid[0] == 0x55, oid[1] == 0x04 else {
+            return Self.common.first { oid.equals($0.oid) }?.name
+        }
         return Self.x520[Int(oid[2])]
     }
 
