@@ -221,7 +221,8 @@ enum PasswordBasedEncryption {
     private static func objectName(_ object: OpaquePointer?) -> String {
         var buffer = [CChar](repeating: 0, count: 80)
         let length = OBJ_obj2txt(&buffer, Int32(buffer.count), object, 0)
-        return length > 0 ? String(cString: buffer) : "an unreadable algorithm"
+        guard length > 0 else { return "an unreadable algorithm" }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }
 

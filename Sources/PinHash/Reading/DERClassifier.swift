@@ -29,7 +29,7 @@ func classifyDER(_ der: UnsafeBufferPointer<UInt8>) throws(PinHashError) -> Cont
         let opening = try signed.next(naming: "the signed part's first element")
         if opening.tag == DERTag.contextSpecific(0) { return .certificate(trusted: false) }
         let second = try signed.next(naming: "the signed part's second element")
-        var inner = DERCursor(contentOf: second, in: der)
+        let inner = DERCursor(contentOf: second, in: der)
         return inner.peekTag() == DERTag.set ? .certificateRequest : .certificate(trusted: false)
     }
     if tags == [sequence, DERTag.bitString] { return .subjectPublicKeyInfo }
