@@ -615,25 +615,13 @@ func writeTime(_ element: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBuf
         output[1] = text[1]
     }
     let rest = text + (2 - century)
-    // YY-MM-DDTHH:MM:SSZ after the century.
-    output[2] = rest[0]
-    output[3] = rest[1]
-    output[5] = rest[2]
-    output[6] = rest[3]
-    output[8] = rest[4]
-    output[9] = rest[5]
-    output[11] = rest[6]
-    output[12] = rest[7]
-    output[14] = rest[8]
-    output[15] = rest[9]
-    output[17] = rest[10]
-    output[18] = rest[11]
-    output[4] = UInt8(ascii: "-")
-    output[7] = UInt8(ascii: "-")
-    output[10] = UInt8(ascii: "T")
-    output[13] = UInt8(ascii: ":")
-    output[16] = UInt8(ascii: ":")
-    output[19] = UInt8(ascii: "Z")
+    // YY-MM-DDTHH:MM:SSZ after the century: each pair of digits, then what follows it.
+    let separators = ("--T::Z" as StaticString).utf8Start
+    for pair in 0..<6 {
+        output[2 + 3 * pair] = rest[2 * pair]
+        output[3 + 3 * pair] = rest[2 * pair + 1]
+        output[4 + 3 * pair] = separators[pair]
+    }
     return true
 }
 
