@@ -14,7 +14,10 @@ struct PEMBlock {
     /// OpenSSL decrypts from the text with its headers.
     var encryptedText: [UInt8]?
 
-    var name: String { "block \(index) (\(shownLabel(label)))" }
+    var name: String { Self.name(index: index, label: label) }
+
+    /// `block 2 (CERTIFICATE)`: a block as messages name it.
+    static func name(index: Int, label: String) -> String { "block \(index) (\(shownLabel(label)))" }
 }
 
 private let beginMarker = Array("-----BEGIN ".utf8)
@@ -221,7 +224,7 @@ struct PEMLocation {
         let label = labelText(buffer, labelRange)
         // Made only for an error: a bundle's every block comes through here.
         let index = self.index
-        func name() -> String { "block \(index) (\(shownLabel(label)))" }
+        func name() -> String { PEMBlock.name(index: index, label: label) }
         guard
             let endLabel = markerLabel(
                 in: buffer, endLine..<trimmed(endLine..<range.upperBound, in: buffer), marker: endMarker)

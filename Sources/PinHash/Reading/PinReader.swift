@@ -312,7 +312,7 @@ final class ReadSession {
                 inspect(object)
                 return .success(object)
             } catch {
-                throw error.within("block \(location.index) (\(shownLabel(label)))")
+                throw error.within(PEMBlock.name(index: location.index, label: label))
             }
         } catch {
             return .failure(error)
