@@ -99,4 +99,13 @@ struct SubjectHashTests {
             #expect(Self.hex(fallback) == openSSL)
         }
     }
+
+    @Test(
+        "The trust store's environment variables are the ones libcrypto names (SSL_CERT_FILE, SSL_CERT_DIR)")
+    func trustStoreVariablesAreOpenSSLs() {
+        // Named without loading libcrypto; a run with them set then reads the store without it.
+        #expect(
+            TrustStoreLocation.openSSLVariables
+                == [TrustStoreLocation.fileVariable, TrustStoreLocation.directoryVariable])
+    }
 }
