@@ -293,13 +293,16 @@ final class ReadSession {
     }
 
     /// Decodes a certificate, request or public key block, the kinds that need neither OpenSSL's key
-    /// decoders nor a passphrase and so may run on any thread; nil for every other block.
+    /// decoders nor a passphrase and so may run on any thread; nil for every other block, which is left
+    /// undecoded (a key's DER, written beside the certificates' where nothing wipes it, would outlive the
+    /// read). `labelIsPublic`: the caller has seen the BEGIN line name a public object.
     fileprivate static func decodeWithoutSecrets(
-        _ location: PEMLocation, in buffer: [UInt8], _ inputType: InputType, writer: inout SharedBytesWriter,
-        then inspect: (PinnedObject?) -> Void = { _ in }
+        _ location: PEMLocation, in buffer: [UInt8], _ inputType: InputType, labelIsPublic: Bool,
+        writer: inout SharedBytesWriter, then inspect: (PinnedObject?) -> Void = { _ in }
     )
         -> Result<PinnedObject?, PinHashError>?
     {
+        guard labelIsPublic || location.hasPublicLabel(in: buffer) else { return nil }
         do throws(PinHashError) {
             let (label, der, encryptedText) = try location.decode(in: buffer, into: &writer)
             let content = Content(pemLabel: label, encryptedText: encryptedText)
@@ -741,16 +744,10 @@ private struct BatchWork: @unchecked Sendable {
         let text = blocks.reduce(0) { $0 + batch[$1].range.count }
         var writer = SharedBytesWriter(minimumCapacity: text / 4 * 3 + blocks.count * 128)
         for index in blocks {
-            // A key's block is left to the delivery undecoded: its DER, written beside the certificates'
-            // where nothing wipes it, would outlive the read.
-            guard allPublic || batch[index].hasPublicLabel(in: buffer) else {
-                leftUndecoded[slice] = true
-                continue
-            }
             // Moved into its slot, and seen by the trust-store question before it is wrapped: a copy would
             // retain every reference the object holds, from two threads.
             switch ReadSession.decodeWithoutSecrets(
-                batch[index], in: buffer, inputType, writer: &writer,
+                batch[index], in: buffer, inputType, labelIsPublic: allPublic, writer: &writer,
                 then: { object in if asksTrustStore { Self.askTrustStoreEarly(about: object) } })
             {
             case nil: leftUndecoded[slice] = true
