@@ -713,8 +713,9 @@ private struct BatchWork: @unchecked Sendable {
 
     /// Asks the system trust store now, on a decoding thread, about a certificate whose role may need it
     /// when delivered: the answer is kept, and the delivery (one thread, in order) does not wait for the
-    /// store's first reading (libcrypto loaded for the store's location, the store's files read). A
-    /// thread that finds another reading the store goes on decoding rather than wait for it.
+    /// store's first reading (libcrypto loaded for OpenSSL's default location when SSL_CERT_DIR is unset,
+    /// the store's files read). A thread that finds another reading the store goes on decoding rather than
+    /// wait for it.
     private static func askTrustStoreEarly(about object: PinnedObject?) {
         guard object?.signedObject?.roleAwaitsLinks == true,
             let subject = object?.signedObject?.bytes(object?.signedObject?.subject), let pin = object?.pin

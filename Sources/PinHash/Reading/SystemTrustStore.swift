@@ -43,8 +43,9 @@ final class SystemTrustStore: Sendable {
     private static let earlyState = Atomic<Int>(0)
 
     /// Asks `containsCA` ahead of need, from a thread that has other work: when the store is read
-    /// already, or when this call is the first (it then reads the store, loading libcrypto for its
-    /// location); while another thread reads it, this returns at once rather than wait for that thread.
+    /// already, or when this call is the first (it then reads the store, loading libcrypto for OpenSSL's
+    /// default location when SSL_CERT_DIR is unset); while another thread reads it, this returns at once
+    /// rather than wait for that thread.
     static func askEarly(subject: SharedBytes, key pin: Pin) {
         switch earlyState.load(ordering: .acquiring) {
         case 2:
@@ -57,10 +58,11 @@ final class SystemTrustStore: Sendable {
         }
     }
 
-    /// Reads the store's location on a thread of its own (libcrypto loaded for it: about a millisecond, as
-    /// long as two batches of a bundle take to decode), so that no batch waits for it: `askEarly` passes
-    /// over the store meanwhile, and the delivery finds it read or waits for the rest. Asked in the first
-    /// batch's decoding instead, it held that batch (and the other core) for 1.4 ms.
+    /// Reads the store's location on a thread of its own (without SSL_CERT_DIR, libcrypto loaded for
+    /// OpenSSL's default: about a millisecond, as long as two batches of a bundle take to decode), so that
+    /// no batch waits for it: `askEarly` passes over the store meanwhile, and the delivery finds it read or
+    /// waits for the rest. Asked in the first batch's decoding instead, it held that batch (and the other
+    /// core) for 1.4 ms.
     static func prepareEarly() {
         guard earlyState.compareExchange(expected: 0, desired: 1, ordering: .acquiring).exchanged else {
             return
