@@ -1,6 +1,6 @@
 /// What pinhash reads from a certificate or CSR without decoding its key: where the stored
 /// SubjectPublicKeyInfo is, and the names and flags that place it in a chain.
-struct SignedObjectSummary {
+struct SignedObjectSummary: Equatable {
     /// The certificate or request element itself, without anything that follows it.
     var certificate: Range<Int> = 0..<0
     var spki: Range<Int>
@@ -26,7 +26,7 @@ struct SignedObjectSummary {
 }
 
 /// A set of the extensions pinhash reads, one bit each, so that recording one allocates nothing.
-struct CertificateExtensions: OptionSet {
+struct CertificateExtensions: OptionSet, Equatable {
     let rawValue: UInt8
     static let subjectKeyIdentifier = Self(rawValue: 1)
     static let keyUsage = Self(rawValue: 2)
@@ -47,7 +47,20 @@ struct CertificateExtensions: OptionSet {
 /// Walks `Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signature }` to the stored SPKI.
 ///
 /// `allowTrailingAux` accepts the X509_CERT_AUX SEQUENCE that OpenSSL's `TRUSTED CERTIFICATE` appends.
+///
+/// A certificate of the usual shape is read in one pass (``quickCertificateSummary(_:)``); any other,
+/// and any that breaks a rule, by ``fullCertificateSummary(_:allowTrailingAux:)``, whose checks name
+/// the fault.
 func summarizeCertificate(_ der: UnsafeBufferPointer<UInt8>, allowTrailingAux: Bool = false)
+    throws(PinHashError) -> SignedObjectSummary
+{
+    if let summary = quickCertificateSummary(der) { return summary }
+    return try fullCertificateSummary(der, allowTrailingAux: allowTrailingAux)
+}
+
+/// Every check on a certificate, one field at a time in the order of its fields: the first one that
+/// fails throws, naming the field and the fault.
+func fullCertificateSummary(_ der: UnsafeBufferPointer<UInt8>, allowTrailingAux: Bool = false)
     throws(PinHashError) -> SignedObjectSummary
 {
     var top = DERCursor(der)
@@ -171,14 +184,23 @@ private func readExtensions(
                 what, "an extension with more than an identifier, a critical flag and a value", at: item.start
             )
         }
-        // Every extension read here is 2.5.29.n; others are skipped after one comparison.
-        guard oid.contentRange.count == 3, der[oid.contentStart] == 0x55, der[oid.contentStart + 1] == 0x1D
-        else { continue }
-        let number = der[oid.contentStart + 2]
-        guard let kind = CertificateExtensions(number: number) else { continue }
-        if !readRoleExtension(kind, value, in: der, into: &summary) {
-            summary.unreadableExtensions.insert(kind)
-        }
+        noteRoleExtension(oid, value, in: der, into: &summary)
+    }
+}
+
+/// Reads what the extension `oid` says of the certificate's place in a chain into `summary`, when it is
+/// one of those pinhash reads (``CertificateExtensions``); records it as unreadable when its value does not
+/// decode.
+func noteRoleExtension(
+    _ oid: DERElement, _ value: DERElement, in der: UnsafeBufferPointer<UInt8>,
+    into summary: inout SignedObjectSummary
+) {
+    // Every extension read here is 2.5.29.n; others are skipped after one comparison.
+    guard oid.contentRange.count == 3, der[oid.contentStart] == 0x55, der[oid.contentStart + 1] == 0x1D
+    else { return }
+    guard let kind = CertificateExtensions(number: der[oid.contentStart + 2]) else { return }
+    if !readRoleExtension(kind, value, in: der, into: &summary) {
+        summary.unreadableExtensions.insert(kind)
     }
 }
 

@@ -256,6 +256,32 @@ func checkDERRules(
     if let violation = firstDERViolation(in: element, of: bytes) { throw violation.error(what(), in: bytes) }
 }
 
+/// `checkDERRules` without its error: whether `element` and everything inside it keep DER's rules.
+func keepsDERRules(_ element: DERElement, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    firstDERViolation(in: element, of: bytes) == nil
+}
+
+/// Whether an element's own tag and content keep the rules `checkDERRules` holds every element to (its
+/// header aside, and what is inside it).
+@inline(__always)
+func keepsOwnDERRules(_ element: DERElement, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    violation(ofOne: element, in: bytes) == nil
+}
+
+/// The element whose header starts at `start` (with tag `tag`, when one is given), ending by `end`, when
+/// its header and its own tag and content keep the rules `checkDERRules` holds every element to; nil
+/// otherwise. What is inside a constructed element is not looked at: the caller reads it the same way.
+func ruleKeepingElement(
+    in bytes: UnsafeBufferPointer<UInt8>, at start: Int, end: Int, tag wanted: UInt8? = nil
+) -> DERElement? {
+    guard start < end else { return nil }
+    if let wanted, bytes[start] != wanted { return nil }
+    guard case .success(let element) = DERCursor.parseHeader(in: bytes, at: start, limit: end),
+        violation(ofOne: element, in: bytes) == nil
+    else { return nil }
+    return element
+}
+
 /// What breaks DER's rules, and where.
 private struct DERViolation {
     enum Kind {

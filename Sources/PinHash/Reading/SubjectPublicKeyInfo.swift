@@ -1,5 +1,5 @@
 /// What the shape of a stored SubjectPublicKeyInfo proves about the key in it.
-enum KeyEncoding {
+enum KeyEncoding: Equatable {
     /// An algorithm whose one encoding is known (RSA, EC on a named curve, Ed25519, Ed448, X25519, X448),
     /// in that encoding: OpenSSL would read the key and write back the same bytes, so the stored pin is the
     /// pin every client computes. (An EC point's form and length are checked, not that it lies on the
@@ -31,7 +31,16 @@ func inspectSubjectPublicKeyInfo(
     let key = try fields.next(DERTag.bitString, "\(what())'s key")
     guard key.contentRange.count >= 1 else { throw .malformed("\(what())'s BIT STRING is empty") }
     try fields.expectEnd(what())
+    return try keyEncoding(algorithm: oid, parameters: parameters, key: key, in: bytes, what())
+}
 
+/// What the shape of a SubjectPublicKeyInfo's key proves, its structure checked (``KeyEncoding``): the
+/// algorithm's OID, its parameters and the key's BIT STRING, which is not empty. Throws when an RSA key is
+/// not an RSAPublicKey in DER.
+func keyEncoding(
+    algorithm oid: DERElement, parameters: DERElement?, key: DERElement, in bytes: UnsafeBufferPointer<UInt8>,
+    _ what: @autoclosure () -> String
+) throws(PinHashError) -> KeyEncoding {
     let unproven = KeyEncoding.unproven(algorithm: oid.contentRange)
     // A key is whole bytes; OpenSSL keeps any unused-bits count it reads and writes it back.
     guard bytes[key.contentStart] == 0 else { return unproven }

@@ -21,6 +21,12 @@ enum DERTarget {
                 }
             }
             outcome { () throws(PinHashError) in inBounds(try summarizeCertificationRequest(der), der.count) }
+            // The one-pass reading gives the full reading's summary, or nothing.
+            if let quick = quickCertificateSummary(der) {
+                require(
+                    quick == (try? fullCertificateSummary(der)),
+                    "the quick reading of a certificate differs from the full reading")
+            }
         }
         let checks = ReadChecks(bytes: bytes)
         let kinds: [Content] = [
