@@ -67,7 +67,8 @@ final class AttributeNames: Sendable {
         return true
     }
 
-    private func staticName(of oid: UnsafeBufferPointer<UInt8>) -> StaticString? {
+    /// The short name from the fixed tables (X.520 and ``common``), without OpenSSL's.
+    fileprivate func staticName(of oid: UnsafeBufferPointer<UInt8>) -> StaticString? {
         guard oid.count == 3, oid[0] == 0x55, oid[1] == 0x04 else {
             return Self.common.first { oid.equals($0.oid) }?.name
         }
@@ -97,50 +98,14 @@ struct NameFormatter {
 
     /// Appends the formatted name; an unparseable name is shown as `#` and its hex, as OpenSSL dumps.
     func append(_ der: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
-        // An attribute takes at least 9 bytes of DER, which bounds how many there can be; the list of
-        // them lives on the stack for any real name.
-        let capacity = der.count / 9 + 1
-        withUnsafeTemporaryAllocation(of: AttributePosition.self, capacity: capacity) { attributes in
-            var count = 0
-            var parsed = false
-            // Read with `element`, which gives nil where `DERCursor` would throw: the errors' words are
-            // never shown here.
-            parse: do {
-                guard let name = element(der, at: 0, end: der.count, tag: DERTag.sequence) else {
-                    break parse
-                }
-                var setStart = name.contentStart
-                var setIndex = 0
-                while setStart < name.end {
-                    guard let rdn = element(der, at: setStart, end: name.end, tag: DERTag.set) else {
-                        break parse
-                    }
-                    var memberStart = rdn.contentStart
-                    while memberStart < rdn.end {
-                        guard let pair = element(der, at: memberStart, end: rdn.end, tag: DERTag.sequence),
-                            let type = element(
-                                der, at: pair.contentStart, end: pair.end, tag: DERTag.objectIdentifier),
-                            let value = element(der, at: type.end, end: pair.end, tag: nil),
-                            count < capacity
-                        else { break parse }
-                        attributes.initializeElement(
-                            at: count,
-                            to: AttributePosition(set: setIndex, type: type.contentRange, value: value))
-                        count += 1
-                        memberStart = pair.end
-                    }
-                    setStart = rdn.end
-                    setIndex += 1
-                }
-                parsed = true
-            }
-            guard parsed else {
+        withAttributes(of: der) { attributes in
+            guard let attributes else {
                 out.append(UInt8(ascii: "#"))
                 appendHex(der, to: &out)
                 return
             }
             var previousSet: Int?
-            for attribute in attributes[0..<count].reversed() {
+            for attribute in attributes.reversed() {
                 if let previousSet {
                     out.append(previousSet == attribute.set ? UInt8(ascii: "+") : UInt8(ascii: ","))
                 }
@@ -157,6 +122,168 @@ struct NameFormatter {
         }
     }
 
+    /// Writes the formatted name with `writer` when every attribute is plain: a type with a short name in
+    /// the fixed tables and a string value of ASCII characters (some escaped) or of valid UTF-8, as in
+    /// nearly every certificate's names; nil, writing nothing, for any other name, which `append`
+    /// formats. Written in place, its length counted first: through `append`'s array and a copy, the
+    /// subject cost 3,700 instructions a certificate of a CA bundle.
+    func writePlain(_ der: UnsafeBufferPointer<UInt8>, with writer: inout SharedBytesWriter) -> SharedBytes? {
+        withAttributes(of: der) { attributes -> SharedBytes? in
+            guard let attributes, !attributes.isEmpty, let base = der.baseAddress else { return nil }
+            return withUnsafeTemporaryAllocation(of: (StaticString, Int).self, capacity: attributes.count) {
+                plain in
+                var length = attributes.count - 1
+                for index in attributes.indices {
+                    let attribute = attributes[index]
+                    guard let name = AttributeNames.shared.staticName(of: der.slice(attribute.type)),
+                        let valueLength = Self.plainLength(attribute.value, in: der)
+                    else { return nil }
+                    plain.initializeElement(at: index, to: (name, valueLength))
+                    length += name.utf8CodeUnitCount + 1 + valueLength
+                }
+                return writer.write(maximum: length) { out in
+                    var written = 0
+                    for index in attributes.indices.reversed() {
+                        let attribute = attributes[index]
+                        if written > 0 {
+                            out[written] =
+                                attributes[index + 1].set == attribute.set
+                                ? UInt8(ascii: "+") : UInt8(ascii: ",")
+                            written += 1
+                        }
+                        let (name, valueLength) = plain[index]
+                        (out + written).update(from: name.utf8Start, count: name.utf8CodeUnitCount)
+                        written += name.utf8CodeUnitCount
+                        out[written] = UInt8(ascii: "=")
+                        written += 1
+                        Self.writePlain(
+                            base + attribute.value.contentStart, count: attribute.value.contentRange.count,
+                            length: valueLength, to: out + written)
+                        written += valueLength
+                    }
+                    return written
+                }
+            }
+        }
+    }
+
+    /// The string types `appendValue` reads byte for byte (UTF8String, NumericString, PrintableString,
+    /// T61String, IA5String, VisibleString), one bit a tag number.
+    private static let byteStringTypes: UInt32 =
+        1 << 0x0C | 1 << 0x12 | 1 << 0x13 | 1 << 0x14 | 1 << 0x16 | 1 << 0x1A
+
+    /// The length of a value as `appendValue` writes it, when it is one of ``byteStringTypes`` holding ASCII,
+    /// or a UTF8String of valid UTF-8 (whose other characters are written as they are); nil otherwise.
+    private static func plainLength(_ value: DERElement, in der: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard value.tag < 0x20, byteStringTypes & (1 << UInt32(value.tag)) != 0, let base = der.baseAddress
+        else {
+            return nil
+        }
+        let count = value.contentRange.count
+        guard count > 0 else { return 0 }
+        let bytes = base + value.contentStart
+        var extra = 0
+        var flags: UInt8 = 0
+        escapeWidths.withUnsafeBufferPointer { widths in
+            for index in 0..<count {
+                let width = widths[Int(bytes[index])]
+                extra &+= Int(width & 3)
+                flags |= width
+            }
+        }
+        // `#` or a space first, a space last: one backslash each (a lone space takes one).
+        if bytes[0] == UInt8(ascii: "#") || bytes[0] == UInt8(ascii: " ") { extra += 1 }
+        if count > 1, bytes[count - 1] == UInt8(ascii: " ") { extra += 1 }
+        if flags & notASCII != 0 {
+            guard value.tag == 0x0C, X509Schema.isUTF8(der, value.contentRange) else { return nil }
+        }
+        return count + extra
+    }
+
+    /// Writes a value that ``plainLength(_:in:)`` measured as `length` bytes.
+    private static func writePlain(
+        _ bytes: UnsafePointer<UInt8>, count: Int, length: Int, to out: UnsafeMutablePointer<UInt8>
+    ) {
+        guard length != count else {
+            out.update(from: bytes, count: count)
+            return
+        }
+        var written = 0
+        for index in 0..<count {
+            let byte = bytes[index]
+            switch byte < 0x80 ? escape(byte, first: index == 0, last: index == count - 1) : .none {
+            case .none:
+                out[written] = byte
+                written += 1
+            case .backslash:
+                out[written] = UInt8(ascii: "\\")
+                out[written + 1] = byte
+                written += 2
+            case .hex:
+                out[written] = UInt8(ascii: "\\")
+                out[written + 1] = upperHexDigits.utf8Start[Int(byte >> 4)]
+                out[written + 2] = upperHexDigits.utf8Start[Int(byte & 15)]
+                written += 3
+            }
+        }
+    }
+
+    /// For each byte, the bytes its escape adds wherever it stands (``escape(_:first:last:)``): 1 for a
+    /// backslash, 2 for a backslash and hex digits; ``notASCII`` for a byte from 80 up. One load a byte.
+    private static let escapeWidths: [UInt8] = (0...255).map { byte in
+        if byte >= 0x80 { return notASCII }
+        switch escape(UInt8(byte), first: false, last: false) {
+        case .none: return 0
+        case .backslash: return 1
+        case .hex: return 2
+        }
+    }
+    private static let notASCII: UInt8 = 0x80
+
+    private static let upperHexDigits: StaticString = "0123456789ABCDEF"
+
+    /// Calls `body` with the name's attributes in the order of the DER (most general first), or nil when
+    /// the name does not parse.
+    private func withAttributes<Result>(
+        of der: UnsafeBufferPointer<UInt8>, _ body: (UnsafeMutableBufferPointer<AttributePosition>?) -> Result
+    ) -> Result {
+        // An attribute takes at least 9 bytes of DER, which bounds how many there can be; the list of
+        // them lives on the stack for any real name.
+        let capacity = der.count / 9 + 1
+        return withUnsafeTemporaryAllocation(of: AttributePosition.self, capacity: capacity) { attributes in
+            var count = 0
+            // Read with `element`, which gives nil where `DERCursor` would throw: the errors' words are
+            // never shown here.
+            guard let name = element(der, at: 0, end: der.count, tag: DERTag.sequence) else {
+                return body(nil)
+            }
+            var setStart = name.contentStart
+            var setIndex = 0
+            while setStart < name.end {
+                guard let rdn = element(der, at: setStart, end: name.end, tag: DERTag.set) else {
+                    return body(nil)
+                }
+                var memberStart = rdn.contentStart
+                while memberStart < rdn.end {
+                    guard let pair = element(der, at: memberStart, end: rdn.end, tag: DERTag.sequence),
+                        let type = element(
+                            der, at: pair.contentStart, end: pair.end, tag: DERTag.objectIdentifier),
+                        let value = element(der, at: type.end, end: pair.end, tag: nil),
+                        count < capacity
+                    else { return body(nil) }
+                    attributes.initializeElement(
+                        at: count, to: AttributePosition(set: setIndex, type: type.contentRange, value: value)
+                    )
+                    count += 1
+                    memberStart = pair.end
+                }
+                setStart = rdn.end
+                setIndex += 1
+            }
+            return body(UnsafeMutableBufferPointer(rebasing: attributes[0..<count]))
+        }
+    }
+
     /// The element at `start`, which must end by `end` and have `tag` when one is given; nil where
     /// ``DERCursor/header(in:at:limit:naming:)`` would throw.
     @inline(__always)
@@ -165,6 +292,14 @@ struct NameFormatter {
     {
         guard start < end else { return nil }
         if let wanted, bytes[start] != wanted { return nil }
+        // The short form of length, nearly every element of a name, read here.
+        if start &+ 2 <= min(end, bytes.count), bytes[start &+ 1] < 0x80, bytes[start] & 0x1F != 0x1F {
+            let contentStart = start &+ 2
+            let length = Int(bytes[start &+ 1])
+            guard length <= end &- contentStart else { return nil }
+            return DERElement(
+                tag: bytes[start], start: start, contentStart: contentStart, end: contentStart &+ length)
+        }
         return try? DERCursor.parseHeader(in: bytes, at: start, limit: end).get()
     }
 
@@ -232,28 +367,41 @@ struct NameFormatter {
         byte >= 0x20 && byte < 0x7F && !",+\"\\<>;".utf8.contains(UInt8(byte))
     }
 
+    /// How RFC 2253 escaping, as OpenSSL's ESC_2253 and ESC_CTRL do it, writes an ASCII character of a
+    /// value: as it is, after a backslash, or as a backslash and its two hex digits.
+    private enum Escape { case none, backslash, hex }
+
+    @inline(__always)
+    private static func escape(_ byte: UInt8, first: Bool, last: Bool) -> Escape {
+        if byte < 0x20 || byte == 0x7F { return .hex }
+        switch byte {
+        case UInt8(ascii: ","), UInt8(ascii: "+"), UInt8(ascii: "\""), UInt8(ascii: "\\"),
+            UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: ";"):
+            return .backslash
+        case UInt8(ascii: "#") where first, UInt8(ascii: " ") where first || last:
+            return .backslash
+        default:
+            return .none
+        }
+    }
+
     /// RFC 2253 escaping as OpenSSL's ESC_2253 and ESC_CTRL do it.
     private func appendEscaped(_ scalar: Unicode.Scalar, first: Bool, last: Bool, to out: inout [UInt8]) {
         let value = scalar.value
-        if value < 0x20 || value == 0x7F {
+        guard value < 0x80 else {
+            out.append(contentsOf: String(Character(scalar)).utf8)
+            return
+        }
+        let byte = UInt8(value)
+        switch Self.escape(byte, first: first, last: last) {
+        case .none: out.append(byte)
+        case .backslash:
             out.append(UInt8(ascii: "\\"))
-            appendHex([UInt8(value)], to: &out)
-            return
-        }
-        if value < 0x80 {
-            let byte = UInt8(value)
-            switch byte {
-            case UInt8(ascii: ","), UInt8(ascii: "+"), UInt8(ascii: "\""), UInt8(ascii: "\\"),
-                UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: ";"):
-                out.append(UInt8(ascii: "\\"))
-            case UInt8(ascii: "#") where first, UInt8(ascii: " ") where first || last:
-                out.append(UInt8(ascii: "\\"))
-            default: break
-            }
             out.append(byte)
-            return
+        case .hex:
+            out.append(UInt8(ascii: "\\"))
+            appendHex([byte], to: &out)
         }
-        out.append(contentsOf: String(Character(scalar)).utf8)
     }
 }
 

@@ -96,6 +96,7 @@ struct SharedBytesWriter {
 
     /// `der`, a Name, formatted as ``NameFormatter`` formats it.
     mutating func formatName(_ der: UnsafeBufferPointer<UInt8>) -> SharedBytes {
+        if let plain = NameFormatter().writePlain(der, with: &self) { return plain }
         // Taken out while it is read, so that `copy` may change the writer.
         var scratch = self.scratch
         self.scratch = []

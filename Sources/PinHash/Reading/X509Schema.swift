@@ -247,7 +247,7 @@ enum X509Schema {
 
     /// UTF-8 as OpenSSL's `UTF8_getc` and `is_unicode_valid` take it: each character in its shortest form,
     /// no surrogates, nothing above U+10FFFF.
-    private static func isUTF8(_ der: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+    static func isUTF8(_ der: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
         var index = range.lowerBound
         while index < range.upperBound {
             let lead = der[index]
