@@ -22,7 +22,9 @@ struct CertificateQuickSummaryTests {
             }
         for file in pemFiles {
             let text = String(decoding: try Fixtures.bytes(file), as: UTF8.self)
-            for (index, der) in certificateBlocks(text).enumerated() { found.append(("\(file) #\(index + 1)", der)) }
+            for (index, der) in certificateBlocks(text).enumerated() {
+                found.append(("\(file) #\(index + 1)", der))
+            }
         }
         let bundle = "/etc/ssl/certs/ca-certificates.crt"
         let bundleText = try String(contentsOfFile: bundle, encoding: .utf8)
@@ -75,7 +77,9 @@ struct CertificateQuickSummaryTests {
         }
         // The quick reading is for the usual certificate: nearly all of a CA bundle's.
         #expect(bundleCertificates >= 100)
-        #expect(bundleReadQuickly * 100 >= bundleCertificates * 95, "\(bundleReadQuickly) of \(bundleCertificates)")
+        #expect(
+            bundleReadQuickly * 100 >= bundleCertificates * 95,
+            "\(bundleReadQuickly) of \(bundleCertificates)")
         #expect(readQuickly > bundleReadQuickly)
     }
 
@@ -91,7 +95,9 @@ struct CertificateQuickSummaryTests {
         }
     }
 
-    @Test("Certificates with a byte changed, removed or added, or cut short, read the same both ways or not quickly")
+    @Test(
+        "Certificates with a byte changed, removed or added, or cut short, read the same both ways or not quickly"
+    )
     func changedCertificates() throws {
         let sources = try Self.certificates().filter { Self.quick($0.der) != nil }
         var generator = Generator(state: 0x5049_4E48_4153_4821)

@@ -44,7 +44,8 @@ struct NameFormatterPlainTests {
         #expect(written * 100 >= names.count * 95, "\(written) of \(names.count) written in place")
     }
 
-    @Test("Names with a byte changed (escapes, control characters, other scripts, broken UTF-8) write the same")
+    @Test(
+        "Names with a byte changed (escapes, control characters, other scripts, broken UTF-8) write the same")
     func changedNames() throws {
         var state: UInt64 = 0x4E41_4D45_5341_4D45
         func next() -> UInt64 {
@@ -56,7 +57,8 @@ struct NameFormatterPlainTests {
         }
         // Bytes that reach every branch: RFC 2253's specials, # and space, controls, DEL, UTF-8 leads and
         // continuations, and any byte at all.
-        let chosen: [UInt8] = Array(",+\"\\<>;# =A".utf8) + [0x00, 0x0A, 0x1F, 0x7F, 0x80, 0xBF, 0xC3, 0xE2, 0xF0, 0xFF]
+        let chosen: [UInt8] =
+            Array(",+\"\\<>;# =A".utf8) + [0x00, 0x0A, 0x1F, 0x7F, 0x80, 0xBF, 0xC3, 0xE2, 0xF0, 0xFF]
         var written = 0
         var changedOutput = 0
         for name in try Self.names().prefix(150) {
@@ -65,7 +67,8 @@ struct NameFormatterPlainTests {
                 var changed = name
                 let position = Int(next() % UInt64(changed.count))
                 changed[position] =
-                    round % 2 == 0 ? chosen[Int(next() % UInt64(chosen.count))] : UInt8(truncatingIfNeeded: next())
+                    round % 2 == 0
+                    ? chosen[Int(next() % UInt64(chosen.count))] : UInt8(truncatingIfNeeded: next())
                 let (plain, appended) = Self.formatted(changed)
                 guard let plain else { continue }
                 #expect(plain == appended, "\(changed)")

@@ -106,7 +106,8 @@ private func algorithmIdentifier(_ algorithm: DERElement, in der: UnsafeBufferPo
     {
         if parameters.tag == DERTag.null, parameters.contentRange.isEmpty { return (identifier, parameters) }
         if parameters.tag == DERTag.objectIdentifier {
-            return X509Schema.isWellFormedObjectIdentifier(parameters, in: der) ? (identifier, parameters) : nil
+            return X509Schema.isWellFormedObjectIdentifier(parameters, in: der)
+                ? (identifier, parameters) : nil
         }
     }
     guard keepsDERRules(algorithm, in: der) else { return nil }
@@ -158,7 +159,8 @@ private func element(
     guard first < 0x80 else { return ruleKeepingElement(in: der, at: start, end: end, tag: wanted) }
     let contentStart = start &+ 2
     guard Int(first) <= end &- contentStart else { return nil }
-    let element = DERElement(tag: tag, start: start, contentStart: contentStart, end: contentStart &+ Int(first))
+    let element = DERElement(
+        tag: tag, start: start, contentStart: contentStart, end: contentStart &+ Int(first))
     return keepsOwnDERRules(element, in: der) ? element : nil
 }
 
