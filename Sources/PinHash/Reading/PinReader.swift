@@ -228,8 +228,11 @@ final class ReadSession {
         let inputType = reader.inputType
         let readsAhead = batch.allSatisfy { $0.hasPublicLabel(in: buffer) }
         // Several slices per thread, so that a thread that finishes early (or delivers, or reads) takes
-        // more; the delivery and the reading are the first iterations, which are handed out first.
-        let slices = min(batch.count / 16, ProcessorCount.available * 8)
+        // more; the delivery and the reading are the first iterations, which are handed out first. Each
+        // slice takes a share of the blocks left, so the last are small: the threads end the batch
+        // together rather than one waiting for the other's last slice.
+        let sliceEnds = Self.sliceEnds(count: batch.count, threads: ProcessorCount.available)
+        let slices = sliceEnds.count
         let firstSlice = (previous == nil ? 0 : 1) + (readsAhead ? 1 : 0)
         var failure: PinHashError?
         var next: Result<[PEMLocation], PinHashError>?
@@ -239,7 +242,7 @@ final class ReadSession {
                 let work = BatchWork(
                     session: self, waiting: previous, body: body, source: source,
                     scanner: readsAhead ? scanner : nil, allPublic: readsAhead, batch: batch, buffer: buffer,
-                    inputType: inputType, slots: current.results.slots, slices: slices,
+                    inputType: inputType, slots: current.results.slots, sliceEnds: sliceEnds,
                     leftUndecoded: leftUndecoded)
                 if work.consultsTrustStore { SystemTrustStore.prepareEarly() }
                 ParallelWork.shared.run(iterations: firstSlice + slices) { work.run($0) }
@@ -255,6 +258,21 @@ final class ReadSession {
         // Held on, the window would be copied by the next read into it.
         current.buffer = []
         return (current, next)
+    }
+
+    /// Where each decoding slice of a batch of `count` blocks ends: a quarter of the blocks left per thread,
+    /// at least 6 (a slice's objects share one allocation). For 170 blocks on two cores, 18 slices of 21
+    /// blocks down to 6, where ten of 17 left one thread waiting for the other's last slice at the end of
+    /// every batch (wall time 0.96, medians of 80 paired runs).
+    static func sliceEnds(count: Int, threads: Int) -> [Int] {
+        var ends: [Int] = []
+        var start = 0
+        while start < count {
+            let size = max(6, (count - start) / (4 * max(threads, 1)))
+            start = min(count, start + size)
+            ends.append(start)
+        }
+        return ends
     }
 
     /// `deliver`, with its error returned.
@@ -704,7 +722,8 @@ private struct BatchWork: @unchecked Sendable {
     let buffer: [UInt8]
     let inputType: InputType
     let slots: UnsafeMutableBufferPointer<Result<PinnedObject?, PinHashError>?>
-    let slices: Int
+    /// Where each slice's blocks end (the first starts at 0).
+    let sliceEnds: [Int]
     /// One flag per slice, set when the slice left a block undecoded.
     let leftUndecoded: UnsafeMutableBufferPointer<Bool>
     let shared = BatchOutcome()
@@ -740,7 +759,7 @@ private struct BatchWork: @unchecked Sendable {
             slice -= 1
         }
         let asksTrustStore = consultsTrustStore
-        let blocks = (slice * batch.count / slices)..<((slice + 1) * batch.count / slices)
+        let blocks = (slice == 0 ? 0 : sliceEnds[slice - 1])..<sliceEnds[slice]
         // The slice's DER is at most three quarters of its text; its subjects' text is written beside it.
         let text = blocks.reduce(0) { $0 + batch[$1].range.count }
         var writer = SharedBytesWriter(minimumCapacity: text / 4 * 3 + blocks.count * 128)
