@@ -14,54 +14,44 @@
 /// and the DER fuzz target compare the two on every certificate they read.
 func quickCertificateSummary(_ der: UnsafeBufferPointer<UInt8>) -> SignedObjectSummary? {
     guard
-        let certificate = element(in: der, at: 0, end: der.count, tag: DERTag.sequence),
+        let certificate = ruleKeepingElement(in: der, at: 0, end: der.count, tag: DERTag.sequence),
         certificate.end == der.count,
-        let tbs = element(
+        let tbs = ruleKeepingElement(
             in: der, at: certificate.contentStart, end: certificate.end, tag: DERTag.sequence),
-        let signatureAlgorithm = element(
+        let signatureAlgorithm = ruleKeepingElement(
             in: der, at: tbs.end, end: certificate.end, tag: DERTag.sequence),
         algorithmIdentifier(signatureAlgorithm, in: der) != nil,
-        let signature = element(
+        let signature = ruleKeepingElement(
             in: der, at: signatureAlgorithm.end, end: certificate.end, tag: DERTag.bitString),
         signature.end == certificate.end
     else { return nil }
 
-    var position = tbs.contentStart
-    /// The next field of the signed part, with `tag`.
-    @inline(__always)
-    func field(_ tag: UInt8) -> DERElement? {
-        guard let element = element(in: der, at: position, end: tbs.end, tag: tag) else {
-            return nil
-        }
-        position = element.end
-        return element
-    }
-    @inline(__always)
-    func nextTag() -> UInt8? { position < tbs.end ? der[position] : nil }
-
+    var fields = Fields(der: der, position: tbs.contentStart, end: tbs.end)
     var version = 1
-    if nextTag() == DERTag.contextSpecific(0) {
-        guard let explicitVersion = field(DERTag.contextSpecific(0)),
-            let number = element(
+    if fields.nextTag == DERTag.contextSpecific(0) {
+        guard let explicitVersion = fields.next(DERTag.contextSpecific(0)),
+            let number = ruleKeepingElement(
                 in: der, at: explicitVersion.contentStart, end: explicitVersion.end, tag: DERTag.integer),
             number.end == explicitVersion.end,
             (try? X509Schema.checkInteger(number, in: der, "")) != nil
         else { return nil }
         if number.contentRange.count == 1 { version = Int(der[number.contentStart]) + 1 }
     }
-    guard let serial = field(DERTag.integer), (try? X509Schema.checkInteger(serial, in: der, "")) != nil,
-        let algorithm = field(DERTag.sequence), algorithmIdentifier(algorithm, in: der) != nil,
-        let issuer = field(DERTag.sequence), nameHolds(issuer, in: der),
-        let validity = field(DERTag.sequence),
-        let notBefore = element(in: der, at: validity.contentStart, end: validity.end),
+    guard let serial = fields.next(DERTag.integer),
+        (try? X509Schema.checkInteger(serial, in: der, "")) != nil,
+        let algorithm = fields.next(DERTag.sequence), algorithmIdentifier(algorithm, in: der) != nil,
+        let issuer = fields.next(DERTag.sequence), nameHolds(issuer, in: der),
+        let validity = fields.next(DERTag.sequence),
+        let notBefore = ruleKeepingElement(in: der, at: validity.contentStart, end: validity.end),
         isTime(notBefore),
-        let notAfter = element(in: der, at: notBefore.end, end: validity.end), isTime(notAfter),
+        let notAfter = ruleKeepingElement(in: der, at: notBefore.end, end: validity.end), isTime(notAfter),
         notAfter.end == validity.end,
-        let subject = field(DERTag.sequence), nameHolds(subject, in: der),
-        let spki = field(DERTag.sequence),
-        let keyAlgorithm = element(in: der, at: spki.contentStart, end: spki.end, tag: DERTag.sequence),
+        let subject = fields.next(DERTag.sequence), nameHolds(subject, in: der),
+        let spki = fields.next(DERTag.sequence),
+        let keyAlgorithm = ruleKeepingElement(
+            in: der, at: spki.contentStart, end: spki.end, tag: DERTag.sequence),
         let (identifier, parameters) = algorithmIdentifier(keyAlgorithm, in: der),
-        let key = element(in: der, at: keyAlgorithm.end, end: spki.end, tag: DERTag.bitString),
+        let key = ruleKeepingElement(in: der, at: keyAlgorithm.end, end: spki.end, tag: DERTag.bitString),
         key.end == spki.end,
         let keyEncoding = try? keyEncoding(
             algorithm: identifier, parameters: parameters, key: key, in: der, "")
@@ -74,19 +64,36 @@ func quickCertificateSummary(_ der: UnsafeBufferPointer<UInt8>) -> SignedObjectS
     summary.notAfter = notAfter.range
 
     // The unique identifiers, primitive [1] and [2] (the constructed form is left to the full reading).
-    func uniqueIdentifierHolds(_ number: UInt8) -> Bool {
-        let tag = DERTag.contextSpecific(number, constructed: false)
-        guard nextTag() == tag else { return true }
-        guard let identifier = field(tag) else { return false }
-        return (try? X509Schema.checkImplicitBitString(identifier, in: der, "")) != nil
+    for number: UInt8 in 1...2 where fields.nextTag == DERTag.contextSpecific(number, constructed: false) {
+        guard let identifier = fields.next(DERTag.contextSpecific(number, constructed: false)),
+            (try? X509Schema.checkImplicitBitString(identifier, in: der, "")) != nil
+        else { return nil }
     }
-    guard uniqueIdentifierHolds(1), uniqueIdentifierHolds(2) else { return nil }
-    if nextTag() == DERTag.contextSpecific(3) {
-        guard let wrapper = field(DERTag.contextSpecific(3)),
+    if fields.nextTag == DERTag.contextSpecific(3) {
+        guard let wrapper = fields.next(DERTag.contextSpecific(3)),
             readExtensionsQuickly(wrapper, in: der, into: &summary)
         else { return nil }
     }
-    return position == tbs.end ? summary : nil
+    return fields.position == tbs.end ? summary : nil
+}
+
+/// The fields of a certificate's signed part, read in turn. A struct, not functions nested in
+/// `quickCertificateSummary` around a variable: captured by them, the position was boxed, and each access
+/// checked at run time for exclusivity.
+private struct Fields {
+    let der: UnsafeBufferPointer<UInt8>
+    var position: Int
+    let end: Int
+
+    var nextTag: UInt8? { position < end ? der[position] : nil }
+
+    /// The next field, with `tag`.
+    @inline(__always)
+    mutating func next(_ tag: UInt8) -> DERElement? {
+        guard let field = ruleKeepingElement(in: der, at: position, end: end, tag: tag) else { return nil }
+        position = field.end
+        return field
+    }
 }
 
 /// `AlgorithmIdentifier ::= SEQUENCE { algorithm OBJECT IDENTIFIER, parameters ANY OPTIONAL }`, as
@@ -96,12 +103,12 @@ private func algorithmIdentifier(_ algorithm: DERElement, in der: UnsafeBufferPo
     -> (identifier: DERElement, parameters: DERElement?)?
 {
     guard
-        let identifier = element(
+        let identifier = ruleKeepingElement(
             in: der, at: algorithm.contentStart, end: algorithm.end, tag: DERTag.objectIdentifier),
         X509Schema.isWellFormedObjectIdentifier(identifier, in: der)
     else { return nil }
     if identifier.end == algorithm.end { return (identifier, nil) }
-    if let parameters = element(in: der, at: identifier.end, end: algorithm.end),
+    if let parameters = ruleKeepingElement(in: der, at: identifier.end, end: algorithm.end),
         parameters.end == algorithm.end
     {
         if parameters.tag == DERTag.null, parameters.contentRange.isEmpty { return (identifier, parameters) }
@@ -119,18 +126,18 @@ private func algorithmIdentifier(_ algorithm: DERElement, in der: UnsafeBufferPo
 private func nameHolds(_ name: DERElement, in der: UnsafeBufferPointer<UInt8>) -> Bool {
     var setStart = name.contentStart
     while setStart < name.end {
-        guard let set = element(in: der, at: setStart, end: name.end, tag: DERTag.set) else {
+        guard let set = ruleKeepingElement(in: der, at: setStart, end: name.end, tag: DERTag.set) else {
             return false
         }
         var attributeStart = set.contentStart
         while attributeStart < set.end {
             guard
-                let attribute = element(
+                let attribute = ruleKeepingElement(
                     in: der, at: attributeStart, end: set.end, tag: DERTag.sequence),
-                let type = element(
+                let type = ruleKeepingElement(
                     in: der, at: attribute.contentStart, end: attribute.end, tag: DERTag.objectIdentifier),
                 X509Schema.isWellFormedObjectIdentifier(type, in: der),
-                let value = element(in: der, at: type.end, end: attribute.end),
+                let value = ruleKeepingElement(in: der, at: type.end, end: attribute.end),
                 value.end == attribute.end, !value.isConstructed,
                 X509Schema.nameValueProblem(value, in: der) == nil
             else { return false }
@@ -139,29 +146,6 @@ private func nameHolds(_ name: DERElement, in der: UnsafeBufferPointer<UInt8>) -
         setStart = set.end
     }
     return true
-}
-
-/// `ruleKeepingElement`, with the short form of length (every element of a usual certificate but its
-/// largest few) read here: a call per element, with its optional result, cost 59 instructions in a name.
-@inline(__always)
-private func element(
-    in der: UnsafeBufferPointer<UInt8>, at start: Int, end: Int, tag wanted: UInt8? = nil
-) -> DERElement? {
-    // `end` is never past the buffer: every end here is one of an element read within it.
-    guard start &+ 2 <= end else { return nil }
-    let tag = der[start]
-    if let wanted {
-        guard tag == wanted else { return nil }
-    } else if tag & 0x1F == 0x1F {
-        return nil
-    }
-    let first = der[start &+ 1]
-    guard first < 0x80 else { return ruleKeepingElement(in: der, at: start, end: end, tag: wanted) }
-    let contentStart = start &+ 2
-    guard Int(first) <= end &- contentStart else { return nil }
-    let element = DERElement(
-        tag: tag, start: start, contentStart: contentStart, end: contentStart &+ Int(first))
-    return keepsOwnDERRules(element, in: der) ? element : nil
 }
 
 private func isTime(_ element: DERElement) -> Bool {
@@ -174,26 +158,26 @@ private func readExtensionsQuickly(
     _ wrapper: DERElement, in der: UnsafeBufferPointer<UInt8>, into summary: inout SignedObjectSummary
 ) -> Bool {
     guard
-        let list = element(
+        let list = ruleKeepingElement(
             in: der, at: wrapper.contentStart, end: wrapper.end, tag: DERTag.sequence),
         list.end == wrapper.end
     else { return false }
     var itemStart = list.contentStart
     while itemStart < list.end {
-        guard let item = element(in: der, at: itemStart, end: list.end, tag: DERTag.sequence),
-            let oid = element(
+        guard let item = ruleKeepingElement(in: der, at: itemStart, end: list.end, tag: DERTag.sequence),
+            let oid = ruleKeepingElement(
                 in: der, at: item.contentStart, end: item.end, tag: DERTag.objectIdentifier),
             X509Schema.isWellFormedObjectIdentifier(oid, in: der)
         else { return false }
         var valueStart = oid.end
         if valueStart < item.end, der[valueStart] == DERTag.boolean {
-            guard let critical = element(in: der, at: valueStart, end: item.end),
+            guard let critical = ruleKeepingElement(in: der, at: valueStart, end: item.end),
                 critical.contentRange.count == 1
             else { return false }
             valueStart = critical.end
         }
         guard
-            let value = element(in: der, at: valueStart, end: item.end, tag: DERTag.octetString),
+            let value = ruleKeepingElement(in: der, at: valueStart, end: item.end, tag: DERTag.octetString),
             value.end == item.end
         else { return false }
         noteRoleExtension(oid, value, in: der, into: &summary)
