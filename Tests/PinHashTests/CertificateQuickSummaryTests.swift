@@ -96,6 +96,53 @@ struct CertificateQuickSummaryTests {
     }
 
     @Test(
+        "RSA keys with a byte changed, removed or added, or cut short, pass the in-place check only where they pass the full one"
+    )
+    func changedRSAKeys() throws {
+        // The RSAPublicKey inside each RSA certificate's SubjectPublicKeyInfo BIT STRING.
+        let keys = try Self.certificates().compactMap { _, der -> [UInt8]? in
+            der.withUnsafeBufferPointer { buffer -> [UInt8]? in
+                guard let summary = try? fullCertificateSummary(buffer) else { return nil }
+                var spki = DERCursor(buffer, range: summary.spki)
+                guard let outer = try? spki.next() else { return nil }
+                var fields = DERCursor(contentOf: outer, in: buffer)
+                guard let algorithm = try? fields.next(), let key = try? fields.next() else { return nil }
+                var identifier = DERCursor(contentOf: algorithm, in: buffer)
+                guard let oid = try? identifier.next(),
+                    buffer.slice(oid.contentRange).equals(KeyAlgorithmOID.rsaEncryption),
+                    key.contentRange.count > 1
+                else { return nil }
+                return Array(buffer[(key.contentStart + 1)..<key.end])
+            }
+        }
+        #expect(keys.count >= 50)
+        var generator = Generator(state: 0x5253_414B_4559_5321)
+        var held = 0
+        var refused = 0
+        for original in keys.prefix(60) {
+            for round in 0..<300 {
+                var der = original
+                // Where the rules are: the headers and the modulus's first bytes, the exponent at the end.
+                let position =
+                    round % 8 < 4
+                    ? Int.random(in: 0..<min(der.count, 16), using: &generator)
+                    : der.count - 1 - Int.random(in: 0..<min(der.count, 8), using: &generator)
+                switch round % 4 {
+                case 0: der[position] = UInt8.random(in: 0...255, using: &generator)
+                case 1: der.remove(at: position)
+                case 2: der.insert(UInt8.random(in: 0...255, using: &generator), at: position)
+                default: der.removeLast(Int.random(in: 1...min(8, der.count), using: &generator))
+                }
+                let quick = der.withUnsafeBufferPointer { rsaPublicKeyHolds($0) }
+                let full = der.withUnsafeBufferPointer { (try? checkRSAPublicKeyFully($0, "")) != nil }
+                if quick { #expect(full, "\(der.prefix(16))") }
+                if quick { held += 1 } else if !full { refused += 1 }
+            }
+        }
+        #expect(held >= 500 && refused >= 500, "\(held) held, \(refused) refused by both")
+    }
+
+    @Test(
         "Certificates with a byte changed, removed or added, or cut short, read the same both ways or not quickly"
     )
     func changedCertificates() throws {

@@ -21,6 +21,12 @@ enum DERTarget {
                 }
             }
             outcome { () throws(PinHashError) in inBounds(try summarizeCertificationRequest(der), der.count) }
+            // The in-place RSA key check accepts only what the full one does.
+            if rsaPublicKeyHolds(der) {
+                require(
+                    (try? checkRSAPublicKeyFully(der, "")) != nil,
+                    "the in-place RSA key check accepted what the full one refuses")
+            }
             // The one-pass reading gives the full reading's summary, or nothing.
             if let quick = quickCertificateSummary(der) {
                 require(
