@@ -242,7 +242,7 @@ final class ReadSession {
                 let work = BatchWork(
                     session: self, waiting: previous, body: body, source: source,
                     scanner: readsAhead ? scanner : nil, allPublic: readsAhead, batch: batch, buffer: buffer,
-                    inputType: inputType, slots: current.results.slots, sliceEnds: sliceEnds,
+                    inputType: inputType, slots: current.results, sliceEnds: sliceEnds,
                     leftUndecoded: leftUndecoded)
                 if work.consultsTrustStore { SystemTrustStore.prepareEarly() }
                 ParallelWork.shared.run(iterations: firstSlice + slices) { work.run($0) }
@@ -295,6 +295,11 @@ final class ReadSession {
         throws(PinHashError)
     {
         for (index, location) in batch.locations.enumerated() {
+            // The usual slot, moved straight to `body`.
+            if batch.results.takeObject(index, { body($0) }) {
+                delivered += 1
+                continue
+            }
             if let result = batch.results.take(index) {
                 switch consume result {
                 case .success(let object?):
@@ -316,28 +321,32 @@ final class ReadSession {
     /// read). `labelIsPublic`: the caller has seen the BEGIN line name a public object.
     fileprivate static func decodeWithoutSecrets(
         _ location: PEMLocation, in buffer: [UInt8], _ inputType: InputType, labelIsPublic: Bool,
-        writer: inout SharedBytesWriter, then inspect: (PinnedObject?) -> Void = { _ in }
-    )
-        -> Result<PinnedObject?, PinHashError>?
-    {
-        guard labelIsPublic || location.hasPublicLabel(in: buffer) else { return nil }
+        writer: inout SharedBytesWriter, into slots: DecodedSlots, at index: Int,
+        then inspect: (borrowing PinnedObject) -> Void = { _ in }
+    ) -> Bool {
+        guard labelIsPublic || location.hasPublicLabel(in: buffer) else { return false }
         do throws(PinHashError) {
             let (label, der, encryptedText) = try location.decode(in: buffer, into: &writer)
             let content = Content(pemLabel: label, encryptedText: encryptedText)
-            guard content.isPublicObject else { return nil }
+            guard content.isPublicObject else { return false }
             try check(content, is: inputType, "block \(location.index) is \(withArticle(label))")
             do {
-                let object = try publicObject(content, der: der, position: location.index, writer: &writer)
-                // Passed as it is: `if let` copied the object (a retain and a release of each of its
-                // references) for every certificate of a bundle.
+                guard let object = try publicObject(content, der: der, position: location.index, writer: &writer)
+                else {
+                    slots.storeNothing(at: index)
+                    return true
+                }
+                // Seen where it is and moved into its slot: `if let` and a copy retained every reference
+                // the object holds, for every certificate of a bundle.
                 inspect(object)
-                return .success(object)
+                slots.store(object, at: index)
             } catch {
                 throw error.within(PEMBlock.name(index: location.index, label: label))
             }
         } catch {
-            return .failure(error)
+            slots.store(error, at: index)
         }
+        return true
     }
 
     /// Pins one block; a block holding secrets has its decoded DER wiped before it is freed (`block`
@@ -674,28 +683,82 @@ struct DecodedBatch {
     }
 }
 
-/// A batch's decoded objects, one slot per block (nil: not decoded with the others), each written by one
-/// decoding thread and moved out once by the delivery. Neither hands an object over by copying it: a
-/// copy retains every reference the object holds, and costs as much as decoding its name.
+/// A batch's decoded objects, one slot per block (empty: not decoded with the others), each written by
+/// one decoding thread and moved out once by the delivery. Neither hands an object over by copying it: a
+/// copy retains every reference the object holds, and costs as much as decoding its name. An object is
+/// written where it stays and moved out once: held as a `Result<PinnedObject?, PinHashError>?` (265
+/// bytes), it was copied 13 times on its way from the decoder to the delivery, for every certificate.
 final class DecodedSlots: @unchecked Sendable {
-    let slots: UnsafeMutableBufferPointer<Result<PinnedObject?, PinHashError>?>
-
-    init(count: Int) {
-        slots = .allocate(capacity: count)
-        slots.initialize(repeating: nil)
+    /// What a slot holds.
+    enum State: UInt8 {
+        /// Not decoded with the others: the delivery decodes its block.
+        case empty
+        case object
+        /// A block that pins nothing.
+        case nothing
+        case failure
     }
 
-    /// The slot's result, moved out, leaving nil in its place.
+    private let count: Int
+    private let states: UnsafeMutablePointer<State>
+    /// Initialized where the state is `object`.
+    private let objects: UnsafeMutablePointer<PinnedObject>
+    /// Initialized (nil or not) throughout: failures are rare, and this is written only for them.
+    private let failures: UnsafeMutablePointer<PinHashError?>
+
+    init(count: Int) {
+        self.count = count
+        states = .allocate(capacity: count)
+        states.initialize(repeating: .empty, count: count)
+        objects = .allocate(capacity: count)
+        failures = .allocate(capacity: count)
+        failures.initialize(repeating: nil, count: count)
+    }
+
+    /// Fills an empty slot with what decoding its block gave.
+    func store(_ object: consuming PinnedObject, at index: Int) {
+        (objects + index).initialize(to: object)
+        states[index] = .object
+    }
+
+    func storeNothing(at index: Int) { states[index] = .nothing }
+
+    func store(_ failure: PinHashError, at index: Int) {
+        failures[index] = failure
+        states[index] = .failure
+    }
+
+    /// What the slot holds, moved out and the slot left empty: nil for an empty slot, a result of nil for a
+    /// block that pins nothing.
     func take(_ index: Int) -> Result<PinnedObject?, PinHashError>? {
-        let slot = slots.baseAddress! + index
-        let result = slot.move()
-        slot.initialize(to: nil)
-        return result
+        switch states[index] {
+        case .empty: return nil
+        case .object:
+            states[index] = .empty
+            return .success((objects + index).move())
+        case .nothing:
+            states[index] = .empty
+            return .success(nil)
+        case .failure:
+            states[index] = .empty
+            return .failure(failures[index].take()!)
+        }
+    }
+
+    /// Whether the slot holds an object, and calls `body` with it, moved out (the slot left empty).
+    func takeObject(_ index: Int, _ body: (consuming PinnedObject) -> Void) -> Bool {
+        guard states[index] == .object else { return false }
+        states[index] = .empty
+        body((objects + index).move())
+        return true
     }
 
     deinit {
-        slots.deinitialize()
-        slots.deallocate()
+        for index in 0..<count where states[index] == .object { (objects + index).deinitialize(count: 1) }
+        failures.deinitialize(count: count)
+        failures.deallocate()
+        objects.deallocate()
+        states.deallocate()
     }
 }
 
@@ -721,7 +784,7 @@ private struct BatchWork: @unchecked Sendable {
     let batch: [PEMLocation]
     let buffer: [UInt8]
     let inputType: InputType
-    let slots: UnsafeMutableBufferPointer<Result<PinnedObject?, PinHashError>?>
+    let slots: DecodedSlots
     /// Where each slice's blocks end (the first starts at 0).
     let sliceEnds: [Int]
     /// One flag per slice, set when the slice left a block undecoded.
@@ -735,11 +798,11 @@ private struct BatchWork: @unchecked Sendable {
     /// store's first reading (libcrypto loaded for OpenSSL's default location when SSL_CERT_DIR is unset,
     /// the store's files read). A thread that finds another reading the store goes on decoding rather than
     /// wait for it.
-    private static func askTrustStoreEarly(about object: PinnedObject?) {
-        guard object?.signedObject?.roleAwaitsLinks == true,
-            let subject = object?.signedObject?.bytes(object?.signedObject?.subject), let pin = object?.pin
+    private static func askTrustStoreEarly(about object: borrowing PinnedObject) {
+        guard object.signedObject?.roleAwaitsLinks == true,
+            let subject = object.signedObject?.bytes(object.signedObject?.subject)
         else { return }
-        SystemTrustStore.askEarly(subject: subject, key: pin)
+        SystemTrustStore.askEarly(subject: subject, key: object.pin)
     }
 
     func run(_ iteration: Int) {
@@ -764,15 +827,13 @@ private struct BatchWork: @unchecked Sendable {
         let text = blocks.reduce(0) { $0 + batch[$1].range.count }
         var writer = SharedBytesWriter(minimumCapacity: text / 4 * 3 + blocks.count * 128)
         for index in blocks {
-            // Moved into its slot, and seen by the trust-store question before it is wrapped: a copy would
-            // retain every reference the object holds, from two threads.
-            switch ReadSession.decodeWithoutSecrets(
+            // Moved into its slot, and seen by the trust-store question before: a copy would retain every
+            // reference the object holds, from two threads.
+            let decoded = ReadSession.decodeWithoutSecrets(
                 batch[index], in: buffer, inputType, labelIsPublic: allPublic, writer: &writer,
+                into: slots, at: index,
                 then: { object in if asksTrustStore { Self.askTrustStoreEarly(about: object) } })
-            {
-            case nil: leftUndecoded[slice] = true
-            case let result?: slots[index] = consume result
-            }
+            if !decoded { leftUndecoded[slice] = true }
         }
     }
 }
