@@ -331,7 +331,9 @@ final class ReadSession {
             guard content.isPublicObject else { return false }
             try check(content, is: inputType, "block \(location.index) is \(withArticle(label))")
             do {
-                guard let object = try publicObject(content, der: der, position: location.index, writer: &writer)
+                guard
+                    let object = try publicObject(
+                        content, der: der, position: location.index, writer: &writer)
                 else {
                     slots.storeNothing(at: index)
                     return true
