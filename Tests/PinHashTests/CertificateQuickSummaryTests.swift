@@ -83,6 +83,87 @@ struct CertificateQuickSummaryTests {
         #expect(readQuickly > bundleReadQuickly)
     }
 
+    /// A DER tree, to write back with one element's length in a longer form than DER allows.
+    private indirect enum Node {
+        case primitive(tag: UInt8, content: ArraySlice<UInt8>)
+        case constructed(tag: UInt8, children: [Node])
+
+        /// Parses `der[range]` as a sequence of elements (nil on anything that does not parse).
+        static func parse(_ der: [UInt8], _ range: Range<Int>) -> [Node]? {
+            var nodes: [Node] = []
+            var position = range.lowerBound
+            while position < range.upperBound {
+                guard position + 2 <= range.upperBound else { return nil }
+                let tag = der[position]
+                var length = Int(der[position + 1])
+                var contentStart = position + 2
+                if length >= 0x80 {
+                    let count = length & 0x7F
+                    guard count >= 1, count <= 3, contentStart + count <= range.upperBound else { return nil }
+                    length = der[contentStart..<(contentStart + count)].reduce(0) { $0 << 8 | Int($1) }
+                    contentStart += count
+                }
+                let end = contentStart + length
+                guard end <= range.upperBound else { return nil }
+                if tag & 0x20 != 0 {
+                    guard let children = parse(der, contentStart..<end) else { return nil }
+                    nodes.append(.constructed(tag: tag, children: children))
+                } else {
+                    nodes.append(.primitive(tag: tag, content: der[contentStart..<end]))
+                }
+                position = end
+            }
+            return nodes
+        }
+
+        /// The DER, the `padded`th element (in document order; counting from 0) with a length one byte
+        /// longer than its shortest form; `counter` counts the elements written.
+        func encoded(padding padded: Int, counter: inout Int) -> [UInt8] {
+            let index = counter
+            counter += 1
+            let (tag, content): (UInt8, [UInt8]) =
+                switch self {
+                case .primitive(let tag, let content): (tag, Array(content))
+                case .constructed(let tag, let children):
+                    (tag, children.flatMap { $0.encoded(padding: padded, counter: &counter) })
+                }
+            var lengthBytes: [UInt8] = []
+            var value = content.count
+            while value > 0 {
+                lengthBytes.insert(UInt8(value & 0xFF), at: 0)
+                value >>= 8
+            }
+            let header: [UInt8]
+            if index == padded {
+                header = [0x80 | UInt8(lengthBytes.count + 1), 0] + lengthBytes
+            } else if content.count < 0x80 {
+                header = [UInt8(content.count)]
+            } else {
+                header = [0x80 | UInt8(lengthBytes.count)] + lengthBytes
+            }
+            return [tag] + header + content
+        }
+    }
+
+    @Test("Certificates with one element's length in a longer form than DER's are read by neither reading")
+    func nonMinimalLengths() throws {
+        var padded = 0
+        for (name, der) in try Self.certificates().filter({ Self.quick($0.der) != nil }).prefix(40) {
+            let tree = try #require(Node.parse(der, 0..<der.count)?.first)
+            var counter = 0
+            // The tree written back as it is: the same bytes.
+            #expect(tree.encoded(padding: -1, counter: &counter) == der, "\(name)")
+            for element in 0..<counter {
+                var written = 0
+                let changed = tree.encoded(padding: element, counter: &written)
+                #expect(Self.quick(changed) == nil, "\(name), element \(element)")
+                #expect(Self.full(changed) == nil, "\(name), element \(element)")
+                padded += 1
+            }
+        }
+        #expect(padded >= 2000)
+    }
+
     /// SplitMix64: the same changes on every run, so a failure can be repeated.
     private struct Generator: RandomNumberGenerator {
         var state: UInt64
