@@ -27,6 +27,9 @@ public struct Pin: Sendable, Hashable, CustomStringConvertible {
 
     public static func == (lhs: Pin, rhs: Pin) -> Bool { lhs.words == rhs.words }
 
+    /// The digest's first eight bytes, as a word: uniform, a table's slot for the pin as it is.
+    var firstWord: UInt64 { words.0 }
+
     /// One word of the digest: SHA-256's output is uniform already, and a listing looks up every
     /// certificate's pin in the catalogue (twice) and the trust store's answers, where hashing all 32 bytes
     /// through the hasher's byte path cost three times as much.

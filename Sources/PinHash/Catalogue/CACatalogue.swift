@@ -122,29 +122,59 @@ extension CACatalogue {
     /// Whether the built-in catalogue holds `pin`, without building it: listing keys it does not hold
     /// (every leaf, every test CA) costs a hash of the pin.
     static func builtInMayHold(_ pin: Pin) -> Bool {
-        builtInNames[pin] != nil
+        builtInNames.slot(of: pin) != nil
     }
 
     /// The label and note of each key of the built-in catalogue, read from the first fields of its rows
     /// alone: a listing of a CA bundle names a CA on nearly every line, and building the whole catalogue
     /// for that (the dates, roots and sources of every row: 6 M instructions) held up the thread that
     /// prints while the other cores waited. The first row of a key names it, as in ``builtIn``.
-    private static let builtInNames: [Pin: BuiltInNames] = {
-        var names: [Pin: BuiltInNames] = [:]
-        names.reserveCapacity(CACatalogueData.rows.count)
-        for row in CACatalogueData.rows {
-            var row = row
-            guard let (pin, label) = row.withUTF8(labelOfRow), names[pin] == nil else { continue }
-            names[pin] = BuiltInNames(label: label, note: note(label: label))
-        }
-        return names
-    }()
+    private static let builtInNames = BuiltInNames()
 
-    /// A struct rather than a tuple: the runtime built the type of a dictionary of tuples from its
-    /// mangled name, at a cost of 270,000 instructions.
+    /// An open-addressed table of the built-in keys, at the slot their pin's first word names (a digest's
+    /// bits are uniform already), with the labels and notes in arrays beside it: a lookup for every line of
+    /// a listing took a Dictionary's hashing of the pin and a copy of two Strings, 535 instructions.
     private struct BuiltInNames {
-        let label: String
-        let note: String
+        /// A power of two at least four times the keys, so that a lookup probes one or two slots.
+        private let pins: [Pin?]
+        private let labels: [String]
+        private let notes: [String]
+        private let mask: Int
+
+        init() {
+            var size = 1
+            while size < CACatalogueData.rows.count * 4 { size <<= 1 }
+            var pins = [Pin?](repeating: nil, count: size)
+            var labels = [String](repeating: "", count: size)
+            var notes = [String](repeating: "", count: size)
+            let mask = size - 1
+            for row in CACatalogueData.rows {
+                var row = row
+                guard let (pin, label) = row.withUTF8(labelOfRow) else { continue }
+                var slot = Int(truncatingIfNeeded: pin.firstWord) & mask
+                while let taken = pins[slot], taken != pin { slot = (slot + 1) & mask }
+                // The first row of a key names it.
+                guard pins[slot] == nil else { continue }
+                pins[slot] = pin
+                labels[slot] = label
+                notes[slot] = CACatalogue.note(label: label)
+            }
+            (self.pins, self.labels, self.notes, self.mask) = (pins, labels, notes, mask)
+        }
+
+        func slot(of pin: Pin) -> Int? {
+            pins.withUnsafeBufferPointer { pins in
+                var slot = Int(truncatingIfNeeded: pin.firstWord) & mask
+                while let taken = pins[slot] {
+                    if taken == pin { return slot }
+                    slot = (slot + 1) & mask
+                }
+                return nil
+            }
+        }
+
+        func label(for pin: Pin) -> String? { slot(of: pin).map { labels[$0] } }
+        func note(for pin: Pin) -> String? { slot(of: pin).map { notes[$0] } }
     }
 
     /// The pin and label of a row (pin, name, organization, kind, pool, … separated by tabs), read over
@@ -162,12 +192,12 @@ extension CACatalogue {
 
     /// ``builtIn``'s ``note(for:)``, without building the catalogue.
     public static func builtInNote(for pin: Pin) -> String? {
-        builtInNames[pin]?.note
+        builtInNames.note(for: pin)
     }
 
     /// ``builtIn``'s ``label(for:)``, without building the catalogue.
     public static func builtInLabel(for pin: Pin) -> String? {
-        builtInNames[pin]?.label
+        builtInNames.label(for: pin)
     }
 
     /// ``builtIn``'s ``json(for:)``, building the catalogue only for a key it holds.
