@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// A certificate of the usual shape summarized in one pass over its elements, each header read once and
 /// held to DER's rules as it is read; nil for any certificate it does not accept, which
 /// ``fullCertificateSummary(_:allowTrailingAux:)`` then reads, with the error that names the fault.
@@ -20,7 +26,6 @@ func quickCertificateSummary(_ der: UnsafeBufferPointer<UInt8>) -> SignedObjectS
             in: der, at: certificate.contentStart, end: certificate.end, tag: DERTag.sequence),
         let signatureAlgorithm = ruleKeepingElement(
             in: der, at: tbs.end, end: certificate.end, tag: DERTag.sequence),
-        algorithmIdentifier(signatureAlgorithm, in: der) != nil,
         let signature = ruleKeepingElement(
             in: der, at: signatureAlgorithm.end, end: certificate.end, tag: DERTag.bitString),
         signature.end == certificate.end
@@ -40,13 +45,18 @@ func quickCertificateSummary(_ der: UnsafeBufferPointer<UInt8>) -> SignedObjectS
     guard let serial = fields.next(DERTag.integer),
         (try? X509Schema.checkInteger(serial, in: der, "")) != nil,
         let algorithm = fields.next(DERTag.sequence), algorithmIdentifier(algorithm, in: der) != nil,
+        // The same bytes read the same: the signature's algorithm is the signed part's, and a root's
+        // subject its issuer (every certificate of a CA bundle but a few).
+        sameBytes(signatureAlgorithm, algorithm, in: der)
+            || algorithmIdentifier(signatureAlgorithm, in: der) != nil,
         let issuer = fields.next(DERTag.sequence), nameHolds(issuer, in: der),
         let validity = fields.next(DERTag.sequence),
         let notBefore = ruleKeepingElement(in: der, at: validity.contentStart, end: validity.end),
         isTime(notBefore),
         let notAfter = ruleKeepingElement(in: der, at: notBefore.end, end: validity.end), isTime(notAfter),
         notAfter.end == validity.end,
-        let subject = fields.next(DERTag.sequence), nameHolds(subject, in: der),
+        let subject = fields.next(DERTag.sequence),
+        sameBytes(subject, issuer, in: der) || nameHolds(subject, in: der),
         let spki = fields.next(DERTag.sequence),
         let keyAlgorithm = ruleKeepingElement(
             in: der, at: spki.contentStart, end: spki.end, tag: DERTag.sequence),
@@ -146,6 +156,14 @@ private func nameHolds(_ name: DERElement, in der: UnsafeBufferPointer<UInt8>) -
         setStart = set.end
     }
     return true
+}
+
+/// Whether two elements are the same bytes (a check of one holds for the other).
+private func sameBytes(_ one: DERElement, _ other: DERElement, in der: UnsafeBufferPointer<UInt8>) -> Bool {
+    one.range.count == other.range.count
+        && der.baseAddress.map {
+            memcmp($0 + one.start, $0 + other.start, one.range.count) == 0
+        } ?? false
 }
 
 private func isTime(_ element: DERElement) -> Bool {
