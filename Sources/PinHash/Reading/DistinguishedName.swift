@@ -167,18 +167,17 @@ struct NameFormatter {
         }
     }
 
-    /// The string types `appendValue` reads byte for byte (UTF8String, NumericString, PrintableString,
-    /// T61String, IA5String, VisibleString), one bit a tag number.
-    private static let byteStringTypes: UInt32 =
-        1 << 0x0C | 1 << 0x12 | 1 << 0x13 | 1 << 0x14 | 1 << 0x16 | 1 << 0x1A
+    /// Whether `tag` is one of the string types `appendValue` reads byte for byte (UTF8String,
+    /// NumericString, PrintableString, T61String, IA5String, VisibleString).
+    private static func isByteString(_ tag: UInt8) -> Bool {
+        let types: UInt32 = 1 << 0x0C | 1 << 0x12 | 1 << 0x13 | 1 << 0x14 | 1 << 0x16 | 1 << 0x1A
+        return tag < 0x20 && types & (1 << UInt32(tag)) != 0
+    }
 
-    /// The length of a value as `appendValue` writes it, when it is one of ``byteStringTypes`` holding ASCII,
+    /// The length of a value as `appendValue` writes it, when it is a byte string (``isByteString(_:)``) of ASCII,
     /// or a UTF8String of valid UTF-8 (whose other characters are written as they are); nil otherwise.
     private static func plainLength(_ value: DERElement, in der: UnsafeBufferPointer<UInt8>) -> Int? {
-        guard value.tag < 0x20, byteStringTypes & (1 << UInt32(value.tag)) != 0, let base = der.baseAddress
-        else {
-            return nil
-        }
+        guard isByteString(value.tag), let base = der.baseAddress else { return nil }
         let count = value.contentRange.count
         guard count > 0 else { return 0 }
         let bytes = base + value.contentStart
@@ -229,7 +228,8 @@ struct NameFormatter {
     }
 
     /// For each byte, the bytes its escape adds wherever it stands (``escape(_:first:last:)``): 1 for a
-    /// backslash, 2 for a backslash and hex digits; ``notASCII`` for a byte from 80 up. One load a byte.
+    /// backslash, 2 for a backslash and hex digits; ``notASCII`` for a byte from 80 up. One load a byte:
+    /// comparing each byte with the characters RFC 2253 escapes cost some 700 instructions a subject.
     private static let escapeWidths: [UInt8] = (0...255).map { byte in
         if byte >= 0x80 { return notASCII }
         switch escape(UInt8(byte), first: false, last: false) {
@@ -353,18 +353,11 @@ struct NameFormatter {
 
     /// Whether a string value is printable ASCII that needs no escaping, the common case copied as is.
     private static func isPlainASCII(_ tag: UInt8, _ content: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard tag == 0x0C || tag == 0x13 || tag == 0x16 || tag == 0x12 || tag == 0x1A || tag == 0x14,
-            let first = content.first, let last = content.last,
+        guard isByteString(tag), let first = content.first, let last = content.last,
             first != UInt8(ascii: "#"), first != UInt8(ascii: " "), last != UInt8(ascii: " ")
         else { return false }
-        return plainBytes.withUnsafeBufferPointer { plain in content.allSatisfy { plain[Int($0)] } }
-    }
-
-    /// The bytes a value copied as it is may hold: printable ASCII but the seven characters RFC 2253
-    /// escapes. One load a byte; comparing each byte with them cost some 700 instructions a subject (two
-    /// 64-bit masks, a shift and a test a byte, cost a third more instructions than this table).
-    private static let plainBytes: [Bool] = (0...255).map { byte in
-        byte >= 0x20 && byte < 0x7F && !",+\"\\<>;".utf8.contains(UInt8(byte))
+        // Printable ASCII but the seven characters RFC 2253 escapes: the bytes no escape widens.
+        return escapeWidths.withUnsafeBufferPointer { widths in content.allSatisfy { widths[Int($0)] == 0 } }
     }
 
     /// How RFC 2253 escaping, as OpenSSL's ESC_2253 and ESC_CTRL do it, writes an ASCII character of a
