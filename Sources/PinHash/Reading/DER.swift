@@ -313,7 +313,7 @@ private func longFormRuleKeepingElement(in bytes: UnsafeBufferPointer<UInt8>, at
     -> DERElement?
 {
     guard case .success(let element) = DERCursor.parseHeader(in: bytes, at: start, limit: end),
-        violation(ofOne: element, in: bytes) == nil
+        keepsOwnDERRules(element, in: bytes)
     else { return nil }
     return element
 }

@@ -295,20 +295,13 @@ final class ReadSession {
         throws(PinHashError)
     {
         for (index, location) in batch.locations.enumerated() {
-            // The usual slot, moved straight to `body`.
-            if batch.results.takeObject(index, { body($0) }) {
+            // A block decoded with the others: its object moved straight to `body`.
+            switch try batch.results.take(index, { body($0) }) {
+            case .delivered:
                 delivered += 1
                 continue
-            }
-            if let result = batch.results.take(index) {
-                switch consume result {
-                case .success(let object?):
-                    body(object)
-                    delivered += 1
-                case .success(nil): break
-                case .failure(let error): throw error
-                }
-                continue
+            case .nothing: continue
+            case .undecoded: break
             }
             var block = try location.decode(in: batch.buffer)
             try handle(&block, source: source, body)
@@ -316,9 +309,9 @@ final class ReadSession {
     }
 
     /// Decodes a certificate, request or public key block, the kinds that need neither OpenSSL's key
-    /// decoders nor a passphrase and so may run on any thread; nil for every other block, which is left
-    /// undecoded (a key's DER, written beside the certificates' where nothing wipes it, would outlive the
-    /// read). `labelIsPublic`: the caller has seen the BEGIN line name a public object.
+    /// decoders nor a passphrase and so may run on any thread, into its slot; false for every other block,
+    /// which is left undecoded (a key's DER, written beside the certificates' where nothing wipes it, would
+    /// outlive the read). `labelIsPublic`: the caller has seen the BEGIN line name a public object.
     fileprivate static func decodeWithoutSecrets(
         _ location: PEMLocation, in buffer: [UInt8], _ inputType: InputType, labelIsPublic: Bool,
         writer: inout SharedBytesWriter, into slots: DecodedSlots, at index: Int,
@@ -730,29 +723,22 @@ final class DecodedSlots: @unchecked Sendable {
         states[index] = .failure
     }
 
-    /// What the slot holds, moved out and the slot left empty: nil for an empty slot, a result of nil for a
-    /// block that pins nothing.
-    func take(_ index: Int) -> Result<PinnedObject?, PinHashError>? {
-        switch states[index] {
-        case .empty: return nil
-        case .object:
-            states[index] = .empty
-            return .success((objects + index).move())
-        case .nothing:
-            states[index] = .empty
-            return .success(nil)
-        case .failure:
-            states[index] = .empty
-            return .failure(failures[index].take()!)
-        }
-    }
+    /// What `take` found in a slot.
+    enum Taken { case delivered, nothing, undecoded }
 
-    /// Whether the slot holds an object, and calls `body` with it, moved out (the slot left empty).
-    func takeObject(_ index: Int, _ body: (consuming PinnedObject) -> Void) -> Bool {
-        guard states[index] == .object else { return false }
+    /// Empties the slot: calls `body` with its object, moved out; throws its failure; or says it held
+    /// nothing (a block that pins nothing) or was not decoded with the others.
+    func take(_ index: Int, _ body: (consuming PinnedObject) -> Void) throws(PinHashError) -> Taken {
+        let state = states[index]
         states[index] = .empty
-        body((objects + index).move())
-        return true
+        switch state {
+        case .empty: return .undecoded
+        case .object:
+            body((objects + index).move())
+            return .delivered
+        case .nothing: return .nothing
+        case .failure: throw failures[index].take()!
+        }
     }
 
     deinit {
